@@ -1,0 +1,60 @@
+export interface BenchConfig {
+  mode: "full" | "quick";
+  windows: number[];
+  itemSizes: number[];
+  concurrencies: number[];
+  /** Rounds per cell; rows run in turn, in reverse order every other round, to spread drift. */
+  rounds: number;
+  /** Timed seconds per row and cell, over all rounds. */
+  secondsPerRow: number;
+  /** At least this many timed turns per row and cell (slow rows run past the time budget). */
+  minTurns: number;
+  /** A row stops after this many seconds per round even below `minTurns`. */
+  maxSecondsPerRound: number;
+  /** Untimed turns per chat before the clock starts (script cache, JIT, connections). */
+  warmupTurns: number;
+  /** Turns replayed under MONITOR to count requests. */
+  calibrationTurns: number;
+  /** Turns per conversation in the memory measurement. */
+  conversationTurns: number;
+  /** Conversations per memory measurement: about this many bytes of data, within [min, max]. */
+  memoryTargetBytes: number;
+  memoryConversations: { min: number; max: number };
+  /** TTL on every key written, in seconds (long enough that nothing expires mid-run). */
+  ttlSeconds: number;
+}
+
+export const FULL: BenchConfig = {
+  mode: "full",
+  windows: [10, 50, 200],
+  itemSizes: [200, 1024, 4096],
+  concurrencies: [1, 32],
+  rounds: 2,
+  secondsPerRow: 2.4,
+  minTurns: 200,
+  maxSecondsPerRound: 15,
+  warmupTurns: 2,
+  calibrationTurns: 10,
+  conversationTurns: 20,
+  memoryTargetBytes: 8 * 1024 * 1024,
+  memoryConversations: { min: 2, max: 100 },
+  ttlSeconds: 86_400,
+};
+
+export const QUICK: BenchConfig = {
+  ...FULL,
+  mode: "quick",
+  windows: [50],
+  itemSizes: [1024],
+  concurrencies: [1, 32],
+  secondsPerRow: 1.2,
+  minTurns: 100,
+  maxSecondsPerRound: 8,
+  calibrationTurns: 5,
+  memoryTargetBytes: 4 * 1024 * 1024,
+  memoryConversations: { min: 2, max: 20 },
+};
+
+/** The cell the bars speak of. */
+export const OVERHEAD_CELL = { window: 50, itemBytes: 1024, concurrency: 32 };
+export const BLOB_CELL = { window: 200, itemBytes: 4096 };

@@ -1,0 +1,123 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg, platform, release } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { runBench } from "./bench";
+import { type BenchConfig, FULL, QUICK } from "./config";
+import { checkBars, checkSanity, renderMarkdown, renderSvg, summaryLines } from "./report";
+import type { BenchResults } from "./results";
+import { ROW_ORDER } from "./results";
+import { agentsMemoryRow } from "./rows/agents-memory";
+import { ceilingRow } from "./rows/ceiling";
+import { langchainRow } from "./rows/langchain";
+import { legacyRow } from "./rows/legacy";
+import type { Row, RowId } from "./rows/row";
+import { upstashRow } from "./rows/upstash";
+import { ServerProbe } from "./server-stats";
+
+export interface MainOptions {
+  quick?: boolean;
+  /** Where latest.json, latest.md and latest.svg go. Default apps/bench/results. */
+  outDir?: string;
+  /** Only these rows (default all five). */
+  rows?: RowId[];
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "results");
+
+export async function main(options: MainOptions = {}): Promise<BenchResults> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const config: BenchConfig = options.quick ? QUICK : FULL;
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  const started = Date.now();
+  const loadAtStart = loadavg()[0]!;
+  const redis = await startRedisServer();
+  const probe = await ServerProbe.connect(redis.url);
+  const factories: Record<RowId, () => Row> = {
+    "agents-memory": () => agentsMemoryRow(redis.url),
+    legacy: () => legacyRow(redis.url),
+    ceiling: () => ceilingRow(redis.url),
+    langchain: () => langchainRow(redis.url),
+    upstash: () => upstashRow(redis.port),
+  };
+  const rows = (options.rows ?? ROW_ORDER).map((id) => factories[id]());
+  try {
+    const redisVersion = await probe.version();
+    log(
+      `agents-memory bench (${config.mode}): redis-server ${redisVersion} on port ${redis.port}, ${config.windows.length * config.itemSizes.length * config.concurrencies.length} cells, ${rows.length} rows`,
+    );
+    const run = await runBench({ config, redisUrl: redis.url, probe, rows, log });
+    const partial = { cells: run.cells, rows: run.rows, memory: run.memory };
+    const results: BenchResults = {
+      meta: {
+        date: new Date().toISOString(),
+        mode: config.mode,
+        command: config.mode === "quick" ? "pnpm bench --quick" : "pnpm bench",
+        node: process.versions.node,
+        redisVersion,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model.trim() ?? "unknown CPU",
+        platform: `${platform()} ${release()}`,
+        durationSeconds: (Date.now() - started) / 1000,
+        loadAverage: { start: loadAtStart, end: loadavg()[0]! },
+        config,
+      },
+      ...partial,
+      bars: checkBars(partial),
+      sanity: checkSanity(partial, run.failures),
+    };
+    await mkdir(outDir, { recursive: true });
+    const markdown = renderMarkdown(results);
+    await writeFile(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(join(outDir, "latest.md"), markdown);
+    await writeFile(join(outDir, "latest.svg"), renderSvg(results));
+    log("");
+    log(markdown);
+    for (const line of summaryLines(results)) log(line);
+    log(
+      `wrote ${join(outDir, "latest.{json,md,svg}")} in ${results.meta.durationSeconds.toFixed(0)} s`,
+    );
+    return results;
+  } finally {
+    for (const row of rows) await row.close().catch(() => {});
+    await probe.close();
+    await redis.stop();
+  }
+}
+
+function parseArgs(argv: string[]): MainOptions {
+  const options: MainOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--quick") options.quick = true;
+    else if (arg === "--out") options.outDir = resolve(argv[++i] ?? "");
+    else if (arg === "--rows") {
+      options.rows = (argv[++i] ?? "").split(",").filter(Boolean) as RowId[];
+      for (const id of options.rows) {
+        if (!ROW_ORDER.includes(id))
+          throw new Error(`unknown row ${id} (rows: ${ROW_ORDER.join(", ")})`);
+      }
+    } else if (arg === "--") continue;
+    else if (arg === "--help" || arg === "-h") {
+      console.log(
+        "usage: pnpm bench [--quick] [--out <dir>] [--rows agents-memory,legacy,ceiling,langchain,upstash]",
+      );
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg} (see --help)`);
+  }
+  return options;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(parseArgs(process.argv.slice(2))).then(
+    (results) => {
+      process.exitCode = results.sanity.every((check) => check.met) ? 0 : 1;
+    },
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

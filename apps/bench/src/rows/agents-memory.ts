@@ -1,0 +1,85 @@
+import { ReplySession, type SessionStore, silentLogger } from "@agents-memory/core";
+import { failFastRedisOptions, IoRedisStore } from "@agents-memory/ioredis";
+import { Redis } from "ioredis";
+import type { CellPlan, Chat, Row, RowCell } from "./row";
+import { itemText } from "./texts";
+
+/** Generous per-call budgets: the benchmark measures a loaded server, not the guard. */
+export const TURN_TIMEOUT_MS = 5_000;
+
+/**
+ * A turn the bot's way, on any store: a `ReplySession` for the incoming message reads the
+ * replied-to history, the runner's two new items are added, and `persist` writes the history
+ * under the bot's reply (a fork). A failed read or write fails the benchmark.
+ */
+export function replySessionTurn(
+  store: SessionStore,
+  plan: CellPlan,
+): (chat: Chat, turn: number) => Promise<void> {
+  const { window, ttlSeconds, conversation } = plan;
+  return async (chat, turn) => {
+    let failure: unknown;
+    const session = new ReplySession({
+      store,
+      chatId: chat.chatId,
+      replyToMessageId: chat.replyTo(turn),
+      maxItems: window,
+      ttlSeconds,
+      timeoutMs: TURN_TIMEOUT_MS,
+      logger: silentLogger,
+      onStoreError: ({ error }) => {
+        failure ??= error;
+      },
+    });
+    await session.getItems();
+    await session.addItems(conversation.newItems(turn));
+    const result = await session.persist([chat.reply(turn)]);
+    if (failure !== undefined || !result.ok) {
+      throw new Error(`turn on ${result.keys[0]} failed`, { cause: failure });
+    }
+  };
+}
+
+/** Seeds and checks through the store itself (outside the clock). */
+export function storeRowCell(
+  store: SessionStore,
+  plan: CellPlan,
+  close: () => Promise<void> = async () => {},
+): RowCell {
+  const { window, ttlSeconds, conversation } = plan;
+  const key = (messageId: number, chat: Chat) => `bot:${messageId}:${chat.chatId}`;
+  return {
+    async seed(chat) {
+      await store.replace(key(chat.replyTo(0), chat), conversation.history(0, window), ttlSeconds);
+    },
+    turn: replySessionTurn(store, plan),
+    async storedTexts(chat, turn) {
+      return (await store.read(key(chat.reply(turn), chat))).map(itemText);
+    },
+    close,
+  };
+}
+
+/** Row 1: `ReplySession` on `IoRedisStore`, the real code path. */
+export function agentsMemoryRow(url: string): Row {
+  let client: Redis | undefined;
+  let store: IoRedisStore | undefined;
+  return {
+    id: "agents-memory",
+    title: "agents-memory (ReplySession on IoRedisStore)",
+    async open(plan: CellPlan): Promise<RowCell> {
+      if (!store) {
+        client = new Redis(url, failFastRedisOptions({ commandTimeoutMs: TURN_TIMEOUT_MS }));
+        await client.connect();
+        store = new IoRedisStore({ client, logger: silentLogger });
+      }
+      return storeRowCell(store, plan);
+    },
+    async close() {
+      await store?.close();
+      client?.disconnect();
+      store = undefined;
+      client = undefined;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { Redis } from "ioredis";
+import { FORK_COPY } from "../../../../packages/ioredis/src/scripts";
+import { PERIOD } from "../content";
+import { connect } from "./legacy";
+import { type CellPlan, type Chat, messageKey, type Row, type RowCell } from "./row";
+import { itemText } from "./texts";
+
+/**
+ * Row 3, the ceiling: exactly the requests `IoRedisStore` sends for a turn (LRANGE of the
+ * newest `window` items, then EVALSHA of its FORK_COPY script, imported from the store's source)
+ * issued by bare ioredis with payloads built before the clock starts: no parsing, no
+ * fingerprinting, no session. The benchmark checks with MONITOR that rows 1 and 3 send the
+ * same requests.
+ */
+export function ceilingRow(url: string): Row {
+  let client: Redis | undefined;
+  return {
+    id: "ceiling",
+    title: "ceiling (the store's requests, bare ioredis, pre-built payloads)",
+    async open(plan: CellPlan): Promise<RowCell> {
+      client ??= await connect(url);
+      const redis = client;
+      await redis.script("LOAD", FORK_COPY.lua);
+      const { window, ttlSeconds, conversation } = plan;
+      // Everything a turn sends, by `turn mod PERIOD` (the history repeats with that period).
+      const forkArgs: (string | number)[][] = [];
+      for (let p = 0; p < PERIOD; p++) {
+        const fresh = conversation.newElements(p);
+        const keep = Math.min(window, window - fresh.length);
+        forkArgs.push([ttlSeconds, window, conversation.fingerprint(p, window), keep, ...fresh]);
+      }
+      return {
+        async seed(chat: Chat) {
+          const key = messageKey(chat.replyTo(0), chat.chatId);
+          await redis
+            .multi()
+            .del(key)
+            .rpush(key, ...conversation.historyElements(0, window))
+            .expire(key, ttlSeconds)
+            .exec();
+        },
+        async turn(chat: Chat, turn: number) {
+          const parent = messageKey(chat.replyTo(turn), chat.chatId);
+          await redis.lrange(parent, -window, -1);
+          const reply = messageKey(chat.reply(turn), chat.chatId);
+          const copied = await redis.evalsha(
+            FORK_COPY.sha,
+            2,
+            parent,
+            reply,
+            ...forkArgs[turn % PERIOD]!,
+          );
+          if (Number(copied) !== 1) throw new Error(`ceiling: the server-side copy failed`);
+        },
+        async storedTexts(chat: Chat, turn: number) {
+          const elements = await redis.lrange(messageKey(chat.reply(turn), chat.chatId), 0, -1);
+          return elements.map((element) => itemText(JSON.parse(element)));
+        },
+        async close() {},
+      };
+    },
+    async close() {
+      client?.disconnect();
+      client = undefined;
+    },
+  };
+}

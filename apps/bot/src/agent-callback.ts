@@ -1,0 +1,226 @@
+import { ReplySession, type SessionStore } from "@agents-memory/core";
+import type { AgentRuntime } from "./agent";
+import type { Config } from "./config";
+import { errorFields, type Logger } from "./logger";
+import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
+import { type Channel, SendReplyError, sendReply } from "./send-reply";
+
+/** Who the bot is (from getMe, or the console's stand-in). */
+export interface BotIdentity {
+  id: number;
+  username: string;
+  firstName: string;
+}
+
+export type Decision =
+  | { action: "ignore"; reason: string }
+  | { action: "help" }
+  | { action: "usage" }
+  | { action: "no-text" }
+  | {
+      action: "run";
+      /** The bot message replied to (its history continues), or null for a new conversation. */
+      parentMessageId: number | null;
+    };
+
+export const NO_TEXT_REPLY =
+  "I can only read text. Send your question as text (a photo needs a caption).";
+
+/** How often "typing…" is refreshed while the agent works (Telegram shows it ~5 s). */
+const TYPING_INTERVAL_MS = 4_000;
+
+export interface AgentCallbackOptions {
+  config: Pick<Config, "bot" | "memory">;
+  store: SessionStore;
+  agent: AgentRuntime;
+  logger: Logger;
+  identity: BotIdentity;
+}
+
+export interface TurnMeta {
+  /** Telegram's update id, for the logs. */
+  updateId?: number | undefined;
+}
+
+/**
+ * The AgentCallback flow, independent of the transport: decide whether a message runs the
+ * agent, build its text, run the agent with the replied-to branch's memory, send the answer as
+ * a reply, and store the new history under every message of the answer.
+ */
+export class AgentCallback {
+  readonly #options: AgentCallbackOptions;
+  readonly #commands: Set<string>;
+  readonly #whitelist: Set<number>;
+
+  constructor(options: AgentCallbackOptions) {
+    this.#options = options;
+    this.#commands = new Set(options.config.bot.commands);
+    this.#whitelist = new Set(options.config.bot.whitelist);
+  }
+
+  get identity(): BotIdentity {
+    return this.#options.identity;
+  }
+
+  helpText(): string {
+    const commands = [...this.#commands].map((c) => `/${c}`);
+    return [
+      `Ask me with ${commands.join(" or ")} followed by your question, e.g. ${commands[0]} what is a closure?`,
+      "Reply to one of my answers to continue that conversation; replying to an older answer starts a new branch from there.",
+      `In groups, ${commands[0]}@${this.#options.identity.username} addresses me explicitly.`,
+    ].join("\n");
+  }
+
+  decide(message: ChatMessage): Decision {
+    const { identity } = this.#options;
+    if (this.#whitelist.size > 0 && !this.#whitelist.has(message.chatId)) {
+      return { action: "ignore", reason: "chat not on the allowlist" };
+    }
+    if (message.from?.isBot) return { action: "ignore", reason: "sent by a bot" };
+    const command = parseCommand(message);
+    if (command?.target && command.target !== identity.username.toLowerCase()) {
+      return { action: "ignore", reason: "command for another bot" };
+    }
+    if (command && (command.name === "start" || command.name === "help")) {
+      return { action: "help" };
+    }
+    const isAgentCommand = command !== undefined && this.#commands.has(command.name);
+    if (command && !isAgentCommand) return { action: "ignore", reason: "other command" };
+    const repliesToBot = message.replyTo?.from?.id === identity.id;
+    if (!isAgentCommand && !repliesToBot) {
+      return { action: "ignore", reason: message.replyTo ? "reply to someone else" : "no command" };
+    }
+    if (message.text === undefined) return { action: "no-text" };
+    if (!ownText(message)) {
+      // A bare /a replying to someone's text asks about that text; otherwise nothing to ask.
+      const quotable = message.replyTo && !repliesToBot && ownText(message.replyTo);
+      if (!quotable) return { action: "usage" };
+    }
+    return { action: "run", parentMessageId: repliesToBot ? message.replyTo!.messageId : null };
+  }
+
+  /** Handles one incoming message end to end. Never throws: failures are logged and apologised for. */
+  async handle(message: ChatMessage, channel: Channel, meta: TurnMeta = {}): Promise<void> {
+    const log = this.#options.logger.child({
+      update_id: meta.updateId,
+      chat_id: message.chatId,
+      message_id: message.messageId,
+    });
+    const decision = this.decide(message);
+    try {
+      switch (decision.action) {
+        case "ignore":
+          log.debug({ reason: decision.reason }, "message ignored");
+          return;
+        case "help":
+          await channel.sendMessage(message.chatId, this.helpText(), {
+            replyToMessageId: message.messageId,
+          });
+          return;
+        case "usage":
+          await channel.sendMessage(message.chatId, this.helpText(), {
+            replyToMessageId: message.messageId,
+          });
+          return;
+        case "no-text":
+          await channel.sendMessage(message.chatId, NO_TEXT_REPLY, {
+            replyToMessageId: message.messageId,
+          });
+          return;
+        case "run":
+          await this.#run(message, decision.parentMessageId, channel, log);
+          return;
+      }
+    } catch (error) {
+      log.error({ err: errorFields(error) }, "failed to answer");
+    }
+  }
+
+  async #run(
+    message: ChatMessage,
+    parentMessageId: number | null,
+    channel: Channel,
+    log: Logger,
+  ): Promise<void> {
+    const { config, store, agent } = this.#options;
+    const started = Date.now();
+    const stopTyping = keepTyping(channel, message.chatId, log);
+    let sentIds: number[] = [];
+    let session: ReplySession | undefined;
+    try {
+      session = new ReplySession({
+        store,
+        chatId: message.chatId,
+        replyToMessageId: parentMessageId,
+        maxItems: config.memory.maxItems,
+        ttlSeconds: config.memory.ttlSeconds,
+        keyPrefix: config.memory.keyPrefix,
+        timeoutMs: config.memory.timeoutMs,
+        logger: log.child({ component: "memory" }),
+      });
+      // The replied-to message is quoted unless it is this bot's answer and its history (which
+      // already holds it) was found; after expiry or a store failure the quote gives context.
+      const history = parentMessageId === null ? [] : await session.loadHistory();
+      const input = buildAgentText(message, {
+        quoteReply: parentMessageId === null || history.length === 0,
+      });
+      log.info(
+        { parent_key: session.parentKey, history_items: history.length },
+        "running the agent",
+      );
+      const answer = (await agent.run(input, session)).trim() || "(no answer)";
+      sentIds = await sendReply(channel, answer, {
+        chatId: message.chatId,
+        replyToMessageId: message.messageId,
+        parseMode: config.bot.parseMode,
+        logger: log,
+      });
+    } catch (error) {
+      if (error instanceof SendReplyError) sentIds = error.sentMessageIds;
+      log.error({ err: errorFields(error) }, "turn failed");
+      if (sentIds.length === 0) await this.#apologise(message, channel, log);
+    } finally {
+      stopTyping();
+    }
+    if (session && sentIds.length > 0) {
+      const persisted = await session.persist(sentIds);
+      log.info(
+        {
+          sent_message_ids: sentIds,
+          keys: persisted.keys,
+          stored: persisted.ok,
+          items: persisted.itemCount,
+          ms: Date.now() - started,
+        },
+        persisted.ok ? "answered" : "answered; history not stored",
+      );
+    }
+  }
+
+  async #apologise(message: ChatMessage, channel: Channel, log: Logger): Promise<void> {
+    try {
+      await channel.sendMessage(message.chatId, this.#options.config.bot.errorText, {
+        replyToMessageId: message.messageId,
+      });
+    } catch (error) {
+      log.error({ err: errorFields(error) }, "could not send the apology either");
+    }
+  }
+}
+
+/** Sends "typing…" now and every few seconds until the returned function is called. */
+function keepTyping(channel: Channel, chatId: number, log: Logger): () => void {
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    channel.sendTyping(chatId).catch((error) => {
+      log.debug({ err: errorFields(error) }, "typing indicator failed");
+    });
+  };
+  tick();
+  const timer = setInterval(tick, TYPING_INTERVAL_MS);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,136 @@
+import {
+  Agent,
+  connectMcpServers,
+  type MCPServer,
+  MCPServerStdio,
+  type MCPServers,
+  type Model,
+  OpenAIChatCompletionsModel,
+  OpenAIResponsesModel,
+  Runner,
+  type Session,
+  setTracingDisabled,
+  tool,
+} from "@openai/agents";
+import OpenAI from "openai";
+import { z } from "zod";
+import type { Config } from "./config";
+import { DemoModel } from "./demo-model";
+import { errorFields, type Logger } from "./logger";
+
+/** A small built-in tool, so tool turns are real even without MCP servers. */
+export const currentTimeTool = tool({
+  name: "current_time",
+  description:
+    "The current date and time. Pass an IANA time zone (e.g. Europe/Berlin) or null for UTC.",
+  parameters: z.object({
+    timezone: z.string().nullable().describe("IANA time zone name, or null for UTC"),
+  }),
+  execute: async ({ timezone }) => {
+    const now = new Date();
+    const zone = timezone || "UTC";
+    try {
+      const local = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone,
+        dateStyle: "full",
+        timeStyle: "long",
+      }).format(now);
+      return `${local} (ISO ${now.toISOString()})`;
+    } catch {
+      return `Unknown time zone ${JSON.stringify(zone)}. UTC now: ${now.toISOString()}`;
+    }
+  },
+});
+
+export function createModel(config: Config["model"]): Model {
+  if (config.demo) return new DemoModel();
+  const client = new OpenAI({
+    // Local OpenAI-compatible servers (Ollama, llama.cpp) accept any key.
+    apiKey: config.apiKey ?? "not-needed",
+    baseURL: config.baseURL,
+    maxRetries: 2,
+  });
+  return config.api === "chat"
+    ? new OpenAIChatCompletionsModel(client, config.name)
+    : new OpenAIResponsesModel(client, config.name);
+}
+
+export interface AgentRuntime {
+  /** Runs one turn with the session's memory; resolves with the final text. */
+  run(input: string, session: Session): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the agent from config: the model (OpenAI Responses or Chat Completions, any
+ * compatible base URL, or the demo model), the built-in tool, and the MCP servers of
+ * MCP_SERVERS_FILE, each connected within the timeout; one that fails is logged and skipped.
+ */
+export async function createAgentRuntime(config: Config, logger: Logger): Promise<AgentRuntime> {
+  // Never export traces on our own: the bot only talks to the servers it is configured for.
+  setTracingDisabled(true);
+  const model = createModel(config.model);
+
+  let mcp: MCPServers | undefined;
+  let mcpServers: MCPServer[] = [];
+  if (config.agent.mcpServers.length > 0) {
+    const servers = config.agent.mcpServers.map(
+      (server) =>
+        new MCPServerStdio({
+          name: server.name,
+          command: server.command,
+          args: server.args,
+          ...(server.env ? { env: { ...inheritedEnv(), ...server.env } } : {}),
+          ...(server.cwd ? { cwd: server.cwd } : {}),
+          cacheToolsList: true,
+        }),
+    );
+    mcp = await connectMcpServers(servers, {
+      connectTimeoutMs: config.agent.mcpConnectTimeoutMs,
+      dropFailed: true,
+      strict: false,
+      connectInParallel: true,
+    });
+    for (const [server, error] of mcp.errors) {
+      logger.error(
+        { mcp_server: server.name, err: errorFields(error) },
+        "MCP server failed to connect; skipped",
+      );
+    }
+    mcpServers = mcp.active;
+    if (mcpServers.length > 0) {
+      logger.info({ mcp_servers: mcpServers.map((s) => s.name) }, "MCP servers connected");
+    }
+  }
+
+  const agent = new Agent({
+    name: config.agent.name,
+    instructions: config.agent.instructions,
+    model,
+    tools: [currentTimeTool],
+    mcpServers,
+  });
+  const runner = new Runner({ tracingDisabled: true, workflowName: "telegram-bot" });
+
+  return {
+    async run(input, session) {
+      const result = await runner.run(agent, input, { session, maxTurns: 10 });
+      const output = result.finalOutput;
+      return typeof output === "string" ? output : JSON.stringify(output ?? "");
+    },
+    async close() {
+      await mcp?.close();
+    },
+  };
+}
+
+/** What a stdio MCP server needs to find its interpreter when `env` is given explicitly. */
+function inheritedEnv(): Record<string, string> {
+  const keep = ["PATH", "HOME", "USER", "LANG", "TMPDIR", "SystemRoot", "APPDATA"];
+  const out: Record<string, string> = {};
+  for (const key of keep) {
+    const value = process.env[key];
+    if (value) out[key] = value;
+  }
+  return out;
+}

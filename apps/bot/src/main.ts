@@ -1,0 +1,174 @@
+import type { SessionStore } from "@agents-memory/core";
+import { type AgentRuntime, createAgentRuntime } from "./agent";
+import { AgentCallback, type BotIdentity } from "./agent-callback";
+import {
+  type Config,
+  ConfigError,
+  loadConfig,
+  loadEnvFiles,
+  parseArgs,
+  redactConfig,
+  secretsOf,
+} from "./config";
+import { createLogger, errorFields, type Logger } from "./logger";
+import { createStore, describeStore } from "./store-from-config";
+import { CONSOLE_HELP, startConsole } from "./transports/console";
+import { startTelegram } from "./transports/telegram";
+import type { Transport } from "./transports/transport";
+
+const USAGE = `agents-memory bot — a Telegram agent bot with reply-scoped memory
+
+Usage: node dist/main.js [--console] [--demo]
+
+  With BOT_TOKEN set it runs on Telegram; without it (or with --console) in this terminal.
+  --demo selects the offline demo model (same as OPENAI_MODEL=demo).
+
+Configuration comes from the environment and a .env file; see apps/bot/README.md.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function modelLine(config: Config): string {
+  const { model } = config;
+  if (model.demo) return "model: demo (offline, not an AI)";
+  const where = model.baseURL ? new URL(model.baseURL).host : "api.openai.com";
+  return `model: ${model.name} via ${where} (${model.api === "chat" ? "Chat Completions" : "Responses"} API)`;
+}
+
+function consoleBanner(config: Config): string {
+  const lines = [
+    "agents-memory bot — console mode",
+    `${modelLine(config)}; store: ${describeStore(config.memory.store)}`,
+  ];
+  if (config.model.demoReason === "unconfigured") {
+    lines.push(
+      "",
+      "No model is configured, so this runs the offline DEMO model: it is not an AI; it repeats",
+      "what you wrote and shows what the bot remembers. To talk to a real model, set (in the",
+      "environment or a .env file):",
+      "  OPENAI_API_KEY=sk-...                                   OpenAI",
+      "  OPENAI_BASE_URL=http://localhost:11434/v1 OPENAI_API=chat OPENAI_MODEL=llama3.2   Ollama",
+      "  OPENAI_BASE_URL=http://localhost:8080/v1 OPENAI_API=chat                          llama.cpp",
+      "Set BOT_TOKEN to run the bot on Telegram instead.",
+    );
+  }
+  lines.push("", CONSOLE_HELP, "");
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    const flags = parseArgs(process.argv.slice(2));
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
+    loadEnvFiles();
+    config = loadConfig(process.env, flags);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      fail(`agents-memory bot: ${error.message}\nSee apps/bot/README.md for every variable.`);
+    }
+    throw error;
+  }
+
+  const isConsole = config.transport === "console";
+  const logger = createLogger({
+    level: config.logLevel,
+    fd: isConsole ? 2 : 1,
+    secrets: secretsOf(config),
+    pretty: isConsole && process.stderr.isTTY,
+  });
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: errorFields(reason, true) }, "unhandled rejection");
+  });
+  for (const warning of config.warnings) logger.warn(warning);
+  logger.info({ config: redactConfig(config) }, "configuration loaded");
+  if (config.model.demo && !isConsole) {
+    logger.warn("OPENAI_MODEL=demo: the bot answers with the offline demo model, not an AI");
+  }
+
+  let store: SessionStore | undefined;
+  let agent: AgentRuntime | undefined;
+  let transport: Transport | undefined;
+  const closeAll = async () => {
+    await agent
+      ?.close()
+      .catch((error) => logger.warn({ err: errorFields(error) }, "closing MCP servers failed"));
+    await store
+      ?.close?.()
+      .catch((error) => logger.warn({ err: errorFields(error) }, "closing the store failed"));
+  };
+
+  try {
+    store = await createStore(config.memory.store, logger, config.memory.timeoutMs);
+    agent = await createAgentRuntime(config, logger);
+    const callbackConfig: Config = isConsole
+      ? { ...config, bot: { ...config.bot, parseMode: "plain", whitelist: [] } }
+      : config;
+    const createCallback = (identity: BotIdentity) =>
+      new AgentCallback({ config: callbackConfig, store: store!, agent: agent!, logger, identity });
+    transport = isConsole
+      ? startConsole({
+          createCallback,
+          chatId: config.console.chatId ?? Math.floor(Date.now() / 1000),
+          agentCommand: config.bot.commands[0]!,
+          banner: consoleBanner(config),
+        })
+      : await startTelegram({ config, logger, createCallback });
+  } catch (error) {
+    logger.fatal({ err: errorFields(error, true) }, "start-up failed");
+    if (isConsole) process.stderr.write(`start-up failed: ${errorFields(error).message}\n`);
+    await closeAll();
+    process.exit(1);
+  }
+
+  const running = transport;
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    shuttingDown ??= (async () => {
+      logger.info({ reason }, "shutting down: finishing the turns in flight");
+      await running.stop();
+      await closeAll();
+      logger.info("stopped");
+    })();
+    return shuttingDown;
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) {
+        logger.warn({ signal }, "second signal: exiting now");
+        process.exit(130);
+      }
+      shutdown(signal).then(
+        () => process.exit(0),
+        (error) => exitWithError(logger, error),
+      );
+    });
+  }
+
+  try {
+    await running.done;
+  } catch (error) {
+    logger.fatal({ err: errorFields(error, true) }, "the transport stopped with an error");
+    await shutdown("transport error").catch(() => {});
+    process.exit(1);
+  }
+  await shutdown(isConsole ? "end of input" : "transport ended");
+  process.exit(0);
+}
+
+function exitWithError(logger: Logger, error: unknown): never {
+  logger.fatal({ err: errorFields(error, true) }, "shutdown failed");
+  process.exit(1);
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `agents-memory bot: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

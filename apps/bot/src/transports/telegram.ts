@@ -1,0 +1,279 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
+import { type Api, Bot } from "grammy";
+import type { Message, Update } from "grammy/types";
+import type { AgentCallback, BotIdentity } from "../agent-callback";
+import type { Config } from "../config";
+import { errorFields, type Logger } from "../logger";
+import type { ChatMessage, ChatUser } from "../message-text";
+import type { Channel } from "../send-reply";
+import { InFlight } from "./in-flight";
+import type { Transport } from "./transport";
+
+const ALLOWED_UPDATES = ["message"] as const;
+/** How many recent webhook update ids are remembered to drop redeliveries. */
+const SEEN_UPDATES = 10_000;
+const MAX_BODY_BYTES = 1_000_000;
+
+export interface TelegramTransportOptions {
+  config: Config;
+  logger: Logger;
+  createCallback(identity: BotIdentity): AgentCallback;
+}
+
+/** A grammY message as the transport-independent shape. */
+export function toChatMessage(message: Message, depth = 0): ChatMessage {
+  const sender: ChatUser | undefined = message.sender_chat
+    ? { id: message.sender_chat.id, isBot: false, firstName: chatTitle(message.sender_chat) }
+    : message.from
+      ? {
+          id: message.from.id,
+          isBot: message.from.is_bot,
+          firstName: message.from.first_name,
+          username: message.from.username,
+        }
+      : undefined;
+  return {
+    messageId: message.message_id,
+    chatId: message.chat.id,
+    from: sender,
+    text: message.text ?? message.caption,
+    entities: message.entities ?? message.caption_entities,
+    replyTo:
+      depth === 0 && message.reply_to_message
+        ? toChatMessage(message.reply_to_message as Message, 1)
+        : undefined,
+  };
+}
+
+function chatTitle(chat: { title?: string; first_name?: string }): string {
+  return chat.title ?? chat.first_name ?? "Unknown";
+}
+
+export function telegramChannel(api: Api): Channel {
+  return {
+    async sendMessage(chatId, text, options) {
+      const sent = await api.sendMessage(chatId, text, {
+        ...(options.parseMode ? { parse_mode: options.parseMode } : {}),
+        ...(options.replyToMessageId
+          ? {
+              reply_parameters: {
+                message_id: options.replyToMessageId,
+                allow_sending_without_reply: true,
+              },
+            }
+          : {}),
+      });
+      return sent.message_id;
+    },
+    async sendTyping(chatId) {
+      await api.sendChatAction(chatId, "typing");
+    },
+  };
+}
+
+/**
+ * The bot on Telegram: grammY with auto-retry (429s wait `retry_after`), chats handled in
+ * parallel and each chat in order, by long polling (@grammyjs/runner) or a webhook.
+ */
+export async function startTelegram(options: TelegramTransportOptions): Promise<Transport> {
+  const { config, logger } = options;
+  const bot = new Bot(config.telegram.token!, { client: { apiRoot: config.telegram.apiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
+  await bot.init();
+  const me = bot.botInfo;
+  const identity: BotIdentity = { id: me.id, username: me.username, firstName: me.first_name };
+  logger.info({ bot_id: me.id, username: me.username }, "connected to Telegram");
+  const callback = options.createCallback(identity);
+
+  const inFlight = new InFlight();
+  let lastUpdateId = 0;
+  bot.use((ctx, next) => {
+    lastUpdateId = Math.max(lastUpdateId, ctx.update.update_id);
+    return inFlight.track(next());
+  });
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.on("message", (ctx) =>
+    callback.handle(toChatMessage(ctx.message), telegramChannel(ctx.api), {
+      updateId: ctx.update.update_id,
+    }),
+  );
+  bot.catch((error) => {
+    logger.error(
+      { update_id: error.ctx?.update.update_id, err: errorFields(error.error) },
+      "unhandled error while handling an update",
+    );
+  });
+
+  return config.telegram.mode === "webhook"
+    ? startWebhook(bot, inFlight, options)
+    : startPolling(bot, inFlight, options, () => lastUpdateId);
+}
+
+async function startPolling(
+  bot: Bot,
+  inFlight: InFlight,
+  { config, logger }: TelegramTransportOptions,
+  lastUpdateId: () => number,
+): Promise<Transport> {
+  try {
+    // getUpdates is refused while a webhook is set (e.g. after running in webhook mode).
+    await bot.api.deleteWebhook();
+  } catch (error) {
+    logger.warn({ err: errorFields(error) }, "deleteWebhook failed; polling anyway");
+  }
+  const handle: RunnerHandle = run(bot, {
+    runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 } },
+  });
+  logger.info({ mode: "polling" }, "bot started");
+  const task = handle.task() ?? Promise.resolve();
+  let stopping: Promise<void> | undefined;
+  return {
+    done: task,
+    stop() {
+      stopping ??= (async () => {
+        await handle.stop().catch(() => {});
+        const drained = await inFlight.drain(config.shutdownTimeoutMs);
+        if (!drained) logger.warn({ in_flight: inFlight.size }, "shutdown timed out; turns lost");
+        // Confirm what was handled, so a restart does not receive those updates again.
+        const last = lastUpdateId();
+        if (last > 0) {
+          await bot.api
+            .getUpdates({ offset: last + 1, limit: 1, timeout: 0 })
+            .catch((error) =>
+              logger.warn({ err: errorFields(error) }, "could not confirm updates"),
+            );
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function startWebhook(
+  bot: Bot,
+  inFlight: InFlight,
+  { config, logger }: TelegramTransportOptions,
+): Promise<Transport> {
+  const { secret, host, port, path, url } = config.telegram.webhook;
+  const expected = Buffer.from(secret!);
+  const seen = new Set<number>();
+  let stopping = false;
+
+  const secretMatches = (header: string | string[] | undefined) => {
+    if (typeof header !== "string") return false;
+    const given = Buffer.from(header);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  const remember = (updateId: number) => {
+    seen.add(updateId);
+    if (seen.size > SEEN_UPDATES) seen.delete(seen.values().next().value!);
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (pathname === "/healthz" && req.method === "GET") {
+      res.writeHead(stopping ? 503 : 200).end(stopping ? "stopping" : "ok");
+      return;
+    }
+    if (pathname !== path) return void res.writeHead(404).end();
+    if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
+    if (!secretMatches(req.headers["x-telegram-bot-api-secret-token"])) {
+      logger.warn({ remote: req.socket.remoteAddress }, "webhook call with a wrong secret token");
+      return void res.writeHead(401).end();
+    }
+    // While stopping, refuse: Telegram delivers the update again later.
+    if (stopping) return void res.writeHead(503).end();
+    let update: Update;
+    try {
+      update = JSON.parse(await readBody(req)) as Update;
+    } catch (error) {
+      const tooLarge = (error as Error).message === "too large";
+      return void res.writeHead(tooLarge ? 413 : 400).end();
+    }
+    if (!update || typeof update.update_id !== "number") return void res.writeHead(400).end();
+    // Acknowledge at once; the turn runs in the background.
+    res.writeHead(200).end();
+    if (seen.has(update.update_id)) {
+      logger.info({ update_id: update.update_id }, "redelivered update ignored");
+      return;
+    }
+    remember(update.update_id);
+    inFlight.track(
+      bot.handleUpdate(update).catch((error) => {
+        logger.error(
+          { update_id: update.update_id, err: errorFields(error) },
+          "update handling failed",
+        );
+      }),
+    );
+  };
+
+  const server: Server = createServer((req, res) => {
+    handleRequest(req, res).catch((error) => {
+      logger.error({ err: errorFields(error) }, "webhook request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
+  logger.info({ mode: "webhook", host, port: boundPort, path }, "bot started");
+  if (url) {
+    await bot.api.setWebhook(url, {
+      secret_token: secret,
+      allowed_updates: ALLOWED_UPDATES,
+    });
+    logger.info("webhook registered with Telegram");
+  }
+
+  let done: () => void;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    done: finished,
+    port: boundPort,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const drained = await inFlight.drain(config.shutdownTimeoutMs);
+        if (!drained) logger.warn({ in_flight: inFlight.size }, "shutdown timed out; turns lost");
+        server.closeAllConnections();
+        await closed;
+        done();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error("too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,57 @@
+import { OpenAIChatCompletionsModel, OpenAIResponsesModel, Usage } from "@openai/agents";
+import { describe, expect, test } from "vitest";
+import { createModel, currentTimeTool } from "../src/agent";
+import { DEMO_PREFIX, DemoModel } from "../src/demo-model";
+
+const base = {
+  name: "m",
+  demo: false,
+  demoReason: undefined,
+  apiKey: "k",
+  baseURL: "http://127.0.0.1:9/v1",
+};
+
+describe("the model from config", () => {
+  test("OPENAI_API picks the Responses or the Chat Completions model; demo the offline one", () => {
+    expect(createModel({ ...base, api: "responses" })).toBeInstanceOf(OpenAIResponsesModel);
+    expect(createModel({ ...base, api: "chat" })).toBeInstanceOf(OpenAIChatCompletionsModel);
+    expect(createModel({ ...base, demo: true, api: "responses" })).toBeInstanceOf(DemoModel);
+  });
+
+  test("the demo model labels every answer and reports the branch's memory", async () => {
+    const model = new DemoModel();
+    const request = (input: any) =>
+      model.getResponse({
+        input,
+        modelSettings: {},
+        tools: [],
+        outputType: "text",
+        handoffs: [],
+        tracing: false,
+      } as any);
+    const first = await request("Ann(ann): hi");
+    const text = (r: any) => r.output[0].content[0].text as string;
+    expect(text(first).startsWith(`${DEMO_PREFIX} You said: "hi".`)).toBe(true);
+    expect(first.usage).toBeInstanceOf(Usage);
+    const later = await request([
+      { role: "user", content: "Ann(ann): hi" },
+      {
+        role: "assistant",
+        type: "message",
+        status: "completed",
+        content: [{ type: "output_text", text: "x" }],
+      },
+      { role: "user", content: "Bot: x\n\nAnn(ann): more" },
+    ]);
+    expect(text(later)).toBe(
+      `${DEMO_PREFIX} You said: "more".\nI remember 2 earlier messages in this branch; it started with "hi".`,
+    );
+  });
+
+  test("the built-in current_time tool answers for a time zone, and explains an unknown one", async () => {
+    const run = (timezone: string | null) =>
+      (currentTimeTool as any).invoke({} as any, JSON.stringify({ timezone }));
+    expect(await run("Europe/Berlin")).toMatch(/\(ISO \d{4}-\d{2}-\d{2}T/);
+    expect(await run("Mars/Olympus")).toMatch(/^Unknown time zone "Mars\/Olympus"/);
+  });
+});

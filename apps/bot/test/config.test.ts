@@ -1,0 +1,140 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError, loadConfig, redactConfig, redactUrl, secretsOf } from "../src/config";
+import { scrub } from "../src/logger";
+
+const TOKEN = "123456:AAE-secret_token_value";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("config", () => {
+  test("defaults: console, memory store, 7 days, 50 items, /a and /gpt", () => {
+    const config = loadConfig({});
+    expect(config.transport).toBe("console");
+    expect(config.memory).toMatchObject({
+      store: { kind: "memory" },
+      ttlSeconds: 604_800,
+      maxItems: 50,
+      keyPrefix: "bot",
+    });
+    expect(config.bot.commands).toEqual(["a", "gpt"]);
+    expect(config.bot.whitelist).toEqual([]);
+  });
+
+  test("nothing configured in the console: the labelled demo model; on Telegram: an error", () => {
+    expect(loadConfig({}).model).toMatchObject({ demo: true, demoReason: "unconfigured" });
+    const [problem] = problems({ BOT_TOKEN: TOKEN });
+    expect(problem).toMatch(/^OPENAI_API_KEY: required/);
+    expect(problem).toMatch(/OPENAI_BASE_URL/);
+  });
+
+  test("the demo model is never chosen when a key or base URL is configured", () => {
+    expect(loadConfig({ OPENAI_API_KEY: "sk-x" }).model.demo).toBe(false);
+    expect(loadConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1" }).model.demo).toBe(false);
+    expect(loadConfig({ OPENAI_API_KEY: "sk-x", OPENAI_MODEL: "demo" }).model.demoReason).toBe(
+      "requested",
+    );
+  });
+
+  test("each bad value names the variable and what it expects", () => {
+    const found = problems({
+      BOT_TOKEN: TOKEN,
+      OPENAI_API_KEY: "sk-x",
+      CACHE_TTL_SECONDS: "a week",
+      AGENT_MAX_CACHE_SIZE: "0",
+      BOT_WHITELIST: "12,abc",
+      BOT_MODE: "push",
+      STORE_URL: "mongodb://u:pw@h",
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CACHE_TTL_SECONDS must be an integer/),
+        expect.stringMatching(/^AGENT_MAX_CACHE_SIZE must be an integer between 1/),
+        expect.stringMatching(/^BOT_WHITELIST must be comma-separated chat ids.*"abc"/),
+        expect.stringMatching(/^BOT_MODE must be "polling" or "webhook"/),
+      ]),
+    );
+    // The store URL is checked once the rest is valid; its credentials are never echoed.
+    const store = problems({ STORE_URL: "mongodb://u:pw@h" });
+    expect(store[0]).toMatch(/^STORE_URL must be memory:\/\//);
+    expect(store[0]).not.toContain("pw");
+  });
+
+  test("webhook mode needs a secret; upstash needs its URL and token", () => {
+    expect(problems({ BOT_TOKEN: TOKEN, OPENAI_API_KEY: "k", BOT_MODE: "webhook" })[0]).toMatch(
+      /^WEBHOOK_SECRET: required/,
+    );
+    expect(problems({ STORE_URL: "upstash://" })).toEqual([
+      expect.stringMatching(/^UPSTASH_REDIS_REST_URL: required/),
+      expect.stringMatching(/^UPSTASH_REDIS_REST_TOKEN: required/),
+    ]);
+  });
+
+  test("store URLs choose the store", () => {
+    expect(loadConfig({ STORE_URL: "redis://:pw@localhost:6380/2" }).memory.store).toEqual({
+      kind: "redis",
+      url: "redis://:pw@localhost:6380/2",
+    });
+    expect(loadConfig({ STORE_URL: "redis+cluster://:pw@a:7000,b:7001" }).memory.store).toEqual({
+      kind: "redis-cluster",
+      nodes: [
+        { host: "a", port: 7000 },
+        { host: "b", port: 7001 },
+      ],
+      username: undefined,
+      password: "pw",
+      tls: false,
+      url: "redis+cluster://:pw@a:7000,b:7001",
+    });
+    expect(
+      loadConfig({
+        STORE_URL: "upstash://",
+        UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io",
+        UPSTASH_REDIS_REST_TOKEN: "tok",
+      }).memory.store,
+    ).toEqual({ kind: "upstash", url: "https://eu1.upstash.io", token: "tok" });
+  });
+
+  test("lists parse: commands without slashes, chat ids as numbers; empty means unset", () => {
+    const config = loadConfig({
+      BOT_COMMANDS: "/ask, GPT",
+      BOT_WHITELIST: "-1001, 42",
+      CACHE_TTL_SECONDS: "",
+    });
+    expect(config.bot.commands).toEqual(["ask", "gpt"]);
+    expect(config.bot.whitelist).toEqual([-1001, 42]);
+    expect(config.memory.ttlSeconds).toBe(604_800);
+  });
+
+  test("an empty allowlist on Telegram is a start-up warning", () => {
+    const config = loadConfig({ BOT_TOKEN: TOKEN, OPENAI_API_KEY: "k" });
+    expect(config.warnings).toEqual([expect.stringMatching(/BOT_WHITELIST is empty/)]);
+  });
+
+  test("secrets never survive redaction or scrubbing", () => {
+    const config = loadConfig({
+      BOT_TOKEN: TOKEN,
+      OPENAI_API_KEY: "sk-live-abcdef",
+      STORE_URL: "rediss://user:p%40ssword@redis.example:6380",
+      BOT_MODE: "webhook",
+      WEBHOOK_SECRET: "hook-secret-123",
+    });
+    const dump = JSON.stringify(redactConfig(config));
+    for (const secret of [TOKEN, "sk-live-abcdef", "p%40ssword", "hook-secret-123"]) {
+      expect(dump).not.toContain(secret);
+    }
+    const secrets = secretsOf(config);
+    const line = `GET https://api.telegram.org/bot${TOKEN}/getMe failed; AUTH p@ssword; key sk-live-abcdef`;
+    expect(scrub(line, secrets)).toBe(
+      "GET https://api.telegram.org/bot[redacted]/getMe failed; AUTH [redacted]; key [redacted]",
+    );
+    expect(redactUrl("redis://:pw@h:1/0")).toBe("redis://***@h:1/0");
+  });
+});

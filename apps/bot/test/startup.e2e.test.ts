@@ -1,0 +1,51 @@
+import { describe, expect, test } from "vitest";
+import { spawnBot } from "./support/bot-process";
+
+const TOKEN = "987654:AAH-very-secret-token";
+
+describe("start-up", () => {
+  test("bad config: a clear message naming each variable, exit code 1, no secret echoed", async () => {
+    const bot = spawnBot({
+      BOT_TOKEN: TOKEN,
+      OPENAI_API_KEY: "sk-secret-key-1",
+      CACHE_TTL_SECONDS: "one week",
+      BOT_WHITELIST: "12,twelve",
+      STORE_URL: "postgres://user:hunter22@db",
+    });
+    const { code } = await bot.exited;
+    expect(code).toBe(1);
+    const stderr = bot.stderr();
+    expect(stderr).toContain("invalid configuration");
+    expect(stderr).toMatch(/CACHE_TTL_SECONDS must be an integer/);
+    expect(stderr).toMatch(/BOT_WHITELIST must be comma-separated chat ids/);
+    for (const secret of [TOKEN, "sk-secret-key-1", "hunter22"]) {
+      expect(stderr + bot.stdout()).not.toContain(secret);
+    }
+  });
+
+  test("a token without any model configuration refuses to start and says how to set one", async () => {
+    const bot = spawnBot({ BOT_TOKEN: TOKEN });
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.stderr()).toMatch(/OPENAI_API_KEY: required/);
+    expect(bot.stderr()).toMatch(/OPENAI_BASE_URL .*Ollama/);
+  });
+
+  test("missing store settings name the variables", async () => {
+    const bot = spawnBot({ STORE_URL: "upstash://" });
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.stderr()).toMatch(/UPSTASH_REDIS_REST_URL: required/);
+    expect(bot.stderr()).toMatch(/UPSTASH_REDIS_REST_TOKEN: required/);
+  });
+
+  test("a fresh machine: the console explains how to configure a model and runs the labelled demo", async () => {
+    const bot = spawnBot({}, { stdin: "pipe" });
+    bot.child.stdin!.end("hello bot\n>2 and again\n");
+    expect((await bot.exited).code).toBe(0);
+    const out = bot.stdout();
+    expect(out).toContain("No model is configured, so this runs the offline DEMO model");
+    expect(out).toContain("OPENAI_API_KEY=");
+    expect(out).toContain("OPENAI_BASE_URL=http://localhost:11434/v1");
+    expect(out).toMatch(/^\[#2\] \[demo\] You said: "hello bot"/m);
+    expect(out).toMatch(/^\[#4\] \[demo\] You said: "and again"\.\nI remember 2 earlier messages/m);
+  });
+});

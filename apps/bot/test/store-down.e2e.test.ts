@@ -1,0 +1,78 @@
+import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
+import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type BotProcess, spawnBot } from "./support/bot-process";
+import { type StoreBackend, type StoreKind, startStore } from "./support/stores";
+import { ann, repliesTo, transcript, turns } from "./support/transcript";
+
+const CHAT = -1002000000001;
+
+describe.each(["redis", "upstash"] as StoreKind[])(
+  "the %s store killed mid-conversation",
+  (kind) => {
+    let tg: TelegramServer;
+    let ai: ResponsesServer;
+    let store: StoreBackend;
+    let bot: BotProcess;
+    const t = () => transcript(tg, ai, () => bot);
+
+    beforeAll(async () => {
+      [tg, ai, store] = await Promise.all([
+        startTelegramServer(),
+        startResponsesServer(),
+        startStore(kind),
+      ]);
+      bot = spawnBot({
+        BOT_TOKEN: tg.token,
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        OPENAI_API_KEY: ai.apiKey,
+        OPENAI_BASE_URL: ai.baseURL,
+        ...store.env,
+      });
+      await bot.waitForLog((line) => line.msg === "bot started");
+    });
+
+    afterAll(async () => {
+      await bot?.stop();
+      await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
+    });
+
+    test("the bot still answers, quickly, and the logs report the store failure", async () => {
+      const first = await t().turn(CHAT, "/a remember 42");
+      expect(first.log.stored).toBe(true);
+
+      await store.kill();
+      const started = Date.now();
+      const reply = tg.sendUserMessage({
+        chatId: CHAT,
+        from: ann,
+        text: "what did I say?",
+        replyTo: first.answer,
+      });
+      const answer = await tg.waitFor((s) => repliesTo(s, reply)[0]);
+      const elapsed = Date.now() - started;
+      // Without history, the replied-to answer is quoted so the model still sees the context.
+      expect(answer.text).toBe(
+        `echo: Memory Test Bot(${tg.bot.username}): echo: Ann(ann): remember 42\n\nAnn(ann): what did I say?`,
+      );
+      expect(elapsed).toBeLessThan(kind === "upstash" ? 3500 : 2000);
+      const [request] = ai.requests.slice(-1);
+      expect(turns(request)).toHaveLength(1);
+
+      const failures = await bot.waitForLog(
+        (l) => l.msg === "store call failed; the run goes on without it" && l.operation === "fork",
+      );
+      expect(failures.key).toBe(`bot:${answer.message_id}:${CHAT}`);
+      expect(
+        bot.logs.some(
+          (l) =>
+            l.msg === "store call failed; the run goes on without it" && l.operation === "read",
+        ),
+      ).toBe(true);
+      const answered = await bot.waitForLog(
+        (l) => l.msg.startsWith("answered") && l.message_id === reply.message_id,
+      );
+      expect(answered.stored).toBe(false);
+    });
+  },
+);

@@ -1,0 +1,323 @@
+import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
+import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type BotProcess, spawnBot } from "./support/bot-process";
+import { STORE_KINDS, type StoreBackend, startStore } from "./support/stores";
+import { ann, bob, otherBot, repliesTo, transcript, turns } from "./support/transcript";
+
+const MAX_ITEMS = 6;
+/** One chat per scenario, so scenarios never see each other's messages. */
+const CHAT = {
+  first: -1001000000001,
+  continues: -1001000000002,
+  forks: -1001000000003,
+  ignored: -1001000000004,
+  long: -1001000000005,
+  html: -1001000000006,
+  tool: -1001000000007,
+  retry: -1001000000008,
+  errors: -1001000000009,
+  shutdown: -1001000000010,
+  notAllowed: -1009999999999,
+};
+const ALLOWED = Object.entries(CHAT)
+  .filter(([name]) => name !== "notAllowed")
+  .map(([, id]) => id);
+
+describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let store: StoreBackend;
+  let bot: BotProcess;
+  const t = () => transcript(tg, ai, () => bot);
+
+  beforeAll(async () => {
+    [tg, ai, store] = await Promise.all([
+      startTelegramServer(),
+      startResponsesServer(),
+      startStore(kind),
+    ]);
+    bot = spawnBot({
+      BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      OPENAI_API_KEY: ai.apiKey,
+      OPENAI_BASE_URL: ai.baseURL,
+      OPENAI_MODEL: "gpt-test",
+      AGENT_INSTRUCTIONS: "You are the test bot.",
+      BOT_WHITELIST: ALLOWED.join(","),
+      AGENT_MAX_CACHE_SIZE: String(MAX_ITEMS),
+      LOG_LEVEL: "debug",
+      ...store.env,
+    });
+    await bot.waitForLog((line) => line.msg === "bot started");
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
+  });
+
+  test("first /a message: answered as a reply, typing shown, the model sees the formatted text", async () => {
+    const { message, answer, requests, log } = await t().turn(CHAT.first, "/a what is a monad?");
+    expect(answer.text).toBe("echo: Ann(ann): what is a monad?");
+    const send = tg.calls.find(
+      (c) => c.method === "sendMessage" && c.params.chat_id === CHAT.first,
+    )!;
+    expect(send.params.reply_parameters).toEqual({
+      message_id: message.message_id,
+      allow_sending_without_reply: true,
+    });
+    expect(send.params.parse_mode).toBe("HTML");
+    const typing = tg.calls.find(
+      (c) => c.method === "sendChatAction" && c.params.chat_id === CHAT.first,
+    );
+    expect(typing?.params.action).toBe("typing");
+    expect(typing!.at).toBeLessThanOrEqual(send.at);
+
+    expect(requests).toHaveLength(1);
+    expect(requests[0].model).toBe("gpt-test");
+    expect(requests[0].instructions).toBe("You are the test bot.");
+    expect(turns(requests[0])).toEqual(["user:Ann(ann): what is a monad?"]);
+
+    const key = `bot:${answer.message_id}:${CHAT.first}`;
+    expect(log.keys).toEqual([key]);
+    if (store.raw) {
+      expect((await store.raw.items(key)).map((i) => i.role)).toEqual(["user", "assistant"]);
+      const ttl = await store.raw.ttlSeconds(key);
+      expect(ttl).toBeGreaterThan(604_700);
+      expect(ttl).toBeLessThanOrEqual(604_800);
+    }
+  });
+
+  test("a reply to the bot continues: the model gets the earlier turns; history is trimmed", async () => {
+    const first = await t().turn(CHAT.continues, "/gpt U1");
+    const second = await t().turn(CHAT.continues, "U2", { replyTo: first.answer });
+    expect(turns(second.requests[0])).toEqual([
+      "user:Ann(ann): U1",
+      "assistant:echo: Ann(ann): U1",
+      "user:Ann(ann): U2",
+    ]);
+    const third = await t().turn(CHAT.continues, "U3", { replyTo: second.answer, from: bob });
+    const fourth = await t().turn(CHAT.continues, "U4", { replyTo: third.answer });
+    expect(turns(fourth.requests[0])).toHaveLength(7);
+    // Four turns are 8 items; only the newest AGENT_MAX_CACHE_SIZE (6) are kept.
+    const fifth = await t().turn(CHAT.continues, "U5", { replyTo: fourth.answer });
+    expect(turns(fifth.requests[0])).toEqual([
+      "user:Ann(ann): U2",
+      "assistant:echo: Ann(ann): U2",
+      "user:Bob: U3",
+      "assistant:echo: Bob: U3",
+      "user:Ann(ann): U4",
+      "assistant:echo: Ann(ann): U4",
+      "user:Ann(ann): U5",
+    ]);
+    if (store.raw) {
+      const stored = await store.raw.items(`bot:${fifth.answer.message_id}:${CHAT.continues}`);
+      expect(stored).toHaveLength(MAX_ITEMS);
+    }
+  });
+
+  test("a reply to an older bot message forks; the newer branch stays intact", async () => {
+    const a1 = await t().turn(CHAT.forks, "/a U1");
+    const a2 = await t().turn(CHAT.forks, "U2", { replyTo: a1.answer });
+    const fork = await t().turn(CHAT.forks, "U3", { replyTo: a1.answer });
+    expect(turns(fork.requests[0])).toEqual([
+      "user:Ann(ann): U1",
+      "assistant:echo: Ann(ann): U1",
+      "user:Ann(ann): U3",
+    ]);
+    const newer = await t().turn(CHAT.forks, "U4", { replyTo: a2.answer });
+    expect(turns(newer.requests[0])).toEqual([
+      "user:Ann(ann): U1",
+      "assistant:echo: Ann(ann): U1",
+      "user:Ann(ann): U2",
+      "assistant:echo: Ann(ann): U2",
+      "user:Ann(ann): U4",
+    ]);
+    if (store.raw) {
+      const forked = await store.raw.items(`bot:${fork.answer.message_id}:${CHAT.forks}`);
+      expect(forked.map((i) => i.role)).toEqual(["user", "assistant", "user", "assistant"]);
+      expect(await store.raw.items(`bot:${a2.answer.message_id}:${CHAT.forks}`)).toHaveLength(4);
+    }
+  });
+
+  test("ignored: plain messages, replies to people or other bots, other bots' commands, edits, other chats", async () => {
+    const chat = CHAT.ignored;
+    const requestsBefore = ai.requests.length;
+    const plain = tg.sendUserMessage({ chatId: chat, from: ann, text: "just chatting" });
+    expect(await t().ignored(plain)).toBe("no command");
+    const human = tg.sendUserMessage({ chatId: chat, from: bob, text: "I am Bob" });
+    await t().ignored(human);
+    const toHuman = tg.sendUserMessage({ chatId: chat, from: ann, text: "hi Bob", replyTo: human });
+    expect(await t().ignored(toHuman)).toBe("reply to someone else");
+    const fromBot = tg.sendUserMessage({ chatId: chat, from: otherBot, text: "/a I am a bot" });
+    expect(await t().ignored(fromBot)).toBe("sent by a bot");
+    const toBot = tg.sendUserMessage({ chatId: chat, from: ann, text: "hey", replyTo: fromBot });
+    expect(await t().ignored(toBot)).toBe("reply to someone else");
+    const forOther = tg.sendUserMessage({ chatId: chat, from: ann, text: "/a@other_bot hi" });
+    expect(await t().ignored(forOther)).toBe("command for another bot");
+    const foreign = tg.sendUserMessage({ chatId: CHAT.notAllowed, from: ann, text: "/a hi" });
+    expect(await t().ignored(foreign)).toBe("chat not on the allowlist");
+    const edited = tg.sendUserMessage({ chatId: chat, from: ann, text: "typo" });
+    await t().ignored(edited);
+    tg.pushUpdate({ edited_message: { ...edited, text: "/a fixed", edit_date: edited.date + 1 } });
+
+    // Addressed to this bot explicitly: answered (and after everything above, chats in order).
+    const mine = await t().turn(chat, `/a@${tg.bot.username} hello`);
+    expect(mine.answer.text).toBe("echo: Ann(ann): hello");
+    expect(ai.requests.length).toBe(requestsBefore + 1);
+    expect(tg.sentMessages(chat)).toHaveLength(1);
+    expect(tg.sentMessages(CHAT.notAllowed)).toHaveLength(0);
+  });
+
+  test("/start, /help and a message without text get explanations, not runs", async () => {
+    const chat = CHAT.ignored;
+    const requestsBefore = ai.requests.length;
+    const start = tg.sendUserMessage({ chatId: chat, from: ann, text: "/start" });
+    const help = await tg.waitFor((s) => repliesTo(s, start)[0]);
+    expect(help.text).toMatch(/\/a or \/gpt/);
+    const answer = await t().turn(chat, "/a hi");
+    const sticker = tg.sendUserMessage({
+      chatId: chat,
+      from: ann,
+      sticker: true,
+      replyTo: answer.answer,
+    });
+    const explained = await tg.waitFor((s) => repliesTo(s, sticker)[0]);
+    expect(explained.text).toMatch(/only read text/);
+    expect(ai.requests.length).toBe(requestsBefore + 1);
+  });
+
+  test("a long answer is split below 4096 characters; a reply to its second part continues", async () => {
+    const paragraphs = [1, 2, 3].map((n) => `Part ${n}. ${"lorem ipsum ".repeat(250).trim()}`);
+    ai.script({ text: paragraphs.join("\n\n") });
+    const long = await t().turn(CHAT.long, "/a tell me a lot");
+    expect(long.answers.length).toBeGreaterThan(1);
+    for (const part of long.answers) expect(part.text!.length).toBeLessThanOrEqual(4096);
+    expect(long.answers.map((m) => m.text).join("\n\n")).toBe(paragraphs.join("\n\n"));
+    expect(long.log.keys).toHaveLength(long.answers.length);
+
+    const next = await t().turn(CHAT.long, "and more?", { replyTo: long.answers[1] });
+    expect(turns(next.requests[0])).toEqual([
+      "user:Ann(ann): tell me a lot",
+      `assistant:${paragraphs.join("\n\n")}`,
+      "user:Ann(ann): and more?",
+    ]);
+  });
+
+  test("formatting: Markdown goes out as HTML; when Telegram rejects it, the text is resent plain", async () => {
+    ai.script({ text: "**Bold** and `code`" });
+    const formatted = await t().turn(CHAT.html, "/a format");
+    expect(formatted.answer.text).toBe("Bold and code");
+    expect(formatted.answer.entities?.map((e) => e.type)).toEqual(["bold", "code"]);
+
+    tg.failNext("sendMessage", {
+      error_code: 400,
+      description: 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 0',
+    });
+    ai.script({ text: "**Bold** <x> and `code`" });
+    const plain = await t().turn(CHAT.html, "/a again");
+    expect(plain.answer.text).toBe("**Bold** <x> and `code`");
+    expect(plain.answer.entities ?? []).toEqual([]);
+    const attempts = tg.calls.filter(
+      (c) => c.method === "sendMessage" && c.params.chat_id === CHAT.html,
+    );
+    expect(attempts.slice(-2).map((c) => [c.params.parse_mode, c.response?.ok])).toEqual([
+      ["HTML", false],
+      [undefined, true],
+    ]);
+  });
+
+  test("a tool-using turn: the tool runs, the answer is sent, and tool items never reach memory", async () => {
+    ai.script(
+      { toolCall: { name: "current_time", arguments: { timezone: "UTC" } } },
+      { text: "It is late." },
+    );
+    const tool = await t().turn(CHAT.tool, "/a what time is it?");
+    expect(tool.answer.text).toBe("It is late.");
+    expect(tool.requests).toHaveLength(2);
+    const second = turns(tool.requests[1]);
+    expect(second).toEqual([
+      "user:Ann(ann): what time is it?",
+      "<function_call>",
+      "<function_call_output>",
+    ]);
+    const output = tool.requests[1].input.find((i: any) => i.type === "function_call_output");
+    expect(JSON.stringify(output.output)).toMatch(/\d{4}-\d{2}-\d{2}T/);
+
+    const next = await t().turn(CHAT.tool, "thanks", { replyTo: tool.answer });
+    expect(turns(next.requests[0])).toEqual([
+      "user:Ann(ann): what time is it?",
+      "assistant:It is late.",
+      "user:Ann(ann): thanks",
+    ]);
+    if (store.raw) {
+      const stored = await store.raw.items(`bot:${tool.answer.message_id}:${CHAT.tool}`);
+      expect(stored.map((i) => i.type ?? "message")).toEqual(["message", "message"]);
+    }
+  });
+
+  test("Telegram 429: the answer is retried after retry_after", async () => {
+    tg.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      retry_after: 1,
+    });
+    const retried = await t().turn(CHAT.retry, "/a hurry");
+    expect(retried.answer.text).toBe("echo: Ann(ann): hurry");
+    const attempts = tg.calls.filter(
+      (c) => c.method === "sendMessage" && c.params.chat_id === CHAT.retry,
+    );
+    expect(attempts.map((c) => c.response?.ok)).toEqual([false, true]);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  test("a model error: the user gets the apology, the error is logged with the update id, the bot goes on", async () => {
+    ai.script({ error: { status: 400 } });
+    const failing = tg.sendUserMessage({ chatId: CHAT.errors, from: ann, text: "/a break" });
+    const apology = await tg.waitFor((s) => repliesTo(s, failing)[0]);
+    expect(apology.text).toMatch(/^Sorry, something went wrong/);
+    const logged = await bot.waitForLog(
+      (l) => l.msg === "turn failed" && l.message_id === failing.message_id,
+    );
+    expect(typeof logged.update_id).toBe("number");
+    expect(logged.level).toBe(50);
+
+    const after = await t().turn(CHAT.errors, "/a still there?");
+    expect(after.answer.text).toBe("echo: Ann(ann): still there?");
+  });
+
+  test("SIGTERM during a turn: the answer is still sent and stored before a clean exit", async () => {
+    // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
+    ai.script({ delayMs: 1500, then: { text: "finished after the signal" } });
+    const before = ai.requests.length;
+    const message = tg.sendUserMessage({ chatId: CHAT.shutdown, from: ann, text: "/a slow one" });
+    await ai.waitForRequests(before + 1);
+    bot.child.kill("SIGTERM");
+    const { code } = await bot.exited;
+    expect(code).toBe(0);
+    const [answer] = repliesTo(tg, message);
+    expect(answer?.text).toBe("finished after the signal");
+    const answered = bot.logs.find(
+      (l) => l.msg === "answered" && l.message_id === message.message_id,
+    );
+    expect(answered?.stored).toBe(true);
+    const stopped = bot.logs.findIndex((l) => l.msg === "stopped");
+    expect(stopped).toBeGreaterThan(bot.logs.indexOf(answered!));
+    if (store.raw) {
+      const stored = await store.raw.items(`bot:${answer!.message_id}:${CHAT.shutdown}`);
+      expect(stored).toHaveLength(2);
+    }
+    // Secrets never reach the logs, whatever the level (this bot ran at debug).
+    const output = bot.stdout() + bot.stderr();
+    expect(output).not.toContain(tg.token);
+    expect(output).not.toContain(ai.apiKey);
+    if (store.env.UPSTASH_REDIS_REST_TOKEN) {
+      expect(output).not.toContain(store.env.UPSTASH_REDIS_REST_TOKEN);
+    }
+    // The handled update was confirmed: a restart would not receive it again.
+    expect(
+      tg.pendingUpdates().some((u) => (u as any).message?.message_id === message.message_id),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,129 @@
+import { freePort } from "@agents-memory/test-servers/free-port";
+import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
+import {
+  type Message,
+  startTelegramServer,
+  type TelegramServer,
+} from "@agents-memory/test-servers/telegram";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type BotProcess, spawnBot } from "./support/bot-process";
+import { ann, repliesTo, turns } from "./support/transcript";
+
+const SECRET = "webhook-secret_123";
+const CHAT = -1003000000001;
+
+describe("webhook mode", () => {
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let bot: BotProcess;
+  let hook: string;
+  let nextUpdateId = 1000;
+
+  /** Posts an update the way Telegram does. */
+  const deliver = (update: Record<string, unknown>, secret: string | null = SECRET) =>
+    fetch(hook, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
+      },
+      body: JSON.stringify(update),
+    });
+
+  const userMessage = (text: string, replyTo?: Message) =>
+    tg.sendUserMessage({ chatId: CHAT, from: ann, text, ...(replyTo ? { replyTo } : {}) });
+
+  beforeAll(async () => {
+    [tg, ai] = await Promise.all([startTelegramServer(), startResponsesServer()]);
+    const port = await freePort();
+    hook = `http://127.0.0.1:${port}/tg-hook`;
+    bot = spawnBot({
+      BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      OPENAI_API_KEY: ai.apiKey,
+      OPENAI_BASE_URL: ai.baseURL,
+      BOT_MODE: "webhook",
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_HOST: "127.0.0.1",
+      WEBHOOK_PORT: String(port),
+      WEBHOOK_PATH: "/tg-hook",
+      WEBHOOK_URL: "https://bot.example.test/tg-hook",
+    });
+    await bot.waitForLog((line) => line.msg === "webhook registered with Telegram");
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await Promise.all([tg?.close(), ai?.close()]);
+  });
+
+  test("registers the webhook with its secret at start", () => {
+    const call = tg.calls.find((c) => c.method === "setWebhook");
+    expect(call?.params).toMatchObject({
+      url: "https://bot.example.test/tg-hook",
+      secret_token: SECRET,
+      allowed_updates: ["message"],
+    });
+    expect(tg.calls.some((c) => c.method === "getUpdates")).toBe(false);
+  });
+
+  test("a wrong or missing secret token gets 401 and nothing is handled", async () => {
+    const message = userMessage("/a sneaky");
+    expect((await deliver({ update_id: nextUpdateId++, message }, "wrong")).status).toBe(401);
+    expect((await deliver({ update_id: nextUpdateId++, message }, null)).status).toBe(401);
+    await bot.waitForLog((l) => l.msg === "webhook call with a wrong secret token");
+    expect(ai.requests).toHaveLength(0);
+    expect(repliesTo(tg, message)).toHaveLength(0);
+  });
+
+  test("an update is acknowledged at once and answered in the background, typing kept alive", async () => {
+    // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
+    ai.script({ delayMs: 4500, then: { text: "slow answer" } });
+    const message = userMessage("/a take your time");
+    const started = Date.now();
+    const response = await deliver({ update_id: nextUpdateId++, message });
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(repliesTo(tg, message)).toHaveLength(0);
+    const answer = await tg.waitFor((s) => repliesTo(s, message)[0]);
+    expect(answer.text).toBe("slow answer");
+    // Telegram shows "typing…" for ~5 s: refreshed while the model works.
+    const typing = tg.calls.filter(
+      (c) => c.method === "sendChatAction" && c.at >= started && c.params.action === "typing",
+    );
+    expect(typing.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("a redelivered update id is not answered twice; replies continue the conversation", async () => {
+    const message = userMessage("/a once");
+    const update = { update_id: nextUpdateId++, message };
+    expect((await deliver(update)).status).toBe(200);
+    const answer = await tg.waitFor((s) => repliesTo(s, message)[0]);
+    expect((await deliver(update)).status).toBe(200);
+    await bot.waitForLog(
+      (l) => l.msg === "redelivered update ignored" && l.update_id === update.update_id,
+    );
+    expect(repliesTo(tg, message)).toHaveLength(1);
+
+    const reply = userMessage("twice?", answer);
+    await deliver({ update_id: nextUpdateId++, message: reply });
+    await tg.waitFor((s) => repliesTo(s, reply)[0]);
+    expect(turns(ai.requests.at(-1))).toEqual([
+      "user:Ann(ann): once",
+      "assistant:echo: Ann(ann): once",
+      "user:Ann(ann): twice?",
+    ]);
+  });
+
+  test("SIGTERM: the turn in flight finishes, then the process exits 0", async () => {
+    // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
+    ai.script({ delayMs: 800, then: { text: "last words" } });
+    const before = ai.requests.length;
+    const message = userMessage("/a last");
+    await deliver({ update_id: nextUpdateId++, message });
+    await ai.waitForRequests(before + 1);
+    bot.child.kill("SIGTERM");
+    expect((await bot.exited).code).toBe(0);
+    expect(repliesTo(tg, message)[0]?.text).toBe("last words");
+  });
+});

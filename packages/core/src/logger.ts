@@ -1,0 +1,32 @@
+/**
+ * The logger shape agents-memory writes to: pino's `(fields, message)` order, so a pino (or
+ * any compatible) logger can be passed as it is. Fields never carry secrets.
+ */
+export interface MemoryLogger {
+  debug?(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Default: one line on stderr per warning or error, prefixed so its origin is clear. */
+export const consoleLogger: MemoryLogger = {
+  warn(fields, message) {
+    console.warn(`[agents-memory] ${message}`, fields);
+  },
+  error(fields, message) {
+    console.error(`[agents-memory] ${message}`, fields);
+  },
+};
+
+/** For tests and for apps that report through `onStoreError` only. */
+export const silentLogger: MemoryLogger = { warn() {}, error() {} };
+
+/** The cause of an error as a short, loggable string (no stack, no connection strings). */
+export function describeCause(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    const inner = cause instanceof Error && cause !== error ? `: ${cause.message}` : "";
+    return `${error.name}: ${error.message}${inner}`;
+  }
+  return String(error);
+}

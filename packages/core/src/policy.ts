@@ -1,0 +1,125 @@
+import type { AgentInputItem } from "@openai/agents";
+
+/**
+ * Every tool call/output item type, of the installed SDK (`protocol.ModelItem`) and of the
+ * Python era (the Responses API names the Python bot stored). A test enumerates the SDK's
+ * schemas and fails when a type appears that is in neither this list nor
+ * {@link CONVERSATION_ITEM_TYPES}.
+ */
+export const TOOL_ITEM_TYPES: readonly string[] = Object.freeze([
+  // @openai/agents (JS) protocol
+  "function_call",
+  "function_call_result",
+  "hosted_tool_call",
+  "computer_call",
+  "computer_call_result",
+  "shell_call",
+  "shell_call_output",
+  "apply_patch_call",
+  "apply_patch_call_output",
+  "tool_search_call",
+  "tool_search_output",
+  "program",
+  "program_output",
+  // Python era (openai-agents-python / Responses API items)
+  "function_call_output",
+  "computer_call_output",
+  "local_shell_call",
+  "local_shell_call_output",
+  "custom_tool_call",
+  "custom_tool_call_output",
+  "file_search_call",
+  "web_search_call",
+  "code_interpreter_call",
+  "image_generation_call",
+  "mcp_call",
+  "mcp_list_tools",
+  "mcp_approval_request",
+  "mcp_approval_response",
+]);
+
+/** Item types that are conversation, not tool traffic: kept in memory. */
+export const CONVERSATION_ITEM_TYPES: readonly string[] = Object.freeze([
+  "message",
+  "reasoning",
+  "compaction",
+  "unknown",
+]);
+
+/** Ids of placeholder items that must never be stored or replayed (the API rejects them). */
+export const DEFAULT_DROP_IDS: readonly string[] = Object.freeze(["__fake_id__"]);
+
+export interface FilterPolicy {
+  /** Item `type`s dropped from memory. Default: {@link TOOL_ITEM_TYPES}. */
+  dropTypes?: readonly string[];
+  /** Item `id`s dropped from memory. Default: {@link DEFAULT_DROP_IDS}. */
+  dropIds?: readonly string[];
+  /** Extra types to drop on top of `dropTypes`. */
+  extraDropTypes?: readonly string[];
+  /** Extra ids to drop on top of `dropIds`. */
+  extraDropIds?: readonly string[];
+}
+
+export const DEFAULT_FILTER_POLICY: Readonly<
+  Required<Pick<FilterPolicy, "dropTypes" | "dropIds">>
+> = Object.freeze({ dropTypes: TOOL_ITEM_TYPES, dropIds: DEFAULT_DROP_IDS });
+
+const TOOL_TYPE_SET = new Set(TOOL_ITEM_TYPES);
+
+function itemType(item: unknown): unknown {
+  return item !== null && typeof item === "object" ? (item as { type?: unknown }).type : undefined;
+}
+
+/** True for any tool call or tool output item, SDK or Python era. */
+export function isToolItem(item: unknown): boolean {
+  const type = itemType(item);
+  return typeof type === "string" && TOOL_TYPE_SET.has(type);
+}
+
+/** A compiled policy: one predicate, sets built once. */
+export function compileFilter(policy: FilterPolicy = {}): (item: AgentInputItem) => boolean {
+  const types = new Set([
+    ...(policy.dropTypes ?? DEFAULT_FILTER_POLICY.dropTypes),
+    ...(policy.extraDropTypes ?? []),
+  ]);
+  const ids = new Set([
+    ...(policy.dropIds ?? DEFAULT_FILTER_POLICY.dropIds),
+    ...(policy.extraDropIds ?? []),
+  ]);
+  return (item) => {
+    if (item === null || typeof item !== "object") return false;
+    const type = (item as { type?: unknown }).type;
+    if (typeof type === "string" && types.has(type)) return false;
+    const id = (item as { id?: unknown }).id;
+    if (typeof id === "string" && ids.has(id)) return false;
+    return true;
+  };
+}
+
+/** The items to keep in memory: tool items and placeholder ids removed. */
+export function filterItems(
+  items: readonly AgentInputItem[],
+  policy?: FilterPolicy,
+): AgentInputItem[] {
+  return items.filter(compileFilter(policy));
+}
+
+/** The newest `max` items, in chronological order. */
+export function trimItems<T>(items: readonly T[], max: number): T[] {
+  assertMaxItems(max);
+  return items.length <= max ? items.slice() : items.slice(items.length - max);
+}
+
+export function assertMaxItems(max: unknown): asserts max is number {
+  if (typeof max !== "number" || !Number.isSafeInteger(max) || max < 1) {
+    throw new RangeError(`[agents-memory] maxItems must be a positive integer, got ${String(max)}`);
+  }
+}
+
+export function assertTtlSeconds(ttl: unknown): asserts ttl is number {
+  if (typeof ttl !== "number" || !Number.isSafeInteger(ttl) || ttl < 1) {
+    throw new RangeError(
+      `[agents-memory] ttlSeconds must be a positive integer, got ${String(ttl)}`,
+    );
+  }
+}

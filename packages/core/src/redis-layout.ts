@@ -1,0 +1,171 @@
+import type { AgentInputItem } from "@openai/agents";
+import type { MemoryLogger } from "./logger";
+import type { REDIS_LUA } from "./redis-lua";
+import {
+  fingerprintItems,
+  parseLegacyValue,
+  parseStoredElements,
+  serializeItems,
+  sha1Hex,
+} from "./store";
+
+/**
+ * The contract operations on the Redis layout (one list of JSON strings per key), written
+ * once for every client. An adapter supplies the transport — how it runs one of `REDIS_LUA`'s
+ * scripts and one LRANGE — and keeps its own budget, retries and key prefix around each call.
+ */
+export interface RedisLayoutDriver {
+  /** Runs one of `REDIS_LUA`'s scripts (EVALSHA, falling back to EVAL on NOSCRIPT). */
+  script(name: keyof typeof REDIS_LUA, keys: string[], args: (string | number)[]): Promise<unknown>;
+  /** `LRANGE key start stop`; rejects with an error naming WRONGTYPE for a key of another type. */
+  lrange(key: string, start: number, stop: number): Promise<unknown>;
+}
+
+/** Who is asking, for the warnings the layout logs. */
+export interface RedisLayoutContext {
+  /** The key as the caller named it (without the adapter's prefix). */
+  key: string;
+  logger: MemoryLogger;
+  /** The adapter's name in log fields, e.g. "ioredis". */
+  store: string;
+}
+
+/**
+ * A plain LRANGE: a script would copy the whole history through Lua (measured: most of Redis's
+ * CPU per turn at 200 x 4 KB items). Only a key of another type (a legacy string) takes a
+ * second trip, through the read script. `limit` is undefined or positive.
+ */
+export async function readLayout(
+  driver: RedisLayoutDriver,
+  redisKey: string,
+  limit: number | undefined,
+  context: RedisLayoutContext,
+): Promise<AgentInputItem[]> {
+  let reply: [string, unknown?];
+  try {
+    reply = ["list", await driver.lrange(redisKey, limit === undefined ? 0 : -limit, -1)];
+  } catch (error) {
+    if (!(error instanceof Error && /\bWRONGTYPE\b/.test(error.message))) throw error;
+    reply = (await driver.script("read", [redisKey], [limit ?? -1])) as [string, unknown?];
+  }
+  const [kind, payload] = reply;
+  if (kind === "list") return parseStoredElements(payload as string[], context);
+  if (kind === "string") {
+    const items = parseLegacyValue(payload, context);
+    return limit === undefined ? items : items.slice(-limit);
+  }
+  if (kind !== "none") {
+    context.logger.warn(
+      { store: context.store, key: context.key, type: kind },
+      "the key holds a value of another type; read as empty",
+    );
+  }
+  return [];
+}
+
+/** Each key becomes exactly `elements` with the TTL, in one script call. */
+export function writeLayout(
+  driver: RedisLayoutDriver,
+  redisKeys: string[],
+  elements: readonly string[],
+  ttlSeconds: number,
+): Promise<unknown> {
+  return driver.script("write", redisKeys, [ttlSeconds, ...elements]);
+}
+
+/**
+ * Appends, trims and refreshes the TTL in one script call. A legacy string is converted here
+ * (Lua's cjson would reorder object keys), then the script checks by its sha1 that it is still
+ * the same string; a concurrent change makes it answer again with the new value.
+ */
+export async function appendLayout(
+  driver: RedisLayoutDriver,
+  redisKey: string,
+  items: readonly AgentInputItem[],
+  options: { maxItems: number; ttlSeconds: number },
+  context: RedisLayoutContext,
+): Promise<void> {
+  const { maxItems, ttlSeconds } = options;
+  const elements = serializeItems(items).slice(-maxItems);
+  let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const reply = (await driver.script(
+      "append",
+      [redisKey],
+      [maxItems, ttlSeconds, legacy.sha, legacy.elements.length, ...legacy.elements, ...elements],
+    )) as [string, string, string?];
+    if (reply[0] === "ok") {
+      if (reply[1]) {
+        context.logger.warn(
+          { store: context.store, key: context.key, type: reply[1] },
+          "append replaced a value of another type with the list layout",
+        );
+      }
+      return;
+    }
+    const converted = serializeItems(parseLegacyValue(reply[1], context));
+    const room = maxItems - elements.length;
+    legacy = {
+      sha: reply[2] ?? (await sha1Hex(reply[1])),
+      elements: room > 0 ? converted.slice(-room) : [],
+    };
+  }
+  throw new Error("the legacy value kept changing while converting it");
+}
+
+/**
+ * The reply write. With a parent to copy, room for it and a multi-key capable server, one
+ * script checks the parent (see `fingerprintItems`) and copies it inside Redis; otherwise, or
+ * when the check fails, the children get `parentItems + newItems` in full. `singleKeyOnly`
+ * (Redis Cluster, where children may live on different nodes) writes each child on its own.
+ */
+export async function forkLayout(
+  driver: RedisLayoutDriver,
+  parentRedisKey: string | null,
+  childRedisKeys: string[],
+  newItems: readonly AgentInputItem[],
+  options: { maxItems: number; ttlSeconds: number; parentItems: readonly AgentInputItem[] },
+  singleKeyOnly: boolean,
+): Promise<void> {
+  const { maxItems, ttlSeconds, parentItems } = options;
+  const writeFull = async () => {
+    const full = serializeItems([...parentItems, ...newItems]).slice(-maxItems);
+    if (!singleKeyOnly) return writeLayout(driver, childRedisKeys, full, ttlSeconds);
+    return Promise.all(childRedisKeys.map((key) => writeLayout(driver, [key], full, ttlSeconds)));
+  };
+  if (
+    parentRedisKey === null ||
+    parentItems.length === 0 ||
+    newItems.length >= maxItems ||
+    singleKeyOnly
+  ) {
+    await writeFull();
+    return;
+  }
+  const fresh = serializeItems(newItems);
+  const keep = Math.min(parentItems.length, maxItems - fresh.length);
+  const copied = await driver.script(
+    "forkCopy",
+    [parentRedisKey, ...childRedisKeys],
+    [ttlSeconds, parentItems.length, await fingerprintItems(parentItems), keep, ...fresh],
+  );
+  // 0: the parent is not what the caller read (changed, gone, legacy): send it in full.
+  if (Number(copied) !== 1) await writeFull();
+}
+
+/** Pops the newest well-formed item; malformed ones the script dropped on the way are logged. */
+export async function popLayout(
+  driver: RedisLayoutDriver,
+  redisKey: string,
+  context: RedisLayoutContext,
+): Promise<AgentInputItem | undefined> {
+  const reply = (await driver.script("pop", [redisKey], [])) as [number?, (string | null)?];
+  if (reply[0]) {
+    context.logger.warn(
+      { store: context.store, key: context.key, skipped: Number(reply[0]) },
+      "pop dropped stored elements that are not JSON objects",
+    );
+  }
+  if (reply[1] === undefined || reply[1] === null) return undefined;
+  return parseStoredElements([reply[1]], context)[0];
+}

@@ -1,0 +1,144 @@
+/**
+ * The Lua behind the Redis layout both network stores share (`@agents-memory/ioredis` and
+ * `@agents-memory/upstash`): one Redis list of JSON strings per key, oldest first. Kept here,
+ * once, so that either store reads and writes exactly what the other does. Plain strings: core
+ * still depends on no Redis client; each adapter loads them its own way (EVALSHA, falling back
+ * to EVAL on NOSCRIPT).
+ *
+ * Every script but FORK_COPY touches exactly one key (slot-safe on Redis Cluster). Scripts
+ * return only strings, integers and arrays (no booleans), so replies look the same under RESP2,
+ * RESP3 and Upstash's JSON.
+ */
+
+/** RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit). */
+const PUSH = `
+local function push(key, list, from, to)
+  to = to or #list
+  while from <= to do
+    local last = math.min(from + 999, to)
+    redis.call('RPUSH', key, unpack(list, from, last))
+    from = last + 1
+  end
+end`;
+
+function withPush(body: string): string {
+  return `${PUSH}\n${body.trim()}\n`;
+}
+
+/**
+ * READ KEYS[1]; ARGV[1] = newest n to return, or -1 for all (n = 0 never reaches Redis).
+ * Returns {'list', elements} | {'string', value} | {type} for none and foreign types.
+ */
+const read = withPush(`
+local key = KEYS[1]
+local kind = redis.call('TYPE', key).ok
+if kind == 'list' then
+  local n = tonumber(ARGV[1])
+  if n < 0 then return {kind, redis.call('LRANGE', key, 0, -1)} end
+  return {kind, redis.call('LRANGE', key, -n, -1)}
+elseif kind == 'string' then
+  return {kind, redis.call('GET', key)}
+end
+return {kind}`);
+
+/**
+ * WRITE KEYS = target keys; ARGV[1] = TTL seconds, ARGV[2..] = elements (already trimmed).
+ * Each key becomes exactly that list with the TTL (no elements: the key is deleted).
+ */
+const write = withPush(`
+for _, key in ipairs(KEYS) do
+  redis.call('DEL', key)
+  if #ARGV > 1 then
+    push(key, ARGV, 2)
+    redis.call('EXPIRE', key, ARGV[1])
+  end
+end
+return 1`);
+
+/**
+ * APPEND KEYS[1]; ARGV[1] = maxItems, ARGV[2] = TTL seconds, ARGV[3] = sha1 of the legacy
+ * string the caller converted ('' on the first try), ARGV[4] = count L of converted legacy
+ * elements, ARGV[5..] = the L legacy elements, then the new ones.
+ *
+ * A legacy string is converted client-side (Lua's cjson would reorder object keys): when the
+ * key holds a string that is not the one the caller converted, the script changes nothing
+ * and returns {'legacy', value, sha1(value)}; the store converts it and calls again with that
+ * sha1. When the key is a list (or gone) the converted elements are not needed and only the
+ * new ones are appended. A key of a foreign type is replaced. Returns {'ok', replacedType or ''}.
+ */
+const append = withPush(`
+local key = KEYS[1]
+local kind = redis.call('TYPE', key).ok
+local from = 5 + tonumber(ARGV[4])
+local replaced = ''
+if kind == 'string' then
+  local value = redis.call('GET', key)
+  local sha = redis.sha1hex(value)
+  if ARGV[3] == '' or sha ~= ARGV[3] then return {'legacy', value, sha} end
+  redis.call('DEL', key)
+  from = 5
+elseif kind ~= 'list' and kind ~= 'none' then
+  redis.call('DEL', key)
+  replaced = kind
+end
+push(key, ARGV, from)
+redis.call('LTRIM', key, -tonumber(ARGV[1]), -1)
+redis.call('EXPIRE', key, ARGV[2])
+return {'ok', replaced}`);
+
+/**
+ * FORK_COPY KEYS[1] = parent, KEYS[2..] = children; ARGV[1] = TTL seconds, ARGV[2] = n (how
+ * many items the caller read from the parent), ARGV[3] = their fingerprint, ARGV[4] = k (how
+ * many of those, the newest, survive the trim), ARGV[5..] = new elements (already trimmed).
+ *
+ * Copies server-side only when the parent is a list of at least n elements whose oldest and
+ * newest of the newest n hash to the fingerprint (see core's `fingerprintItems`: O(1) work,
+ * whatever the history's size) and `COPY` exists (Redis 6.2+); otherwise writes nothing and
+ * returns 0 (the store then sends the full list).
+ */
+const forkCopy = withPush(`
+local parent = KEYS[1]
+if redis.call('TYPE', parent).ok ~= 'list' then return 0 end
+local n = tonumber(ARGV[2])
+if n < 1 or redis.call('LLEN', parent) < n then return 0 end
+local edges = redis.sha1hex(redis.call('LINDEX', parent, -n)) .. redis.sha1hex(redis.call('LINDEX', parent, -1))
+if edges ~= ARGV[3] then return 0 end
+for i = 2, #KEYS do
+  if KEYS[i] == parent then return 0 end
+end
+local k = tonumber(ARGV[4])
+for i = 2, #KEYS do
+  local child = KEYS[i]
+  if k > 0 then
+    -- COPY duplicates the list inside Redis (no pass through Lua); it needs Redis 6.2.
+    local copied = redis.pcall('COPY', parent, child, 'REPLACE')
+    if type(copied) == 'table' and copied.err then return 0 end
+    redis.call('LTRIM', child, -k, -1)
+  else
+    redis.call('DEL', child)
+  end
+  push(child, ARGV, 5)
+  redis.call('EXPIRE', child, ARGV[1])
+end
+return 1`);
+
+/**
+ * POP KEYS[1]: pops from the right until an element that is a JSON object comes off (others
+ * are dropped, as malformed). Returns {skippedCount, element} or {skippedCount} when the list
+ * ran out; {} when the key is not a list (a legacy string or foreign type is left alone).
+ */
+const pop = withPush(`
+local key = KEYS[1]
+if redis.call('TYPE', key).ok ~= 'list' then return {} end
+local skipped = 0
+while true do
+  local value = redis.call('RPOP', key)
+  if not value then return {skipped} end
+  if string.sub(value, 1, 1) == '{' and pcall(cjson.decode, value) then
+    return {skipped, value}
+  end
+  skipped = skipped + 1
+end`);
+
+/** The full source of each script (prelude included), by operation. */
+export const REDIS_LUA = Object.freeze({ read, write, append, forkCopy, pop });

@@ -1,0 +1,60 @@
+import { describe, expect, test, vi } from "vitest";
+import { MemoryStore, silentLogger } from "../src";
+
+const user = (text: string) => ({ role: "user", content: text }) as any;
+
+describe("MemoryStore", () => {
+  test("honours TTL on an injected clock and sweeps expired keys", async () => {
+    let now = 0;
+    const store = new MemoryStore({ now: () => now, sweepIntervalMs: 0, logger: silentLogger });
+    for (let i = 0; i < 1000; i++) await store.replace(`k${i}`, [user("x")], 10);
+    await store.replace("long", [user("keep")], 1000);
+    expect(store.size).toBe(1001);
+    now += 11_000;
+    // Expired keys are gone from reads at once, and from memory after a sweep.
+    expect(await store.read("k1")).toEqual([]);
+    expect(store.sweep()).toBe(999);
+    expect(store.size).toBe(1);
+    expect(await store.read("long")).toEqual([user("keep")]);
+    await store.close();
+  });
+
+  test("sweeps on its own timer so an idle process does not grow", async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore({ sweepIntervalMs: 1000, logger: silentLogger });
+      await store.replace("a", [user("x")], 1);
+      vi.advanceTimersByTime(2500);
+      expect(store.size).toBe(0);
+      await store.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("stores copies: mutating an item after writing or reading it changes nothing stored", async () => {
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const item = { role: "user", content: [{ type: "input_text", text: "original" }] } as any;
+    await store.append("k", [item], { maxItems: 5, ttlSeconds: 60 });
+    item.content[0].text = "mutated";
+    const read = await store.read("k");
+    expect((read[0] as any).content[0].text).toBe("original");
+    (read[0] as any).content[0].text = "mutated again";
+    expect(((await store.read("k"))[0] as any).content[0].text).toBe("original");
+    const parentItems = [user("p")];
+    await store.fork(null, ["c"], [user("n")], { maxItems: 5, ttlSeconds: 60, parentItems });
+    (parentItems[0] as any).content = "changed";
+    expect(await store.read("c")).toEqual([user("p"), user("n")]);
+  });
+
+  test("logs a skipped malformed element instead of crashing", async () => {
+    const warnings: unknown[] = [];
+    const store = new MemoryStore({
+      sweepIntervalMs: 0,
+      logger: { warn: (fields) => warnings.push(fields), error() {} },
+    });
+    store.plant("k", { type: "list", elements: ["{oops", JSON.stringify(user("ok"))] });
+    expect(await store.read("k")).toEqual([user("ok")]);
+    expect(warnings).toEqual([{ store: "memory", key: "k", skipped: 1 }]);
+  });
+});

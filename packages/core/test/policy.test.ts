@@ -1,0 +1,129 @@
+import { protocol } from "@openai/agents";
+import { describe, expect, test } from "vitest";
+import {
+  CONVERSATION_ITEM_TYPES,
+  DEFAULT_DROP_IDS,
+  filterItems,
+  isToolItem,
+  TOOL_ITEM_TYPES,
+  trimItems,
+} from "../src";
+
+/** Every `type` literal the installed SDK's own item schemas define (`protocol.ModelItem`). */
+function sdkItemTypes(): string[] {
+  const types = new Set<string>();
+  const union = protocol.ModelItem as unknown as { options: Array<{ shape: { type?: unknown } }> };
+  for (const schema of union.options) {
+    let typeSchema = schema.shape.type as any;
+    // `message` items declare `type: z.literal('message').optional()`.
+    while (typeSchema && !typeSchema.def?.values && typeSchema.def?.innerType)
+      typeSchema = typeSchema.def.innerType;
+    const values: unknown[] | undefined = typeSchema?.def?.values ?? typeSchema?.options;
+    if (!values) throw new Error("an SDK item schema has no literal type: update this test");
+    for (const value of values) types.add(String(value));
+  }
+  return [...types].sort();
+}
+
+describe("tool item classification", () => {
+  test("every item type of the installed SDK is classified as tool or conversation", () => {
+    const types = sdkItemTypes();
+    expect(types.length).toBeGreaterThan(10);
+    const unclassified = types.filter(
+      (type) => !TOOL_ITEM_TYPES.includes(type) && !CONVERSATION_ITEM_TYPES.includes(type),
+    );
+    // A new SDK type lands here: decide whether it is a tool item (drop from memory) or not.
+    expect(unclassified).toEqual([]);
+  });
+
+  test("every SDK call/output type is a tool item", () => {
+    for (const type of sdkItemTypes()) {
+      if (/(_call|_output|_result)$|^program/.test(type)) expect(TOOL_ITEM_TYPES).toContain(type);
+    }
+  });
+
+  test("the design's list is covered, SDK and Python era", () => {
+    for (const type of [
+      "function_call",
+      "function_call_result",
+      "hosted_tool_call",
+      "computer_call",
+      "computer_call_result",
+      "shell_call",
+      "shell_call_output",
+      "apply_patch_call",
+      "apply_patch_call_output",
+      "tool_search_call",
+      "tool_search_output",
+      "program",
+      "program_output",
+      "function_call_output",
+      "computer_call_output",
+      "local_shell_call",
+      "local_shell_call_output",
+      "custom_tool_call",
+      "custom_tool_call_output",
+      "file_search_call",
+      "web_search_call",
+      "code_interpreter_call",
+      "image_generation_call",
+      "mcp_call",
+      "mcp_list_tools",
+      "mcp_approval_request",
+      "mcp_approval_response",
+    ]) {
+      expect(isToolItem({ type })).toBe(true);
+    }
+    expect(isToolItem({ role: "user", content: "hi" })).toBe(false);
+    expect(isToolItem({ type: "message", role: "assistant", content: [] })).toBe(false);
+    expect(isToolItem({ type: "reasoning", content: [] })).toBe(false);
+    expect(isToolItem(null)).toBe(false);
+    expect(isToolItem("function_call")).toBe(false);
+  });
+});
+
+describe("filterItems", () => {
+  const user = { role: "user", content: "hi" } as any;
+  const assistant = { role: "assistant", id: "msg_1", status: "completed", content: [] } as any;
+  const fake = { role: "assistant", id: "__fake_id__", status: "completed", content: [] } as any;
+  const call = { type: "function_call", callId: "c", name: "f", arguments: "{}" } as any;
+  const result = {
+    type: "function_call_result",
+    callId: "c",
+    name: "f",
+    status: "completed",
+    output: "x",
+  } as any;
+  const pyOutput = { type: "function_call_output", call_id: "c", output: "x" } as any;
+
+  test("drops tool items and __fake_id__ items, keeps order", () => {
+    expect(DEFAULT_DROP_IDS).toEqual(["__fake_id__"]);
+    expect(filterItems([user, call, result, fake, pyOutput, assistant])).toEqual([user, assistant]);
+  });
+
+  test("is configurable: extra types and ids, or a replacement list", () => {
+    expect(filterItems([user, assistant], { extraDropIds: ["msg_1"] })).toEqual([user]);
+    expect(
+      filterItems([user, { type: "reasoning", content: [] } as any], {
+        extraDropTypes: ["reasoning"],
+      }),
+    ).toEqual([user]);
+    expect(filterItems([user, call, fake], { dropTypes: [], dropIds: [] })).toEqual([
+      user,
+      call,
+      fake,
+    ]);
+  });
+});
+
+describe("trimItems", () => {
+  test("keeps the newest max items in order", () => {
+    expect(trimItems([1, 2, 3, 4, 5], 3)).toEqual([3, 4, 5]);
+    expect(trimItems([1, 2], 3)).toEqual([1, 2]);
+  });
+  test("rejects a bad max", () => {
+    expect(() => trimItems([1], 0)).toThrow(RangeError);
+    expect(() => trimItems([1], 2.5)).toThrow(RangeError);
+    expect(() => trimItems([1], "3" as unknown as number)).toThrow(RangeError);
+  });
+});

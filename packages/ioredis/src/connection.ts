@@ -1,0 +1,219 @@
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis";
+
+/** A single-node `Redis` or a `Cluster` client, of ioredis 5 or 6. */
+export type IoRedisClient = Redis | Cluster;
+
+export interface FailFastSettings {
+  /** Longest wait for one command's reply, in ms (ioredis `commandTimeout`). */
+  commandTimeoutMs: number;
+  /** Longest wait for a TCP connection (ioredis `connectTimeout`), in ms. */
+  connectTimeoutMs: number;
+  /** Reconnect backoff cap, in ms: 50, 100, 200, … up to this, for as long as it takes. */
+  maxReconnectDelayMs: number;
+}
+
+export const defaultFailFastSettings: Readonly<FailFastSettings> = Object.freeze({
+  commandTimeoutMs: 200,
+  connectTimeoutMs: 1000,
+  maxReconnectDelayMs: 2000,
+});
+
+/** Exponential reconnect backoff, capped; never gives up, so the store recovers by itself. */
+export function reconnectDelay(maxDelayMs: number): (attempt: number) => number {
+  return (attempt) => Math.min(50 * 2 ** Math.min(Math.max(attempt - 1, 0), 16), maxDelayMs);
+}
+
+/**
+ * ioredis options for a client that fails fast instead of waiting for Redis:
+ * - `enableOfflineQueue: false`: a command issued while disconnected fails at once instead of
+ *   queuing and running whenever Redis returns (a "ghost write" the caller thinks failed);
+ * - `maxRetriesPerRequest: 0` and `autoResendUnfulfilledCommands: false`: a command lost with
+ *   its connection fails; it is never sent again (an append could otherwise apply twice);
+ * - `commandTimeout`, `connectTimeout`: bounded waits;
+ * - `retryStrategy`: reconnects forever with capped backoff (the client recovers by itself);
+ * - `lazyConnect`: the store connects explicitly and bounds the wait for the first connection.
+ *
+ * The store builds its own client with these; pass them when you build one yourself:
+ * `new Redis(url, failFastRedisOptions())`.
+ */
+export function failFastRedisOptions(settings: Partial<FailFastSettings> = {}): RedisOptions {
+  const resolved = { ...defaultFailFastSettings, ...definedOnly(settings) };
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: resolved.commandTimeoutMs,
+    connectTimeout: resolved.connectTimeoutMs,
+    retryStrategy: reconnectDelay(resolved.maxReconnectDelayMs),
+    lazyConnect: true,
+  };
+}
+
+/**
+ * The same for a Cluster client: `new Cluster(nodes, failFastClusterOptions())`. The cluster
+ * does not queue while it is not ready; each node connection has the command timeout and
+ * never resends.
+ */
+export function failFastClusterOptions(settings: Partial<FailFastSettings> = {}): ClusterOptions {
+  const resolved = { ...defaultFailFastSettings, ...definedOnly(settings) };
+  return {
+    enableOfflineQueue: false,
+    clusterRetryStrategy: reconnectDelay(resolved.maxReconnectDelayMs),
+    lazyConnect: true,
+    redisOptions: {
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: resolved.commandTimeoutMs,
+      connectTimeout: resolved.connectTimeoutMs,
+    },
+  };
+}
+
+/**
+ * What about a client would make store calls wait, queue or repeat while Redis is down.
+ * Empty for a client built with {@link failFastRedisOptions} / {@link failFastClusterOptions}.
+ */
+export function queuingRisks(client: IoRedisClient): string[] {
+  const risks: string[] = [];
+  if (client.isCluster) {
+    const options = (client as Cluster).options;
+    if (options.enableOfflineQueue !== false) {
+      risks.push(
+        "enableOfflineQueue is on: calls made while the cluster is down queue and run when it returns",
+      );
+    }
+    const node = options.redisOptions ?? {};
+    if (typeof node.commandTimeout !== "number") {
+      risks.push("redisOptions.commandTimeout is not set: a slow node holds a call indefinitely");
+    }
+    if (node.autoResendUnfulfilledCommands !== false) {
+      risks.push(
+        "redisOptions.autoResendUnfulfilledCommands is on: a write lost with its connection may apply twice",
+      );
+    }
+    return risks;
+  }
+  const options = (client as Redis).options;
+  if (options.enableOfflineQueue !== false) {
+    risks.push(
+      "enableOfflineQueue is on: calls made while Redis is down queue and run when it returns",
+    );
+  }
+  if (typeof options.commandTimeout !== "number") {
+    risks.push("commandTimeout is not set: a slow server holds a call indefinitely");
+  }
+  if (options.autoResendUnfulfilledCommands !== false) {
+    risks.push(
+      "autoResendUnfulfilledCommands is on: a write lost with its connection may apply twice",
+    );
+  }
+  return risks;
+}
+
+/** True when the client queues commands while disconnected (ioredis' default). */
+export function clientQueues(client: IoRedisClient): boolean {
+  return client.options.enableOfflineQueue !== false;
+}
+
+type GateState = "starting" | "up" | "down";
+
+/**
+ * Decides, before each store call, whether the client can take it now. Never queues:
+ * - connected: go;
+ * - still making its first connection: wait for it, at most `connectTimeoutMs` (once: after
+ *   that wait ran out, calls fail at once until the client is ready);
+ * - disconnected after having been up, or after a failed attempt: fail at once (the client
+ *   keeps reconnecting in the background; the next call after it is back goes through).
+ * A client that queues by itself (offline queue on) is passed through: it was the caller's
+ * choice, and the store warned about it.
+ */
+export class ConnectionGate {
+  readonly #client: IoRedisClient;
+  readonly #connectTimeoutMs: number;
+  readonly #queues: boolean;
+  #state: GateState;
+  #firstConnection: Promise<void> | undefined;
+  readonly #listeners: [string, () => void][];
+
+  constructor(client: IoRedisClient, connectTimeoutMs: number) {
+    this.#client = client;
+    this.#connectTimeoutMs = connectTimeoutMs;
+    this.#queues = clientQueues(client);
+    const status = client.status;
+    this.#state =
+      status === "ready"
+        ? "up"
+        : status === "wait" || status === "connecting" || status === "connect"
+          ? "starting"
+          : "down";
+    const up = () => {
+      this.#state = "up";
+    };
+    const down = () => {
+      this.#state = "down";
+    };
+    this.#listeners = [
+      ["ready", up],
+      ["close", down],
+      ["reconnecting", down],
+      ["end", down],
+    ];
+    for (const [event, listener] of this.#listeners) client.on(event, listener);
+  }
+
+  /** Starts the first connection now, if the client has not started it. */
+  connectSoon(): void {
+    if (this.#client.status === "wait") this.#client.connect().catch(() => {});
+  }
+
+  /** Resolves when a call may be sent now; rejects (fast) when it may not. */
+  async whenUsable(): Promise<void> {
+    const client = this.#client;
+    if (client.status === "ready" || this.#queues) return;
+    if (client.status === "end") throw new Error("the Redis client was closed");
+    if (this.#state !== "starting") {
+      throw new Error(`Redis is not connected (${client.status}); not queuing the call`);
+    }
+    this.connectSoon();
+    // Concurrent calls share one wait (and one set of listeners).
+    this.#firstConnection ??= this.#waitForFirstConnection().finally(() => {
+      this.#firstConnection = undefined;
+    });
+    await this.#firstConnection;
+  }
+
+  #waitForFirstConnection(): Promise<void> {
+    const client = this.#client;
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        client.off("ready", onReady);
+        client.off("close", onClose);
+        client.off("end", onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => done();
+      const onClose = () => done(new Error("Redis refused or dropped the first connection"));
+      const timer = setTimeout(() => {
+        // A server that accepted the connection but never answers can hold the client in
+        // "connect" for long: from now on calls fail at once, until the client is ready.
+        this.#state = "down";
+        done(new Error(`Redis did not connect within ${this.#connectTimeoutMs} ms`));
+      }, this.#connectTimeoutMs);
+      client.on("ready", onReady);
+      client.on("close", onClose);
+      client.on("end", onClose);
+    });
+  }
+
+  detach(): void {
+    for (const [event, listener] of this.#listeners) this.#client.off(event, listener);
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
+}

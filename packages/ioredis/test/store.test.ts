@@ -1,0 +1,160 @@
+import { fingerprintItems, silentLogger } from "@agents-memory/core";
+import { assistantItem, userItem } from "@agents-memory/core/testing";
+import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, test } from "vitest";
+import { createIoRedisStore, defaultOptions, failFastRedisOptions, IoRedisStore } from "../src";
+import { majors } from "./__fixtures__/clients";
+
+const server = await startRedisServer();
+const raw = new Redis(server.url);
+
+afterAll(async () => {
+  raw.disconnect();
+  await server.stop();
+});
+
+let counter = 0;
+const prefix = () => `am-store:${process.pid}:${++counter}:`;
+const opts = { maxItems: 50, ttlSeconds: 600 };
+
+/** Records the commands the server receives from other connections while `run` runs. */
+async function monitored(run: () => Promise<void>): Promise<string[][]> {
+  const monitor = await raw.duplicate().monitor();
+  const seen: string[][] = [];
+  monitor.on("monitor", (_time: string, args: string[]) => seen.push(args));
+  try {
+    await run();
+    // MONITOR lines can trail the replies; a PING through the store's server marks the end.
+    await raw.ping("monitor-end");
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        seen.some((args) => args[0]?.toLowerCase() === "ping" && args[1] === "monitor-end")
+          ? resolve()
+          : setTimeout(check, 5);
+      check();
+    });
+  } finally {
+    monitor.disconnect();
+  }
+  return seen.filter((args) => !(args[0]?.toLowerCase() === "ping"));
+}
+
+describe.each(majors)("$name", (major) => {
+  test("a reply's fork sends the new items and a fingerprint, not the history (one round trip)", async () => {
+    const p = prefix();
+    const client = major.redis(server.url, failFastRedisOptions());
+    const store = new IoRedisStore({ client, logger: silentLogger });
+    try {
+      const history = Array.from({ length: 30 }, (_, i) =>
+        i % 2 ? assistantItem(`answer ${i} ${"x".repeat(200)}`) : userItem(`question ${i}`),
+      );
+      await store.replace(`${p}parent`, history, 600);
+      const read = await store.read(`${p}parent`, 50);
+      // Warm the server's script cache (a fresh server answers the first EVALSHA with NOSCRIPT).
+      await store.fork(`${p}parent`, [`${p}warm`], [], { ...opts, parentItems: read });
+      const commands = await monitored(() =>
+        store.fork(`${p}parent`, [`${p}a`, `${p}b`], [userItem("new")], {
+          ...opts,
+          parentItems: read,
+        }),
+      );
+      const calls = commands.filter((args) => /^eval/i.test(args[0] ?? ""));
+      expect(calls).toHaveLength(1);
+      const sent = calls[0]!.join(" ");
+      expect(sent).toContain(await fingerprintItems(read));
+      expect(sent).not.toContain("answer 1 ");
+      expect(sent.length).toBeLessThan(1000);
+      for (const child of [`${p}a`, `${p}b`]) {
+        expect(await store.read(child)).toEqual([...history, userItem("new")]);
+      }
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
+  test("when the parent changed after it was read, the fork sends what was read (second trip)", async () => {
+    const p = prefix();
+    const client = major.redis(server.url, failFastRedisOptions());
+    const store = new IoRedisStore({ client, logger: silentLogger });
+    try {
+      await store.replace(`${p}parent`, [userItem("u1"), assistantItem("a1")], 600);
+      const read = await store.read(`${p}parent`);
+      await raw.rpush(`${p}parent`, JSON.stringify(userItem("other branch")));
+      const commands = await monitored(() =>
+        store.fork(`${p}parent`, [`${p}child`], [userItem("u2")], { ...opts, parentItems: read }),
+      );
+      expect(commands.filter((args) => /^eval/i.test(args[0] ?? ""))).toHaveLength(2);
+      expect(await store.read(`${p}child`)).toEqual([...read, userItem("u2")]);
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+});
+
+describe("construction and close", () => {
+  test("defaultOptions documents the defaults", () => {
+    expect(defaultOptions).toEqual({
+      keyPrefix: "",
+      commandTimeoutMs: 200,
+      connectTimeoutMs: 1000,
+      maxReconnectDelayMs: 2000,
+    });
+  });
+
+  test("close() ends a client the store built, and leaves a caller's client open", async () => {
+    const owned = createIoRedisStore({ url: server.url, logger: silentLogger });
+    await owned.replace("close-test", [userItem("x")], 60);
+    await owned.close();
+    expect(owned.client.status).toBe("end");
+    await expect(owned.read("close-test")).rejects.toThrow(/closed/);
+
+    const client = new Redis(server.url, failFastRedisOptions());
+    const borrowed = new IoRedisStore({ client, logger: silentLogger });
+    expect(await borrowed.read("close-test")).toEqual([userItem("x")]);
+    await borrowed.close();
+    expect(client.status).toBe("ready");
+    expect(await client.exists("close-test")).toBe(1);
+    client.disconnect();
+  });
+
+  test("builds from redisOptions or REDIS_URL; rejects ambiguous or missing connection settings", async () => {
+    const fromOptions = new IoRedisStore({
+      redisOptions: { host: "127.0.0.1", port: server.port },
+      logger: silentLogger,
+    });
+    await fromOptions.replace("opts", [userItem("o")], 60);
+    expect(await fromOptions.read("opts")).toEqual([userItem("o")]);
+    await fromOptions.close();
+
+    const saved = process.env.REDIS_URL;
+    try {
+      process.env.REDIS_URL = server.url;
+      const fromEnv = new IoRedisStore({ logger: silentLogger });
+      expect(await fromEnv.read("opts")).toEqual([userItem("o")]);
+      await fromEnv.close();
+      delete process.env.REDIS_URL;
+      expect(() => new IoRedisStore({ logger: silentLogger })).toThrow(/REDIS_URL/);
+    } finally {
+      if (saved === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = saved;
+    }
+    const client = new Redis(server.url, failFastRedisOptions());
+    expect(() => new IoRedisStore({ client, url: server.url })).toThrow(/either a client/);
+    client.disconnect();
+    expect(() => new IoRedisStore({ url: server.url, commandTimeoutMs: 0 })).toThrow(RangeError);
+  });
+
+  test("a fail-fast client the caller built draws no warning", () => {
+    const warnings: string[] = [];
+    const client = new Redis(server.url, failFastRedisOptions());
+    new IoRedisStore({
+      client,
+      logger: { warn: (_, message) => warnings.push(message), error() {} },
+    });
+    expect(warnings).toEqual([]);
+    client.disconnect();
+  });
+});

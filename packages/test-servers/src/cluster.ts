@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { freePort } from "./free-port";
+import { type RedisServer, startRedisServer } from "./redis";
+
+const run = promisify(execFile);
+
+export interface RedisClusterOptions {
+  /** Number of master nodes (no replicas). Redis needs at least 3. Default 3. */
+  masters?: number;
+  /** How long to wait for `cluster_state:ok` on every node, in ms. Default 20 000. */
+  readyTimeoutMs?: number;
+}
+
+export interface RedisCluster {
+  /** The seed nodes to hand to an ioredis `Cluster` client. */
+  nodes: { host: string; port: number }[];
+  /** The node servers, e.g. to kill one. */
+  servers: RedisServer[];
+  /** Stops every node and removes their temp dirs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a small local Redis Cluster: `masters` real `redis-server --cluster-enabled yes`
+ * nodes on free loopback ports (bus ports chosen free too, via `--cluster-port`), joined with
+ * `redis-cli --cluster create ... --cluster-yes`, and resolves once every node reports
+ * `cluster_state:ok`. No persistence; never touches 6379.
+ */
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
+  const count = options.masters ?? 3;
+  if (count < 3) throw new RangeError("a Redis Cluster needs at least 3 masters");
+  const servers: RedisServer[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  };
+  try {
+    for (let index = 0; index < count; index++) {
+      const busPort = await freePort();
+      // The launcher's --dir is its own temp dir; nodes.conf goes there (relative to --dir).
+      servers.push(
+        await startRedisServer({
+          args: [
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            "nodes.conf",
+            "--cluster-node-timeout",
+            "2000",
+            "--cluster-port",
+            String(busPort),
+          ],
+        }),
+      );
+    }
+    const addresses = servers.map((server) => `127.0.0.1:${server.port}`);
+    await run("redis-cli", [
+      "--cluster",
+      "create",
+      ...addresses,
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes",
+    ]);
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+    for (const server of servers) await waitForClusterOk(server.port, deadline);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    nodes: servers.map((server) => ({ host: "127.0.0.1", port: server.port })),
+    servers,
+    stop,
+  };
+}
+
+/** Polls `CLUSTER INFO` until the node says `cluster_state:ok` and knows all 16384 slots. */
+async function waitForClusterOk(port: number, deadline: number): Promise<void> {
+  for (;;) {
+    const { stdout } = await run("redis-cli", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "cluster",
+      "info",
+    ]);
+    if (/cluster_state:ok/.test(stdout) && /cluster_slots_ok:16384/.test(stdout)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`cluster node ${port} did not reach cluster_state:ok: ${stdout.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

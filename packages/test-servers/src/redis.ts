@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port";
+
+export interface RedisServerOptions {
+  /** Port to bind on 127.0.0.1; default a free one. Reuse it to restart "the same" server. */
+  port?: number;
+  /** Extra `redis-server` arguments, e.g. ["--cluster-enabled", "yes"]. */
+  args?: string[];
+  /** How long to wait for PING to answer, in ms. Default 10 000. */
+  readyTimeoutMs?: number;
+}
+
+export interface RedisServer {
+  port: number;
+  host: string;
+  url: string;
+  dir: string;
+  /** Kills the process (SIGKILL: no goodbye to clients) and waits for it to exit. */
+  kill(): Promise<void>;
+  /** Starts a fresh server on the same port (empty data) and waits for PING. */
+  restart(): Promise<void>;
+  /** Stops the server and removes its temp dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real `redis-server` on a free loopback port, with no persistence and its own temp
+ * dir, and resolves once PING answers. Never touches 6379.
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const dir = await mkdtemp(join(tmpdir(), "am-redis-"));
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
+        ...(options.args ?? []),
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<never>((_, reject) => {
+      child!.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${stderr}`)));
+      child!.once("error", reject);
+    });
+    exited.catch(() => {});
+    await Promise.race([waitForPing(port, options.readyTimeoutMs ?? 10_000), exited]);
+  };
+
+  const kill = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once("exit", () => resolve());
+      running.kill("SIGKILL");
+    });
+  };
+
+  await launch();
+  return {
+    port,
+    host: "127.0.0.1",
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    kill,
+    restart: async () => {
+      await kill();
+      await launch();
+    },
+    stop: async () => {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves when `PING` gets `+PONG` on 127.0.0.1:port; retries every 20 ms. */
+export async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await pingOnce(port)) return;
+    if (Date.now() > deadline)
+      throw new Error(`redis on port ${port} did not answer PING in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+  });
+}

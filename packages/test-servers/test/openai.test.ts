@@ -1,0 +1,309 @@
+import {
+  Agent,
+  type AgentInputItem,
+  OpenAIResponsesModel,
+  Runner,
+  setTracingDisabled,
+  tool,
+} from "@openai/agents";
+import OpenAI, {
+  type APIError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+} from "openai";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { z } from "zod";
+import { type ResponsesServer, startResponsesServer } from "../src/openai";
+
+let server: ResponsesServer;
+
+beforeAll(() => {
+  setTracingDisabled(true);
+});
+
+beforeEach(async () => {
+  server = await startResponsesServer();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+afterAll(() => {
+  setTracingDisabled(false);
+});
+
+const client = (options: { apiKey?: string; maxRetries?: number } = {}) =>
+  new OpenAI({
+    apiKey: options.apiKey ?? server.apiKey,
+    baseURL: server.baseURL,
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+  });
+
+const weatherCalls: Array<{ city: string }> = [];
+const weather = tool({
+  name: "weather",
+  description: "The weather in a city.",
+  parameters: z.object({ city: z.string() }),
+  execute: async ({ city }) => {
+    weatherCalls.push({ city });
+    return `sunny in ${city}`;
+  },
+});
+
+const agent = (openai = client()) =>
+  new Agent({
+    name: "assistant",
+    instructions: "Answer briefly.",
+    model: new OpenAIResponsesModel(openai, "gpt-test"),
+    tools: [weather],
+  });
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("the Agents SDK Runner against the local Responses API server", () => {
+  test("a scripted text answer is the final output; the request is what the SDK sent", async () => {
+    server.script({ text: "Hello there." });
+    const result = await new Runner().run(agent(), "hi");
+    expect(result.finalOutput).toBe("Hello there.");
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({
+      model: "gpt-test",
+      instructions: "Answer briefly.",
+      input: [{ role: "user", content: "hi" }],
+      stream: false,
+      tools: [{ type: "function", name: "weather", strict: true }],
+    });
+    const last = result.history[result.history.length - 1] as any;
+    expect(last).toMatchObject({ type: "message", role: "assistant", status: "completed" });
+    expect(last.id).toMatch(/^msg_/);
+    expect(result.rawResponses[0]?.usage.totalTokens).toBeGreaterThan(0);
+  });
+
+  test("a tool call, then text: the second request carries the call and its output", async () => {
+    weatherCalls.length = 0;
+    server.script(
+      { toolCall: { name: "weather", arguments: { city: "Paris" }, callId: "call_paris" } },
+      { text: "It is sunny in Paris." },
+    );
+    const result = await new Runner().run(agent(), "Weather in Paris?");
+    expect(result.finalOutput).toBe("It is sunny in Paris.");
+    expect(weatherCalls).toEqual([{ city: "Paris" }]);
+    const requests = await server.waitForRequests(2);
+    expect(requests).toHaveLength(2);
+    expect(requests[1].input).toEqual([
+      { role: "user", content: "Weather in Paris?" },
+      expect.objectContaining({
+        type: "function_call",
+        call_id: "call_paris",
+        name: "weather",
+        arguments: '{"city":"Paris"}',
+      }),
+      expect.objectContaining({
+        type: "function_call_output",
+        call_id: "call_paris",
+        output: "sunny in Paris",
+      }),
+    ]);
+    expect(result.history.map((item) => item.type)).toEqual([
+      "message",
+      "function_call",
+      "function_call_result",
+      "message",
+    ]);
+  });
+
+  test("with nothing scripted it echoes the last user message, history included", async () => {
+    const first = await new Runner().run(agent(), "hi");
+    expect(first.finalOutput).toBe("echo: hi");
+    const history: AgentInputItem[] = [
+      ...first.history,
+      { role: "user", content: [{ type: "input_text", text: "second question" }] },
+    ];
+    const second = await new Runner().run(agent(), history);
+    expect(second.finalOutput).toBe("echo: second question");
+    // The assistant message from the first turn went back with its msg_ id.
+    expect(server.requests[1].input[1]).toMatchObject({ role: "assistant", type: "message" });
+    expect(server.requests[1].input[1].id).toMatch(/^msg_/);
+  });
+
+  test("respondWith decides per request; queued steps go first", async () => {
+    server.respondWith((body) => ({
+      text: `model ${body.model} saw ${body.input.length} item(s)`,
+    }));
+    server.script({ text: "queued" });
+    expect((await new Runner().run(agent(), "one")).finalOutput).toBe("queued");
+    expect((await new Runner().run(agent(), "two")).finalOutput).toBe(
+      "model gpt-test saw 1 item(s)",
+    );
+    expect(server.pending()).toBe(0);
+  });
+
+  test("a wrong API key is a 401 AuthenticationError in OpenAI's shape", async () => {
+    const error = await rejection(
+      new Runner().run(agent(client({ apiKey: "sk-wrong-key-123456" })), "hi"),
+    );
+    expect(error).toBeInstanceOf(AuthenticationError);
+    const apiError = error as AuthenticationError;
+    expect(apiError.status).toBe(401);
+    expect(apiError.code).toBe("invalid_api_key");
+    expect(apiError.type).toBe("invalid_request_error");
+    expect(apiError.message).toContain("Incorrect API key provided: sk-");
+    expect(apiError.message).not.toContain("sk-wrong-key-123456");
+    expect(server.requests).toHaveLength(0);
+
+    const missing = await fetch(`${server.baseURL}/responses`, { method: "POST", body: "{}" });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      error: expect.objectContaining({ type: "invalid_request_error", param: null, code: null }),
+    });
+  });
+
+  test("a scripted 500 surfaces as an InternalServerError; the client's retry consumes the next step", async () => {
+    server.script({ error: { status: 500 } });
+    const error = await rejection(new Runner().run(agent(client({ maxRetries: 0 })), "hi"));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as APIError).status).toBe(500);
+    expect((error as APIError).type).toBe("server_error");
+    expect((error as APIError).message).toContain(
+      "The server had an error while processing your request",
+    );
+
+    // The openai client retries 5xx by itself (maxRetries 2 by default): each attempt is a
+    // request and consumes a step. retry-after-ms keeps the test fast.
+    server.script(
+      { error: { status: 500, headers: { "retry-after-ms": "10" } } },
+      { text: "recovered" },
+    );
+    const result = await new Runner().run(agent(), "again");
+    expect(result.finalOutput).toBe("recovered");
+    expect(server.requests).toHaveLength(3);
+    expect(server.requests[2].input).toEqual(server.requests[1].input);
+  });
+
+  test("a custom error body and status are returned as given", async () => {
+    server.script({
+      error: {
+        status: 400,
+        body: {
+          error: { message: "bad thing", type: "invalid_request_error", param: "input", code: "x" },
+        },
+      },
+    });
+    const error = await rejection(new Runner().run(agent(), "hi"));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as APIError).param).toBe("input");
+    expect((error as APIError).message).toContain("bad thing");
+  });
+
+  test("inputs the real API rejects are 400s: orphan tool output, missing tool output, bad ids", async () => {
+    const run = (input: AgentInputItem[]) => rejection(new Runner().run(agent(), input));
+    const orphanOutput = await run([
+      {
+        type: "function_call_result",
+        name: "weather",
+        callId: "call_x",
+        status: "completed",
+        output: "sunny",
+      },
+      { role: "user", content: "and now?" },
+    ]);
+    expect(orphanOutput).toBeInstanceOf(BadRequestError);
+    expect((orphanOutput as APIError).message).toContain(
+      "No tool call found for function call output with call_id call_x.",
+    );
+    const orphanCall = await run([
+      { role: "user", content: "weather?" },
+      {
+        type: "function_call",
+        name: "weather",
+        callId: "call_y",
+        arguments: "{}",
+        status: "completed",
+      },
+      { role: "user", content: "and now?" },
+    ]);
+    expect((orphanCall as APIError).message).toContain(
+      "No tool output found for function call call_y.",
+    );
+    const fakeId = await run([
+      { role: "user", content: "hello" },
+      {
+        id: "__fake_id__",
+        type: "message",
+        role: "assistant",
+        status: "completed",
+        content: [{ type: "output_text", text: "hi" }],
+      },
+      { role: "user", content: "again" },
+    ]);
+    expect((fakeId as APIError).message).toContain(
+      "Invalid 'input[1].id': '__fake_id__'. Expected an ID that begins with 'msg'.",
+    );
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test("streaming: text deltas and a tool call arrive as Responses SSE events", async () => {
+    server.script(
+      { toolCall: { name: "weather", arguments: '{"city":"Rome"}' } },
+      { text: "Sunny in Rome, as usual." },
+    );
+    const streamed = await new Runner().run(agent(), "Rome?", { stream: true });
+    const deltas: string[] = [];
+    for await (const event of streamed) {
+      if (event.type === "raw_model_stream_event" && event.data.type === "output_text_delta") {
+        deltas.push(event.data.delta);
+      }
+    }
+    await streamed.completed;
+    expect(streamed.finalOutput).toBe("Sunny in Rome, as usual.");
+    expect(deltas.join("")).toBe("Sunny in Rome, as usual.");
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(server.requests.map((body) => body.stream)).toEqual([true, true]);
+    expect(server.requests[1].input[2]).toMatchObject({
+      type: "function_call_output",
+      output: "sunny in Rome",
+    });
+  });
+
+  test("a delayed step answers late; requests are recorded as they arrive", async () => {
+    // biome-ignore lint/suspicious/noThenProperty: ScriptStep's contract names it "then" (never a function)
+    server.script({ delayMs: 300, then: { text: "late" } });
+    const started = Date.now();
+    const running = new Runner().run(agent(), "slow?");
+    const [body] = await server.waitForRequests(1);
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(body.input).toEqual([{ role: "user", content: "slow?" }]);
+    expect((await running).finalOutput).toBe("late");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await expect(server.waitForRequests(2, 50)).rejects.toThrow(
+      /timed out after 50 ms with 1 request/,
+    );
+  });
+
+  test("GET /v1/models lists one model; unknown routes are OpenAI-shaped 404s", async () => {
+    const models = [];
+    for await (const model of client().models.list()) models.push(model.id);
+    expect(models).toEqual(["gpt-test"]);
+    const unknown = await fetch(`${server.baseURL}/nothing`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      error: {
+        message: "Invalid URL (GET /v1/nothing)",
+        type: "invalid_request_error",
+        param: null,
+        code: null,
+      },
+    });
+  });
+});

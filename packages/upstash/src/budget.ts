@@ -1,0 +1,128 @@
+import { type MemoryLogger, StoreError, StoreTimeoutError } from "@agents-memory/core";
+import { classify, conciseReason, ENV_TOKEN, type Requester } from "./client";
+import type { Send } from "./scripts";
+
+export interface BudgetSettings {
+  requester: Requester;
+  /** Budget for one operation, in ms, shared by every request it makes. */
+  timeoutMs: number;
+  /** Retries of an idempotent operation's request that got no response at all. */
+  retries: number;
+  /** First retry delay, in ms, doubling after each. */
+  retryDelayMs: number;
+  logger: MemoryLogger;
+  /** The host, for the one-time bad-token report. */
+  host: string | undefined;
+}
+
+/**
+ * Sends a store operation's requests within its budget, and turns what went wrong into a
+ * `StoreError` that says so without quoting the items (or the token).
+ *
+ * - Every request carries its own abort signal for what is left of the budget, so the client
+ *   stops (retries included) when it runs out; the operation settles then even if the client
+ *   does not.
+ * - A request that got no response (refused, reset) is retried only for an idempotent
+ *   operation and only when the budget has room for the wait. A response (401, 400, 500) and a
+ *   timeout are never retried.
+ * - A rejected token is logged once, clearly, until a call succeeds again.
+ */
+export class Budget {
+  readonly #settings: BudgetSettings;
+  #authRejected = false;
+
+  constructor(settings: BudgetSettings) {
+    this.#settings = settings;
+  }
+
+  async run<T>(
+    operation: string,
+    key: string,
+    idempotent: boolean,
+    work: (send: Send) => Promise<T>,
+  ): Promise<T> {
+    const { timeoutMs } = this.#settings;
+    const deadline = performance.now() + timeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.#timeoutError(operation, key)), timeoutMs);
+    });
+    try {
+      const running = work((command) => this.#send(command, deadline, idempotent));
+      running.catch(() => {}); // a late failure after the budget is not unhandled
+      return await Promise.race([running, expired]);
+    } catch (error) {
+      throw this.#storeError(operation, key, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One command, one HTTP request (more only for a retry of an idempotent call). */
+  async #send(command: (string | number)[], deadline: number, idempotent: boolean) {
+    const { requester, retries, retryDelayMs } = this.#settings;
+    for (let attempt = 0; ; attempt++) {
+      const remaining = Math.ceil(deadline - performance.now());
+      if (remaining <= 0) throw new DOMException("the budget ran out", "TimeoutError");
+      try {
+        const response = await requester.request({
+          body: command,
+          signal: () => AbortSignal.timeout(remaining),
+        });
+        if (response.error) {
+          throw Object.assign(new Error(response.error), { name: "UpstashError" });
+        }
+        this.#authRejected = false;
+        return response.result;
+      } catch (error) {
+        const wait = retryDelayMs * 2 ** attempt;
+        const retry =
+          idempotent &&
+          attempt < retries &&
+          classify(error) === "network" &&
+          deadline - performance.now() > wait;
+        if (!retry) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  #storeError(operation: string, key: string, error: unknown): StoreError {
+    if (StoreError.isInstance(error)) return error;
+    const failure = classify(error);
+    if (failure === "timeout") return this.#timeoutError(operation, key);
+    const reason = conciseReason(error);
+    if (failure === "auth") this.#reportAuthOnce(reason);
+    const what =
+      failure === "auth"
+        ? `Upstash rejected the token (${reason})`
+        : failure === "network"
+          ? `Upstash is unreachable (${reason})`
+          : reason;
+    // The cause keeps the client's error, minus the command it quotes (the items themselves).
+    const cause = new Error(reason, { cause: error });
+    cause.name = error instanceof Error ? error.name : "Error";
+    return new StoreError(`[agents-memory] [upstash] ${operation} ${key} failed: ${what}`, {
+      operation,
+      key,
+      cause,
+    });
+  }
+
+  #timeoutError(operation: string, key: string): StoreTimeoutError {
+    const { timeoutMs } = this.#settings;
+    const error = new StoreTimeoutError({ operation, key, timeoutMs });
+    error.message = `[agents-memory] [upstash] ${operation} ${key} timed out after ${timeoutMs} ms`;
+    return error;
+  }
+
+  /** A wrong token fails every call the same way: say so clearly once, until a call succeeds. */
+  #reportAuthOnce(reason: string): void {
+    if (this.#authRejected) return;
+    this.#authRejected = true;
+    this.#settings.logger.error(
+      { store: "upstash", host: this.#settings.host, reason },
+      `Upstash rejected the token: every store call fails (not retried) until it is fixed; check ${ENV_TOKEN} or the token given to the client`,
+    );
+  }
+}

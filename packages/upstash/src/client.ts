@@ -1,0 +1,126 @@
+import { Redis } from "@upstash/redis";
+
+/** The environment variables Upstash's console and integrations set. */
+export const ENV_URL = "UPSTASH_REDIS_REST_URL";
+export const ENV_TOKEN = "UPSTASH_REDIS_REST_TOKEN";
+/** What Vercel's KV integration sets; read as a fallback, like `Redis.fromEnv()` does. */
+const ENV_URL_FALLBACK = "KV_REST_API_URL";
+const ENV_TOKEN_FALLBACK = "KV_REST_API_TOKEN";
+
+/** `{ url, token }` from `UPSTASH_REDIS_REST_URL` / `UPSTASH_REDIS_REST_TOKEN` (or `KV_REST_API_*`). */
+export function credentialsFromEnv(): { url: string | undefined; token: string | undefined } {
+  const env: Record<string, string | undefined> =
+    typeof process === "object" && process?.env ? process.env : {};
+  return {
+    url: env[ENV_URL] || env[ENV_URL_FALLBACK] || undefined,
+    token: env[ENV_TOKEN] || env[ENV_TOKEN_FALLBACK] || undefined,
+  };
+}
+
+/**
+ * The client the store builds: one HTTP request per call and exact strings back.
+ * - `automaticDeserialization: false`: a stored "42" stays the string "42";
+ * - `enableAutoPipelining: false`: a call is never merged into a shared `/pipeline` POST;
+ * - `retry: { retries: 0 }`: no blind retry loop (the default retries a refused connection for
+ *   about 4.3 s, and would repeat an append); the store retries idempotent calls itself,
+ *   within its budget;
+ * - `signal: () => AbortSignal.timeout(timeoutMs)`: a fresh deadline for every request made
+ *   with `store.client` directly (a static signal would stay aborted for every later call);
+ * - `responseEncoding: false`: strings come back as plain JSON strings. The default, base64,
+ *   costs a third more bytes on every read; the store only ever reads JSON text (valid UTF-8),
+ *   so it needs no binary-safe encoding;
+ * - `enableTelemetry: false`: no extra headers on every request.
+ */
+export function buildClient(url: string, token: string, timeoutMs: number): Redis {
+  return new Redis({
+    url,
+    token,
+    automaticDeserialization: false,
+    enableAutoPipelining: false,
+    enableTelemetry: false,
+    responseEncoding: false,
+    retry: { retries: 0, backoff: () => 0 },
+    signal: () => AbortSignal.timeout(timeoutMs),
+  });
+}
+
+/** What one request needs: `@upstash/redis`'s public `Requester` interface. */
+export interface Requester {
+  request(request: {
+    body: unknown;
+    path?: string[];
+    signal?: AbortSignal | (() => AbortSignal);
+  }): Promise<{ result?: unknown; error?: string }>;
+}
+
+/**
+ * The client's HTTP layer (its `Requester`, what `new Redis(requester)` accepts). The store
+ * sends every command through it, not through `redis.evalsha(...)`, so the client's
+ * auto-pipelining and automatic deserialization never touch the store's calls, whatever the
+ * caller chose, and each call carries its own abort signal.
+ */
+export function requesterOf(client: Redis): Requester {
+  const requester = (client as unknown as { client?: Partial<Requester> }).client;
+  if (!requester || typeof requester.request !== "function") {
+    throw new TypeError(
+      "[agents-memory] [upstash] options.client must be a Redis client from @upstash/redis",
+    );
+  }
+  return requester as Requester;
+}
+
+/**
+ * What about a caller's client would make store calls repeat or wait longer than asked.
+ * Auto-pipelining and automatic deserialization are not listed: the store bypasses both.
+ */
+export function clientRisks(requester: Requester): string[] {
+  const risks: string[] = [];
+  const retry = (requester as { retry?: { attempts?: unknown } }).retry;
+  if (retry && typeof retry.attempts === "number" && retry.attempts > 0) {
+    risks.push(
+      `the client retries a failed connection ${retry.attempts} time(s) by itself (the default is 5, with backoff up to ~4.3 s; \`retry: false\` still retries once): a store call still settles within timeoutMs, but an append lost after it was sent may be applied twice; build it with \`retry: { retries: 0 }\``,
+    );
+  }
+  return risks;
+}
+
+/** The host the client talks to, for log lines (never the token, never a full URL). */
+export function hostOf(requester: Requester): string | undefined {
+  const baseUrl = (requester as { baseUrl?: unknown }).baseUrl;
+  if (typeof baseUrl !== "string") return undefined;
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return undefined;
+  }
+}
+
+export type Failure = "timeout" | "network" | "auth" | "server";
+
+/** Sorts an error thrown by the client's request into what the store does about it. */
+export function classify(error: unknown): Failure {
+  const name = (error as { name?: unknown } | null)?.name;
+  // AbortSignal.timeout() rejects with a DOMException named TimeoutError.
+  if (name === "TimeoutError" || name === "AbortError") return "timeout";
+  if (error instanceof Error) {
+    if (name === "UpstashError") {
+      const reason = conciseReason(error);
+      if (/^(Unauthorized|WRONGPASS|NOAUTH)\b/i.test(reason)) return "auth";
+      return "server";
+    }
+    // fetch rejects with a TypeError when no response came (refused, reset, DNS).
+    if (error instanceof TypeError) return "network";
+  }
+  return "server";
+}
+
+/**
+ * The client's message without the command it appends (`…, command was: [...]`): that part
+ * repeats every argument, the items themselves, up to megabytes. Capped at 300 characters.
+ */
+export function conciseReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cut = message.indexOf(", command was: ");
+  const reason = cut >= 0 ? message.slice(0, cut) : message;
+  return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
+}

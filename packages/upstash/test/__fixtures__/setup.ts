@@ -1,0 +1,105 @@
+import { type MemoryLogger, silentLogger } from "@agents-memory/core";
+import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
+import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
+import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
+import { Redis as UpstashRedis } from "@upstash/redis";
+import { Redis as IoRedis } from "ioredis";
+import { Redis as FloorRedis } from "upstash-redis-floor";
+import { UpstashStore, type UpstashStoreOptions } from "../../src";
+
+/** A real redis-server, the local Upstash-protocol server in front of it, and a raw reader. */
+export interface Backend {
+  redis: RedisServer;
+  upstash: UpstashServer;
+  /** A plain ioredis client straight to Redis: the independent reader. */
+  direct: IoRedis;
+  raw: ReturnType<typeof redisRawAccess>;
+  stop(): Promise<void>;
+}
+
+export async function startBackend(): Promise<Backend> {
+  const redis = await startRedisServer();
+  const upstash = await startUpstashServer({ redisPort: redis.port });
+  const direct = new IoRedis(redis.url);
+  direct.on("error", () => {});
+  return {
+    redis,
+    upstash,
+    direct,
+    raw: redisRawAccess(direct),
+    async stop() {
+      direct.disconnect();
+      await upstash.close();
+      await redis.stop();
+    },
+  };
+}
+
+/** Options the tests pass to a store, besides how it gets its client. */
+type StoreOptions = Omit<UpstashStoreOptions, "client" | "url" | "token">;
+
+/** One way a user gets a store: the store builds the client, or the caller does. */
+export interface Flavor {
+  name: string;
+  make(backend: { url: string; token: string }, options?: StoreOptions): UpstashStore;
+}
+
+export const flavors: Flavor[] = [
+  {
+    name: "the client the store built from url and token",
+    make: ({ url, token }, options = {}) =>
+      new UpstashStore({ logger: silentLogger, ...options, url, token }),
+  },
+  {
+    // Every default on: auto-pipelining, automatic deserialization, 5 retries, telemetry.
+    // The store must not care (it only warns about the retries).
+    name: "a caller's client with the @upstash/redis defaults (1.39)",
+    make: ({ url, token }, options = {}) =>
+      new UpstashStore({
+        logger: silentLogger,
+        ...options,
+        client: new UpstashRedis({ url, token }),
+      }),
+  },
+  {
+    name: "a caller's client of the oldest supported version (1.35.1), retries off",
+    make: ({ url, token }, options = {}) =>
+      new UpstashStore({
+        logger: silentLogger,
+        ...options,
+        client: new FloorRedis({ url, token, retry: { retries: 0, backoff: () => 0 } }) as never,
+      }),
+  },
+];
+
+/** A logger that keeps what it was told, so tests can assert what was reported. */
+export function recordingLogger(): MemoryLogger & {
+  warnings: { fields: Record<string, unknown>; message: string }[];
+  errors: { fields: Record<string, unknown>; message: string }[];
+} {
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const errors: { fields: Record<string, unknown>; message: string }[] = [];
+  return {
+    warnings,
+    errors,
+    warn: (fields, message) => warnings.push({ fields, message }),
+    error: (fields, message) => errors.push({ fields, message }),
+  };
+}
+
+/** Milliseconds a promise took to settle, and how it settled. */
+export async function timed<T>(
+  run: () => Promise<T>,
+): Promise<{ ms: number; value?: T; error?: unknown }> {
+  const start = performance.now();
+  try {
+    const value = await run();
+    return { ms: performance.now() - start, value };
+  } catch (error) {
+    return { ms: performance.now() - start, error };
+  }
+}
+
+let counter = 0;
+/** A fresh key prefix per test. */
+export const prefix = (name = "t") => `am-up:${process.pid}:${name}:${++counter}:`;

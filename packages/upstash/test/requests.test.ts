@@ -1,0 +1,137 @@
+import { ReplySession, silentLogger } from "@agents-memory/core";
+import { assistantItem, userItem } from "@agents-memory/core/testing";
+import type { AgentInputItem } from "@openai/agents";
+import { afterAll, beforeEach, describe, expect, test } from "vitest";
+import { flavors, prefix, startBackend } from "./__fixtures__/setup";
+
+// Round trips are what Upstash bills and what a serverless user waits for: counted at the
+// local server, per HTTP request.
+const backend = await startBackend();
+const { upstash, direct } = backend;
+afterAll(() => backend.stop());
+
+beforeEach(async () => {
+  await direct.script("FLUSH"); // every test starts with no script cached in Redis
+  upstash.requests.reset();
+});
+
+const opts = { maxItems: 50, ttlSeconds: 600 };
+const counted = () => {
+  // Every request is a single command on POST / (never an auto-pipelined /pipeline batch).
+  expect(upstash.requests.log.filter((entry) => entry.path !== "/")).toEqual([]);
+  const snapshot = { requests: upstash.requests.count, commands: upstash.requests.byCommand() };
+  upstash.requests.reset();
+  return snapshot;
+};
+
+describe.each(flavors)("$name", (flavor) => {
+  test("each operation is one HTTP request once its script is loaded (two the first time)", async () => {
+    const p = prefix("count");
+    const store = flavor.make(upstash);
+    const items = [userItem("u1"), assistantItem("a1")];
+
+    // First use of a script on this database: EVALSHA answers NOSCRIPT, EVAL runs and caches it.
+    await store.replace(`${p}k`, items, 600);
+    expect(counted()).toEqual({ requests: 2, commands: { evalsha: 1, eval: 1 } });
+    await store.replace(`${p}k`, items, 600);
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
+
+    // Load the other scripts, then count each operation alone.
+    const parent = await store.read(`${p}k`);
+    await store.append(`${p}k`, [userItem("x")], opts);
+    await store.fork(`${p}k`, [`${p}c0`], [userItem("n")], { ...opts, parentItems: [] });
+    await store.fork(`${p}k`, [`${p}c0`], [userItem("n")], {
+      ...opts,
+      parentItems: await store.read(`${p}k`),
+    });
+    await store.pop(`${p}c0`);
+    upstash.requests.reset();
+
+    // A read is a plain LRANGE: no script, one request even on a fresh database.
+    await store.read(`${p}k`);
+    expect(counted()).toEqual({ requests: 1, commands: { lrange: 1 } });
+    await store.read(`${p}k`, 1);
+    expect(counted()).toEqual({ requests: 1, commands: { lrange: 1 } });
+    await store.append(`${p}k`, [userItem("u2")], opts);
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
+    const read = await store.read(`${p}k`);
+    upstash.requests.reset();
+    await store.fork(`${p}k`, [`${p}c1`, `${p}c2`], [userItem("n")], {
+      ...opts,
+      parentItems: read,
+    });
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
+    expect(await store.read(`${p}c2`)).toEqual([...read, userItem("n")]);
+    upstash.requests.reset();
+    await store.fork(null, [`${p}c3`], [userItem("first")], { ...opts, parentItems: [] });
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
+    await store.pop(`${p}k`);
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
+    await store.clear(`${p}k`);
+    expect(counted()).toEqual({ requests: 1, commands: { del: 1 } });
+    await store.read(`${p}k`, 0);
+    expect(counted()).toEqual({ requests: 0, commands: {} });
+    expect(parent).toEqual(items);
+  });
+
+  test("a fork whose parent changed since it was read costs a second request with the full history", async () => {
+    const p = prefix("fallback");
+    const store = flavor.make(upstash);
+    await store.replace(`${p}parent`, [userItem("h0"), userItem("h1")], 600);
+    const read = await store.read(`${p}parent`);
+    await store.append(`${p}parent`, [userItem("late")], opts);
+    await store.fork(`${p}parent`, [`${p}warm`], [userItem("n")], { ...opts, parentItems: read });
+    upstash.requests.reset();
+
+    await store.fork(`${p}parent`, [`${p}child`], [userItem("n")], { ...opts, parentItems: read });
+    expect(counted()).toEqual({ requests: 2, commands: { evalsha: 2 } });
+    expect(await store.read(`${p}child`)).toEqual([...read, userItem("n")]);
+  });
+
+  test("a fork sends the new items, not the history: the parent is copied server-side", async () => {
+    const p = prefix("bytes");
+    const store = flavor.make(upstash);
+    const history: AgentInputItem[] = Array.from({ length: 40 }, (_, i) =>
+      assistantItem(`${i}: ${"long answer ".repeat(80)}`),
+    );
+    await store.replace(`${p}parent`, history, 600);
+    const read = await store.read(`${p}parent`);
+    // Warm both scripts so the counts below are one request each.
+    await store.fork(`${p}parent`, [`${p}warm`], [userItem("n")], { ...opts, parentItems: read });
+    await store.fork(null, [`${p}warm`], [userItem("n")], { ...opts, parentItems: read });
+    upstash.requests.reset();
+
+    const turn = [userItem("question?"), assistantItem("answer.")];
+    await store.fork(`${p}parent`, [`${p}copy`], turn, { ...opts, parentItems: read });
+    const copyBytes = upstash.bytesIn;
+    upstash.requests.reset();
+    await store.fork(null, [`${p}full`], turn, { ...opts, parentItems: read });
+    const fullBytes = upstash.bytesIn;
+
+    expect(await store.read(`${p}copy`)).toEqual(await store.read(`${p}full`));
+    const historyBytes = JSON.stringify(history).length;
+    expect(fullBytes).toBeGreaterThan(historyBytes);
+    expect(copyBytes).toBeLessThan(1024);
+  });
+});
+
+test("a ReplySession turn costs one request to read and one to persist", async () => {
+  const store = flavors[0]!.make(upstash);
+  const chatId = 4242;
+  const first = new ReplySession({ store, chatId, replyToMessageId: null, logger: silentLogger });
+  await first.addItems([userItem("hi"), assistantItem("hello")]);
+  await first.persist([10]);
+  const warm = new ReplySession({ store, chatId, replyToMessageId: 10, logger: silentLogger });
+  await warm.getItems();
+  await warm.addItems([userItem("warm")]);
+  await warm.persist([11]);
+  upstash.requests.reset();
+
+  const turn = new ReplySession({ store, chatId, replyToMessageId: 10, logger: silentLogger });
+  expect(await turn.getItems()).toEqual([userItem("hi"), assistantItem("hello")]);
+  expect(counted().requests).toBe(1);
+  await turn.addItems([userItem("again"), assistantItem("yes")]);
+  expect(await turn.persist([12, 13])).toMatchObject({ ok: true, itemCount: 4 });
+  expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
+  expect(await direct.lrange("bot:13:4242", 0, -1)).toHaveLength(4);
+});

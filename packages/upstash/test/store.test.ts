@@ -1,0 +1,103 @@
+import { StoreError, silentLogger } from "@agents-memory/core";
+import { userItem } from "@agents-memory/core/testing";
+import { Redis } from "@upstash/redis";
+import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
+import { createUpstashStore, defaultOptions, UpstashStore } from "../src";
+import { prefix, startBackend } from "./__fixtures__/setup";
+
+const backend = await startBackend();
+const { upstash, direct } = backend;
+afterAll(() => backend.stop());
+
+const ENV = [
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "KV_REST_API_URL",
+  "KV_REST_API_TOKEN",
+];
+let saved: Record<string, string | undefined> = {};
+beforeEach(() => {
+  saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
+  for (const name of ENV) delete process.env[name];
+  upstash.requests.reset();
+});
+afterEach(() => {
+  for (const name of ENV) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
+});
+
+describe("building the store", () => {
+  test("from UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN", async () => {
+    process.env.UPSTASH_REDIS_REST_URL = upstash.url;
+    process.env.UPSTASH_REDIS_REST_TOKEN = upstash.token;
+    const store = new UpstashStore({ logger: silentLogger });
+    const key = `${prefix("env")}k`;
+    await store.replace(key, [userItem("from env")], 60);
+    expect(await direct.lrange(key, 0, -1)).toEqual([JSON.stringify(userItem("from env"))]);
+  });
+
+  test("from KV_REST_API_URL / KV_REST_API_TOKEN (Vercel's names) as a fallback", async () => {
+    process.env.KV_REST_API_URL = upstash.url;
+    process.env.KV_REST_API_TOKEN = upstash.token;
+    const store = createUpstashStore({ logger: silentLogger });
+    expect(await store.read(`${prefix("kv")}k`)).toEqual([]);
+  });
+
+  test("with nothing to connect with: a TypeError naming what is missing, at construction", () => {
+    expect(() => new UpstashStore()).toThrow(
+      /pass a client, or url and token \(or set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN\); missing: url, token/,
+    );
+    process.env.UPSTASH_REDIS_REST_URL = upstash.url;
+    expect(() => new UpstashStore()).toThrow(/missing: token$/);
+  });
+
+  test("rejects contradictory or out-of-range options", () => {
+    const client = new Redis({ url: upstash.url, token: upstash.token });
+    expect(() => new UpstashStore({ client, url: upstash.url })).toThrow(TypeError);
+    expect(() => new UpstashStore({ client: {} as Redis })).toThrow(/must be a Redis client/);
+    for (const bad of [{ timeoutMs: 0 }, { retries: -1 }, { retries: 1.5 }, { retryDelayMs: -1 }]) {
+      expect(() => new UpstashStore({ url: upstash.url, token: "t", ...bad })).toThrow(RangeError);
+    }
+    expect(defaultOptions).toEqual({
+      keyPrefix: "",
+      timeoutMs: 1000,
+      retries: 1,
+      retryDelayMs: 50,
+    });
+  });
+
+  test("the client it builds: one request per call, exact strings, plain JSON responses", async () => {
+    const store = new UpstashStore({ url: upstash.url, token: upstash.token });
+    const p = prefix("client");
+    await direct.set(`${p}n`, "42");
+    expect(await Promise.all([store.client.get(`${p}n`), store.client.get(`${p}n`)])).toEqual([
+      "42",
+      "42",
+    ]);
+    expect(upstash.requests.byPath()).toEqual({ "/": 2 });
+    expect(upstash.requests.log.every((entry) => !entry.base64)).toBe(true);
+  });
+
+  test("keyPrefix is prepended to every key", async () => {
+    const store = new UpstashStore({
+      url: upstash.url,
+      token: upstash.token,
+      keyPrefix: "tenant-a:",
+    });
+    const key = `${prefix("pfx")}k`;
+    await store.append(key, [userItem("x")], { maxItems: 5, ttlSeconds: 60 });
+    expect(await direct.exists(`tenant-a:${key}`)).toBe(1);
+    expect(await direct.exists(key)).toBe(0);
+    expect(await store.read(key)).toEqual([userItem("x")]);
+  });
+
+  test("after close(), calls fail with a StoreError and send nothing", async () => {
+    const store = new UpstashStore({ url: upstash.url, token: upstash.token });
+    await store.close();
+    await store.close();
+    await expect(store.read("k")).rejects.toSatisfy((error) => StoreError.isInstance(error));
+    expect(upstash.requests.count).toBe(0);
+  });
+});
