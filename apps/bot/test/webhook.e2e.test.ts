@@ -83,7 +83,8 @@ describe("webhook mode", () => {
     const started = Date.now();
     const response = await deliver({ update_id: nextUpdateId++, message });
     expect(response.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(500);
+    // The model takes 4.5 s; the acknowledgement does not wait for it.
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(repliesTo(tg, message)).toHaveLength(0);
     const answer = await tg.waitFor((s) => repliesTo(s, message)[0]);
     expect(answer.text).toBe("slow answer");

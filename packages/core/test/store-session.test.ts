@@ -92,7 +92,8 @@ describe("StoreSession when the store fails", () => {
     await s.addItems([user("x")]);
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(600);
+    // A hang would never end; the slack only absorbs a loaded machine.
+    expect(elapsed).toBeLessThan(200 + 1000);
   });
 
   test("popItem and clearSession reject with a StoreError instead of pretending", async () => {

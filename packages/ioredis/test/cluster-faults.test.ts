@@ -27,7 +27,9 @@ test("a Cluster master killed: calls for its slots settle within the command tim
       let failed = 0;
       for (const key of keys) {
         const call = await timed(() => store.read(key));
-        expect(call.ms, `${name} ${key}`).toBeLessThan(450);
+        // The 200 ms command timeout plus slack for a loaded machine; a client that waited for the
+        // master to come back would never settle here.
+        expect(call.ms, `${name} ${key}`).toBeLessThan(1500);
         if (call.error) {
           expect(StoreError.isInstance(call.error)).toBe(true);
           failed++;

@@ -26,8 +26,12 @@ const opts = { maxItems: 50, ttlSeconds: 600 };
 let counter = 0;
 const prefix = () => `am-fault:${process.pid}:${++counter}:`;
 
-/** Budget for one call against a dead or silent server: the 200 ms command timeout + slack. */
-const BUDGET_MS = 450;
+/**
+ * The most one call may take against a dead or silent server: the 200 ms command timeout plus
+ * slack for a loaded machine. A client on ioredis' defaults holds such a call ~10 s (v5) or
+ * ~70 s (v6), and one that queues holds it until Redis returns; both still fail this bound.
+ */
+const BUDGET_MS = 1500;
 
 describe.each(flavors)("$name", (flavor) => {
   test("server killed mid-use: calls fail fast, sessions answer without history, no failed write comes back, and the same store recovers", async () => {

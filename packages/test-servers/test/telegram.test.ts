@@ -90,7 +90,8 @@ describe("grammY against the local Bot API server", () => {
     const [answer] = await server.waitFor(
       (s) => s.sentMessages(ann.id).length === 1 && s.sentMessages(ann.id),
     );
-    expect(Date.now() - queuedAt).toBeLessThan(2000);
+    // Far under the 30 s poll: the update cut the long poll short.
+    expect(Date.now() - queuedAt).toBeLessThan(5000);
     expect(answer).toMatchObject({
       message_id: question.message_id + 1,
       text: "a: hello",
@@ -118,7 +119,7 @@ describe("grammY against the local Bot API server", () => {
     const stopAt = Date.now();
     await bot.stop();
     await polling;
-    expect(Date.now() - stopAt).toBeLessThan(1000);
+    expect(Date.now() - stopAt).toBeLessThan(5000);
     // stop() confirmed every handled update with a final getUpdates offset.
     expect(server.pendingUpdates()).toEqual([]);
     expect(server.calls[0]?.method).toBe("getMe");
@@ -140,7 +141,7 @@ describe("grammY against the local Bot API server", () => {
     expect(texts?.sort()).toEqual(["runner: one", "runner: two"]);
     const stopAt = Date.now();
     await handle.stop();
-    expect(Date.now() - stopAt).toBeLessThan(1000);
+    expect(Date.now() - stopAt).toBeLessThan(5000);
   });
 
   test("a 429 reaches grammY as a GrammyError with retry_after; auto-retry waits it out", async () => {
@@ -486,7 +487,7 @@ describe("wire format", () => {
     const closeAt = Date.now();
     await local.close();
     expect(await third).toEqual({ status: 200, body: { ok: true, result: [] } });
-    expect(Date.now() - closeAt).toBeLessThan(1000);
+    expect(Date.now() - closeAt).toBeLessThan(5000);
   });
 
   test("getUpdates is refused while a webhook is set", async () => {

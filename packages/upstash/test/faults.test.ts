@@ -42,9 +42,12 @@ beforeEach(() => {
   resets.length = 0;
 });
 
-/** The store's budget in these tests, and the slack allowed for timers and the event loop. */
+/**
+ * The store's budget in these tests, and the slack allowed over it for a loaded machine. What
+ * these bounds tell apart is far coarser: a client left to its own retries takes ~4.3 s.
+ */
 const BUDGET_MS = 300;
-const SLACK_MS = 120;
+const SLACK_MS = 700;
 const opts = { maxItems: 50, ttlSeconds: 600 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,7 +125,8 @@ describe.each(flavors)("$name", (flavor) => {
         // The store never repeats these; only a caller's client set to retry does.
         if (flavor.name.startsWith("the client the store built")) expect(resets.length).toBe(1);
       }
-      for (const at of resets) expect(at - started, name).toBeLessThan(BUDGET_MS + 20);
+      // Nothing reached the server after the call settled (40 ms: the event loop's ordering).
+      for (const at of resets) expect(at - started, name).toBeLessThan(ms + 40);
     }
   });
 
@@ -155,7 +159,7 @@ describe.each(flavors)("$name", (flavor) => {
         const { ms, error } = await timed(call);
         expect(StoreError.isInstance(error), name).toBe(true);
         expect(error, name).not.toBeInstanceOf(StoreTimeoutError);
-        expect(ms, name).toBeLessThan(100);
+        expect(ms, name).toBeLessThan(BUDGET_MS); // it did not wait out the budget
         expect((error as Error).message).toMatch(/Redis is unavailable/);
       }
       expect(server.requests.count).toBe(6);
@@ -189,7 +193,7 @@ describe.each(flavors)("$name", (flavor) => {
       const { ms, error } = await timed(call);
       errors.push(error);
       expect(StoreError.isInstance(error), name).toBe(true);
-      expect(ms, name).toBeLessThan(100);
+      expect(ms, name).toBeLessThan(BUDGET_MS); // it did not wait out the budget
       expect((error as Error).message).toContain("Upstash rejected the token (Unauthorized)");
     }
     expect(upstash.requests.count).toBe(6);

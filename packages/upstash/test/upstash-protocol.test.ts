@@ -128,7 +128,7 @@ describe("the client through the local server", () => {
       const client = new Redis({ url: server.url, token: server.token, retry: false });
       const started = performance.now();
       await expect(client.get("k")).rejects.toThrow(/Redis is unavailable/);
-      expect(performance.now() - started).toBeLessThan(200);
+      expect(performance.now() - started).toBeLessThan(1000);
       expect(server.requests.log.map((entry) => entry.status)).toEqual([500]);
     } finally {
       await server.close();
