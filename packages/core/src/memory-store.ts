@@ -8,9 +8,14 @@ import {
   assertLimit,
   assertStoreKey,
   type ForkOptions,
+  newestStored,
+  parentElementsOf,
+  parseLegacyStored,
   parseLegacyValue,
   parseStoredElements,
+  parseStoredItems,
   type SessionStore,
+  type StoredItems,
   serializeItems,
   validateFork,
 } from "./store";
@@ -58,26 +63,28 @@ export class MemoryStore implements SessionStore {
   }
 
   async read(key: string, limit?: number): Promise<AgentInputItem[]> {
+    return (await this.readStored(key, limit)).items;
+  }
+
+  async readStored(key: string, limit?: number): Promise<StoredItems> {
     assertStoreKey(key);
     assertLimit(limit);
     const entry = this.#live(key);
-    if (!entry) return [];
+    if (!entry) return { items: [], elements: [] };
     const context = { key, logger: this.#logger, store: "memory" };
     const value = entry.value;
-    if (value.type === "string") {
-      const items = parseLegacyValue(value.value, context);
-      return limit === undefined ? items : limit === 0 ? [] : items.slice(-limit);
-    }
+    if (value.type === "string")
+      return newestStored(parseLegacyStored(value.value, context), limit);
     if (value.type !== "list") {
       this.#logger.warn(
         { store: "memory", key },
         "the key holds a value of another type; read as empty",
       );
-      return [];
+      return { items: [], elements: [] };
     }
     const elements =
       limit === undefined ? value.elements : limit === 0 ? [] : value.elements.slice(-limit);
-    return parseStoredElements(elements, context);
+    return parseStoredItems(elements, context);
   }
 
   async replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void> {
@@ -122,7 +129,9 @@ export class MemoryStore implements SessionStore {
   ): Promise<void> {
     const keys = validateFork(parentKey, childKeys, newItems, options);
     // In-process there are no bytes to save: the result is exactly trim(parentItems + newItems).
-    const elements = serializeItems([...options.parentItems, ...newItems]).slice(-options.maxItems);
+    const elements = [...parentElementsOf(options), ...serializeItems(newItems)].slice(
+      -options.maxItems,
+    );
     for (const key of keys) {
       if (elements.length === 0) this.#entries.delete(key);
       else this.#set(key, elements.slice(), options.ttlSeconds);

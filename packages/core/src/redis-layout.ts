@@ -2,9 +2,15 @@ import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "./logger";
 import type { REDIS_LUA } from "./redis-lua";
 import {
-  fingerprintItems,
+  type ForkOptions,
+  fingerprintElements,
+  newestStored,
+  parentElementsOf,
+  parseLegacyStored,
   parseLegacyValue,
   parseStoredElements,
+  parseStoredItems,
+  type StoredItems,
   serializeItems,
   sha1Hex,
 } from "./store";
@@ -40,7 +46,7 @@ export async function readLayout(
   redisKey: string,
   limit: number | undefined,
   context: RedisLayoutContext,
-): Promise<AgentInputItem[]> {
+): Promise<StoredItems> {
   let reply: [string, unknown?];
   try {
     reply = ["list", await driver.lrange(redisKey, limit === undefined ? 0 : -limit, -1)];
@@ -49,18 +55,15 @@ export async function readLayout(
     reply = (await driver.script("read", [redisKey], [limit ?? -1])) as [string, unknown?];
   }
   const [kind, payload] = reply;
-  if (kind === "list") return parseStoredElements(payload as string[], context);
-  if (kind === "string") {
-    const items = parseLegacyValue(payload, context);
-    return limit === undefined ? items : items.slice(-limit);
-  }
+  if (kind === "list") return parseStoredItems(payload as string[], context);
+  if (kind === "string") return newestStored(parseLegacyStored(payload, context), limit);
   if (kind !== "none") {
     context.logger.warn(
       { store: context.store, key: context.key, type: kind },
       "the key holds a value of another type; read as empty",
     );
   }
-  return [];
+  return { items: [], elements: [] };
 }
 
 /** Each key becomes exactly `elements` with the TTL, in one script call. */
@@ -124,30 +127,26 @@ export async function forkLayout(
   parentRedisKey: string | null,
   childRedisKeys: string[],
   newItems: readonly AgentInputItem[],
-  options: { maxItems: number; ttlSeconds: number; parentItems: readonly AgentInputItem[] },
+  options: ForkOptions,
   singleKeyOnly: boolean,
 ): Promise<void> {
-  const { maxItems, ttlSeconds, parentItems } = options;
+  const { maxItems, ttlSeconds } = options;
+  const parent = parentElementsOf(options);
+  const fresh = serializeItems(newItems);
   const writeFull = async () => {
-    const full = serializeItems([...parentItems, ...newItems]).slice(-maxItems);
+    const full = [...parent, ...fresh].slice(-maxItems);
     if (!singleKeyOnly) return writeLayout(driver, childRedisKeys, full, ttlSeconds);
     return Promise.all(childRedisKeys.map((key) => writeLayout(driver, [key], full, ttlSeconds)));
   };
-  if (
-    parentRedisKey === null ||
-    parentItems.length === 0 ||
-    newItems.length >= maxItems ||
-    singleKeyOnly
-  ) {
+  if (parentRedisKey === null || parent.length === 0 || fresh.length >= maxItems || singleKeyOnly) {
     await writeFull();
     return;
   }
-  const fresh = serializeItems(newItems);
-  const keep = Math.min(parentItems.length, maxItems - fresh.length);
+  const keep = Math.min(parent.length, maxItems - fresh.length);
   const copied = await driver.script(
     "forkCopy",
     [parentRedisKey, ...childRedisKeys],
-    [ttlSeconds, parentItems.length, await fingerprintItems(parentItems), keep, ...fresh],
+    [ttlSeconds, parent.length, await fingerprintElements(parent), keep, ...fresh],
   );
   // 0: the parent is not what the caller read (changed, gone, legacy): send it in full.
   if (Number(copied) !== 1) await writeFull();

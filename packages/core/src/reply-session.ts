@@ -9,6 +9,7 @@ import {
   type ResolvedMemoryOptions,
   resolveMemoryOptions,
 } from "./session-options";
+import { type ForkOptions, readStoredItems, serializeItems } from "./store";
 
 export interface ReplySessionOptions extends MemoryOptions {
   /** The chat the conversation lives in (negative for groups). */
@@ -18,6 +19,20 @@ export interface ReplySessionOptions extends MemoryOptions {
   /** Key prefix: keys are `<prefix>:<messageId>:<chatId>`. Default `bot`. */
   keyPrefix?: string;
 }
+
+/**
+ * The replied-to history as read. Its stored JSON is the truth (strings: nobody can mutate
+ * them); the items parsed from it at read time are handed out once, to the first caller who
+ * asks for the whole history, so the common turn parses the history once and never copies it.
+ */
+interface History {
+  elements: string[];
+  /** `elements` parsed, until they are handed out; undefined after. */
+  unclaimed: AgentInputItem[] | undefined;
+}
+
+const parseElements = (elements: readonly string[]): AgentInputItem[] =>
+  elements.map((element) => JSON.parse(element) as AgentInputItem);
 
 export interface PersistResult {
   /** True when the write reached the store; false when it failed (already reported). */
@@ -43,11 +58,11 @@ export class ReplySession implements Session {
   readonly parentKey: string | null;
   readonly #keyPrefix: string;
   readonly #options: ResolvedMemoryOptions;
-  #history: AgentInputItem[] | undefined;
+  #history: History | undefined;
   /** True while #history is exactly what the store returned (a server-side copy is possible). */
   #historyAsRead = true;
   #staged: AgentInputItem[] = [];
-  #loading: Promise<AgentInputItem[]> | undefined;
+  #loading: Promise<History> | undefined;
 
   constructor(options: ReplySessionOptions) {
     this.#options = resolveMemoryOptions(options);
@@ -68,23 +83,43 @@ export class ReplySession implements Session {
 
   /** The history read from the replied-to message (loaded once), filtered. */
   async loadHistory(): Promise<AgentInputItem[]> {
-    return cloneItems(await this.#ensureHistory());
+    const history = await this.#ensureHistory();
+    return this.#historyItems(history.elements.length);
   }
 
-  async #ensureHistory(): Promise<AgentInputItem[]> {
+  async #ensureHistory(): Promise<History> {
     if (this.#history) return this.#history;
     this.#loading ??= this.#read();
-    const items = await this.#loading;
-    this.#history ??= items;
+    const history = await this.#loading;
+    this.#history ??= history;
     return this.#history;
   }
 
-  /** History plus what the runner added so far; the newest `limit` in order. */
+  /** The newest `count` history items as objects the caller owns (see {@link History}). */
+  #historyItems(count: number): AgentInputItem[] {
+    const history = this.#history!;
+    if (count <= 0) return [];
+    if (history.unclaimed && count === history.elements.length) {
+      const items = history.unclaimed;
+      history.unclaimed = undefined;
+      return items;
+    }
+    return parseElements(
+      count === history.elements.length ? history.elements : history.elements.slice(-count),
+    );
+  }
+
+  /** History plus what the runner added so far; the newest `limit` in order. Fresh objects. */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
-    const view = [...(await this.#ensureHistory()), ...this.#staged];
-    if (limit === undefined) return cloneItems(view);
-    if (limit <= 0) return [];
-    return cloneItems(view.slice(-limit));
+    const history = await this.#ensureHistory();
+    const staged = this.#staged;
+    const total = history.elements.length + staged.length;
+    const count = limit === undefined ? total : Math.min(Math.max(limit, 0), total);
+    const fromStaged = Math.min(count, staged.length);
+    return [
+      ...this.#historyItems(count - fromStaged),
+      ...cloneItems(staged.slice(staged.length - fromStaged)),
+    ];
   }
 
   /** Stages items for `persist`; never touches the store. Safe to call any number of times. */
@@ -95,9 +130,11 @@ export class ReplySession implements Session {
   /** Removes and returns the newest item of this turn's view (staged first, then history). */
   async popItem(): Promise<AgentInputItem | undefined> {
     if (this.#staged.length > 0) return this.#staged.pop();
-    const item = (await this.#ensureHistory()).pop();
-    if (item) this.#historyAsRead = false;
-    return item;
+    const history = await this.#ensureHistory();
+    const element = history.elements.pop();
+    if (element === undefined) return undefined;
+    this.#historyAsRead = false;
+    return history.unclaimed?.pop() ?? (JSON.parse(element) as AgentInputItem);
   }
 
   /**
@@ -105,7 +142,7 @@ export class ReplySession implements Session {
    * stored history is left alone (other replies may branch from it).
    */
   async clearSession(): Promise<void> {
-    this.#history = [];
+    this.#history = { elements: [], unclaimed: undefined };
     this.#loading = undefined;
     this.#historyAsRead = false;
     this.#staged = [];
@@ -115,7 +152,8 @@ export class ReplySession implements Session {
   async pendingHistory(): Promise<AgentInputItem[]> {
     const history = await this.#ensureHistory();
     const { keep, maxItems } = this.#options;
-    return cloneItems(trimItems([...history, ...this.#staged].filter(keep), maxItems));
+    const staged = cloneItems(this.#staged.filter(keep));
+    return trimItems([...parseElements(history.elements), ...staged], maxItems);
   }
 
   /**
@@ -128,15 +166,24 @@ export class ReplySession implements Session {
     if (ids.length === 0)
       throw new TypeError("[agents-memory] persist needs at least one message id");
     const keys = ids.map((id) => replyKey(id, this.chatId, this.#keyPrefix));
-    const history = await this.#ensureHistory();
+    const { elements } = await this.#ensureHistory();
     const { store, keep, maxItems, ttlSeconds, timeoutMs } = this.#options;
     const newItems = this.#staged.filter(keep);
-    const itemCount = Math.min(maxItems, history.length + newItems.length);
+    const itemCount = Math.min(maxItems, elements.length + newItems.length);
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
+    const options: ForkOptions = {
+      maxItems,
+      ttlSeconds,
+      parentElements: elements,
+      // Parsed only for a store that asks: ours write parentElements as they are.
+      get parentItems() {
+        return parseElements(elements);
+      },
+    };
     try {
       await withTimeout("fork", keys[0]!, timeoutMs, () =>
-        store.fork(parentKey, keys, newItems, { maxItems, ttlSeconds, parentItems: history }),
+        store.fork(parentKey, keys, newItems, options),
       );
       return { ok: true, keys, itemCount };
     } catch (error) {
@@ -145,19 +192,33 @@ export class ReplySession implements Session {
     }
   }
 
-  async #read(): Promise<AgentInputItem[]> {
-    if (!this.parentKey) return [];
+  async #read(): Promise<History> {
+    if (!this.parentKey) return { elements: [], unclaimed: undefined };
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
     try {
-      const raw = await withTimeout("read", key, timeoutMs, () => store.read(key, maxItems));
-      const kept = raw.filter(keep);
-      if (kept.length !== raw.length) this.#historyAsRead = false;
-      return kept;
+      const stored = await withTimeout("read", key, timeoutMs, () =>
+        readStoredItems(store, key, maxItems),
+      );
+      const { items } = stored;
+      // A custom store whose elements do not line up with its items: serialize them here.
+      const elements =
+        Array.isArray(stored.elements) && stored.elements.length === items.length
+          ? stored.elements
+          : serializeItems(items);
+      if (!items.every(keep)) {
+        this.#historyAsRead = false;
+        const kept = items.map(keep);
+        return {
+          elements: elements.filter((_, index) => kept[index]),
+          unclaimed: items.filter((_, index) => kept[index]),
+        };
+      }
+      return { elements, unclaimed: items };
     } catch (error) {
       this.#report("read", key, error);
       this.#historyAsRead = false;
-      return [];
+      return { elements: [], unclaimed: undefined };
     }
   }
 

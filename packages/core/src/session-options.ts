@@ -36,6 +36,9 @@ export interface ResolvedMemoryOptions {
   onStoreError: OnStoreError | undefined;
 }
 
+/** The default policy, compiled once: a session is built per turn. */
+const keepByDefault = compileFilter();
+
 export function resolveMemoryOptions(options: MemoryOptions): ResolvedMemoryOptions {
   if (!options || typeof options !== "object") {
     throw new TypeError("[agents-memory] session options are required");
@@ -55,7 +58,7 @@ export function resolveMemoryOptions(options: MemoryOptions): ResolvedMemoryOpti
     maxItems,
     ttlSeconds,
     timeoutMs,
-    keep: compileFilter(options.filter),
+    keep: options.filter === undefined ? keepByDefault : compileFilter(options.filter),
     logger: options.logger ?? consoleLogger,
     onStoreError: options.onStoreError,
   };

@@ -21,6 +21,18 @@ export interface ForkOptions {
    * (see {@link fingerprintItems}); otherwise it writes `parentItems`.
    */
   parentItems: readonly AgentInputItem[];
+  /**
+   * The same parent as stored: each item's JSON exactly as {@link SessionStore.readStored}
+   * returned it. When given, a store fingerprints and writes these instead of `parentItems`:
+   * nothing is serialized again, and a resent parent is byte-identical to what was read.
+   */
+  parentElements?: readonly string[];
+}
+
+/** A read with each item's stored JSON beside it: `items[i]` is `elements[i]`, parsed. */
+export interface StoredItems {
+  items: AgentInputItem[];
+  elements: string[];
 }
 
 /**
@@ -31,6 +43,12 @@ export interface ForkOptions {
 export interface SessionStore {
   /** The items under `key`, oldest first; with `limit`, only the newest `limit`. Missing key: []. */
   read(key: string, limit?: number): Promise<AgentInputItem[]>;
+  /**
+   * Optional: `read`, plus the stored JSON of each item. A session keeps the JSON (immutable)
+   * and hands out the parsed items, so it never copies the history, and passes the JSON back
+   * as `parentElements` on `fork`. A store that implements this must honour `parentElements`.
+   */
+  readStored?(key: string, limit?: number): Promise<StoredItems>;
   /** Replace whatever is under `key` with `items`, with a TTL. Empty `items` deletes the key. */
   replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void>;
   /** Append `items`, keep the newest `maxItems`, refresh the TTL. */
@@ -107,8 +125,42 @@ export function validateFork(
   for (const key of childKeys) assertStoreKey(key);
   assertItems(newItems);
   assertAppendOptions(options);
-  assertItems(options.parentItems);
+  // With the stored JSON at hand, parentItems is not needed (and not parsed to check it).
+  if (options.parentElements !== undefined) assertElements(options.parentElements);
+  else assertItems(options.parentItems);
   return [...new Set(childKeys)];
+}
+
+function assertElements(elements: unknown): asserts elements is readonly string[] {
+  if (!Array.isArray(elements) || elements.some((element) => typeof element !== "string")) {
+    throw new TypeError(`[agents-memory] parentElements must be an array of JSON strings`);
+  }
+}
+
+/** The parent of a fork as stored JSON: `parentElements` when given, else serialized. */
+export function parentElementsOf(options: ForkOptions): readonly string[] {
+  return options.parentElements ?? serializeItems(options.parentItems);
+}
+
+/**
+ * `store.readStored` when the store has it; otherwise `read`, serialized here (one extra
+ * pass, only for a store that does not keep JSON).
+ */
+/** The newest `limit` of a read (all when undefined), both arrays alike. */
+export function newestStored(stored: StoredItems, limit: number | undefined): StoredItems {
+  if (limit === undefined || stored.items.length <= limit) return stored;
+  if (limit === 0) return { items: [], elements: [] };
+  return { items: stored.items.slice(-limit), elements: stored.elements.slice(-limit) };
+}
+
+export async function readStoredItems(
+  store: SessionStore,
+  key: string,
+  limit?: number,
+): Promise<StoredItems> {
+  if (typeof store.readStored === "function") return store.readStored(key, limit);
+  const items = await store.read(key, limit);
+  return { items, elements: serializeItems(items) };
 }
 
 /** One JSON string per item: the stored form of every store. */
@@ -124,12 +176,25 @@ export function parseStoredElements(
   elements: readonly unknown[],
   context: { key: string; logger: MemoryLogger; store: string },
 ): AgentInputItem[] {
-  const items: AgentInputItem[] = [];
+  return parseStoredItems(elements, context).items;
+}
+
+/** {@link parseStoredElements}, keeping each kept item's JSON beside it. */
+export function parseStoredItems(
+  elements: readonly unknown[],
+  context: { key: string; logger: MemoryLogger; store: string },
+): StoredItems {
+  const stored: StoredItems = { items: [], elements: [] };
   let skipped = 0;
   for (const element of elements) {
-    const item = parseElement(element);
-    if (item === undefined) skipped++;
-    else items.push(item);
+    const text = element instanceof Uint8Array ? new TextDecoder().decode(element) : element;
+    const item = typeof text === "string" ? parseElement(text) : undefined;
+    if (item === undefined) {
+      skipped++;
+    } else {
+      stored.items.push(item);
+      stored.elements.push(text as string);
+    }
   }
   if (skipped > 0) {
     context.logger.warn(
@@ -137,19 +202,15 @@ export function parseStoredElements(
       "skipped stored elements that are not JSON objects",
     );
   }
-  return items;
+  return stored;
 }
 
-function parseElement(element: unknown): AgentInputItem | undefined {
-  let value: unknown = element;
-  if (typeof element === "string") {
-    try {
-      value = JSON.parse(element);
-    } catch {
-      return undefined;
-    }
-  } else if (element instanceof Uint8Array) {
-    return parseElement(new TextDecoder().decode(element));
+function parseElement(text: string): AgentInputItem | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   return value as AgentInputItem;
@@ -163,6 +224,14 @@ export function parseLegacyValue(
   value: unknown,
   context: { key: string; logger: MemoryLogger; store: string },
 ): AgentInputItem[] {
+  return parseLegacyStored(value, context).items;
+}
+
+/** {@link parseLegacyValue}, keeping each item's JSON beside it. */
+export function parseLegacyStored(
+  value: unknown,
+  context: { key: string; logger: MemoryLogger; store: string },
+): StoredItems {
   const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
   let parsed: unknown;
   try {
@@ -175,9 +244,11 @@ export function parseLegacyValue(
       { store: context.store, key: context.key },
       "a string under the key is not a JSON array of items; read as empty",
     );
-    return [];
+    return { items: [], elements: [] };
   }
-  return parseStoredElements(parsed, context);
+  // The blob's items are JSON values already; as elements they go through the one parser.
+  const elements = parsed.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v));
+  return parseStoredItems(elements, context);
 }
 
 /**
@@ -194,8 +265,13 @@ export function parseLegacyValue(
  */
 export async function fingerprintItems(items: readonly AgentInputItem[]): Promise<string> {
   if (items.length === 0) return "";
-  const [first, last] = [items[0]!, items[items.length - 1]!].map((item) => JSON.stringify(item));
-  return (await sha1Hex(first!)) + (await sha1Hex(last!));
+  return fingerprintElements([items[0]!, items[items.length - 1]!].map((i) => JSON.stringify(i)));
+}
+
+/** {@link fingerprintItems} of items already in their stored JSON form. */
+export async function fingerprintElements(elements: readonly string[]): Promise<string> {
+  if (elements.length === 0) return "";
+  return (await sha1Hex(elements[0]!)) + (await sha1Hex(elements[elements.length - 1]!));
 }
 
 type NodeCrypto = {

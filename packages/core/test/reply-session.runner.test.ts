@@ -270,6 +270,41 @@ describe("ReplySession as a Session", () => {
     const [first] = await s.getItems();
     (first as any).content = "mutated";
     expect((await s.getItems()).map((i: any) => i.content)).toEqual(["h1", "h2", "n1"]);
+    (await s.loadHistory()).push(user("pushed"));
+    expect((await s.popItem()) as any).toMatchObject({ content: "n1" });
+    expect((await s.popItem()) as any).toMatchObject({ content: "h2" });
+    await s.addItems([user("n2")]);
+    expect((await s.persist(2)).itemCount).toBe(2);
+    expect((await store.read(replyKey(2, 1))).map((i: any) => i.content)).toEqual(["h1", "n2"]);
+    expect((await store.read(replyKey(1, 1))).map((i: any) => i.content)).toEqual(["h1", "h2"]);
+  });
+
+  test("a store without readStored works the same (its items are serialized once, here)", async () => {
+    const { store } = setup();
+    await store.replace(replyKey(1, 1), [user("h1"), user("h2")], 60);
+    const plain = {
+      read: (key: string, limit?: number) => store.read(key, limit),
+      replace: store.replace.bind(store),
+      append: store.append.bind(store),
+      pop: store.pop.bind(store),
+      clear: store.clear.bind(store),
+      fork: store.fork.bind(store),
+    };
+    const s = new ReplySession({
+      store: plain,
+      chatId: 1,
+      replyToMessageId: 1,
+      logger: silentLogger,
+    });
+    const [first] = await s.getItems();
+    (first as any).content = "mutated";
+    await s.addItems([user("n1")]);
+    expect((await s.persist(2)).ok).toBe(true);
+    expect((await store.read(replyKey(2, 1))).map((i: any) => i.content)).toEqual([
+      "h1",
+      "h2",
+      "n1",
+    ]);
   });
 
   test("bad ids fail loudly at construction or persist, never as a wrong key", async () => {

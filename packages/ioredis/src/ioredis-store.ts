@@ -15,6 +15,7 @@ import {
   type RedisLayoutDriver,
   readLayout,
   type SessionStore,
+  type StoredItems,
   StoreError,
   StoreTimeoutError,
   serializeItems,
@@ -135,9 +136,13 @@ export class IoRedisStore implements SessionStore {
   }
 
   async read(key: string, limit?: number): Promise<AgentInputItem[]> {
+    return (await this.readStored(key, limit)).items;
+  }
+
+  async readStored(key: string, limit?: number): Promise<StoredItems> {
     assertStoreKey(key);
     assertLimit(limit);
-    if (limit === 0) return [];
+    if (limit === 0) return { items: [], elements: [] };
     return this.#call("read", key, () =>
       readLayout(this.#driver, this.#key(key), limit, this.#context(key)),
     );

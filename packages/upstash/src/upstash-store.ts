@@ -14,6 +14,7 @@ import {
   type RedisLayoutDriver,
   readLayout,
   type SessionStore,
+  type StoredItems,
   StoreError,
   serializeItems,
   validateFork,
@@ -159,9 +160,13 @@ export class UpstashStore implements SessionStore {
   }
 
   async read(key: string, limit?: number): Promise<AgentInputItem[]> {
+    return (await this.readStored(key, limit)).items;
+  }
+
+  async readStored(key: string, limit?: number): Promise<StoredItems> {
     assertStoreKey(key);
     assertLimit(limit);
-    if (limit === 0) return [];
+    if (limit === 0) return { items: [], elements: [] };
     return this.#call("read", key, IDEMPOTENT, (send) =>
       readLayout(layoutOver(send), this.#key(key), limit, this.#context(key)),
     );

@@ -423,4 +423,73 @@ export function runStoreConformance(
     await store.read(`${p}nothing`);
     assert.deepEqual((await raw.keys(p)).sort(), [`${p}a`, `${p}f1`, `${p}f2`, `${p}r`]);
   });
+
+  // Stored JSON as another writer formatted it (spaces, key order): what must survive verbatim.
+  const foreignJson = (text: string) => `{ "content": ${JSON.stringify(text)},  "role": "user" }`;
+
+  it("readStored (when the store has it) gives each item's stored JSON, verbatim, beside it", async (store, p) => {
+    if (typeof store.readStored !== "function") return;
+    const elements = [foreignJson("f0"), "not json", JSON.stringify(userItem("u1")), "[1]"];
+    await raw.plant(`${p}k`, { type: "list", elements });
+    const stored = await store.readStored(`${p}k`);
+    assert.deepEqual(stored.elements, [elements[0], elements[2]]);
+    assert.deepEqual(stored.items, await store.read(`${p}k`));
+    assert.deepEqual(
+      stored.items,
+      stored.elements.map((element) => JSON.parse(element)),
+    );
+    const newest = await store.readStored(`${p}k`, 2);
+    assert.deepEqual(newest.elements, [elements[2]], "limit counts stored elements, then skips");
+    assert.deepEqual(await store.readStored(`${p}missing`), { items: [], elements: [] });
+    const legacy = [userItem("py-user"), assistantItem("py-bot")];
+    await raw.plant(`${p}legacy`, { type: "string", value: JSON.stringify(legacy) });
+    const fromLegacy = await store.readStored(`${p}legacy`, 1);
+    assert.deepEqual(fromLegacy.items, [legacy[1]]);
+    assert.deepEqual(
+      fromLegacy.elements.map((e) => JSON.parse(e)),
+      [legacy[1]],
+    );
+  });
+
+  it("fork with parentElements writes the parent's stored JSON verbatim and never needs parentItems", async (store, p) => {
+    if (typeof store.readStored !== "function") return;
+    const parent = [foreignJson("h0"), foreignJson("h1"), JSON.stringify(userItem("h2"))];
+    const fresh = userItem("n");
+    const options = (parentElements: readonly string[], maxItems = 50) => ({
+      ...ttlOpts(maxItems),
+      parentElements,
+      get parentItems(): AgentInputItem[] {
+        throw new Error("parentItems read although parentElements was given");
+      },
+    });
+    const expectChild = async (key: string, expected: string[]) => {
+      assert.deepEqual(await raw.elements(key), expected, key);
+      assert.ok((await raw.ttlSeconds(key)) > 500, `${key} has the TTL`);
+    };
+    await raw.plant(`${p}parent`, { type: "list", elements: parent });
+    const read = await store.readStored(`${p}parent`);
+
+    // Unchanged parent: the store may copy it server-side.
+    await store.fork(`${p}parent`, [`${p}a`, `${p}b`], [fresh], options(read.elements));
+    for (const key of [`${p}a`, `${p}b`])
+      await expectChild(key, [...parent, JSON.stringify(fresh)]);
+    // Trimmed to maxItems.
+    await store.fork(`${p}parent`, [`${p}trim`], [fresh], options(read.elements, 2));
+    await expectChild(`${p}trim`, [parent[2]!, JSON.stringify(fresh)]);
+    // Changed since it was read: the children get what was read, as it was stored.
+    await store.append(`${p}parent`, [userItem("late")], ttlOpts());
+    await store.fork(`${p}parent`, [`${p}changed`], [fresh], options(read.elements));
+    await expectChild(`${p}changed`, [...parent, JSON.stringify(fresh)]);
+    // Gone, or no parent key at all.
+    await store.clear(`${p}parent`);
+    await store.fork(`${p}parent`, [`${p}gone`], [fresh], options(read.elements));
+    await expectChild(`${p}gone`, [...parent, JSON.stringify(fresh)]);
+    await store.fork(null, [`${p}orphan`], [fresh], options(read.elements.slice(0, 1)));
+    await expectChild(`${p}orphan`, [parent[0]!, JSON.stringify(fresh)]);
+    await assert.rejects(
+      () => store.fork(null, [`${p}bad`], [fresh], options([42 as unknown as string])),
+      TypeError,
+    );
+    assert.equal(await raw.type(`${p}bad`), "none");
+  });
 }
