@@ -1,6 +1,8 @@
 import { compileFilter } from "@agents-memory/core";
+import { failFastRedisOptions } from "@agents-memory/ioredis";
 import type { AgentInputItem } from "@openai/agents";
 import { Redis } from "ioredis";
+import { TURN_TIMEOUT_MS } from "./agents-memory";
 import { type CellPlan, type Chat, messageKey, type Row, type RowCell } from "./row";
 import { itemText } from "./texts";
 
@@ -49,8 +51,14 @@ export function legacyRow(url: string): Row {
   };
 }
 
+/**
+ * The client every bare-ioredis row uses: the same options as row 1's, so no row differs by
+ * its client settings. It matters: with `commandTimeout` set, ioredis keeps a write command
+ * (and what its caller holds) alive until the timer's original expiry, so the timeout's
+ * length shows up as GC work (measured on ioredis 5.11: a SET or EVALSHA with a 5 s timeout).
+ */
 export async function connect(url: string): Promise<Redis> {
-  const client = new Redis(url, { lazyConnect: true });
+  const client = new Redis(url, failFastRedisOptions({ commandTimeoutMs: TURN_TIMEOUT_MS }));
   await client.connect();
   return client;
 }
