@@ -53,9 +53,9 @@ export function legacyRow(url: string): Row {
 
 /**
  * The client every bare-ioredis row uses: the same options as row 1's, so no row differs by
- * its client settings. It matters: with `commandTimeout` set, ioredis keeps a write command
- * (and what its caller holds) alive until the timer's original expiry, so the timeout's
- * length shows up as GC work (measured on ioredis 5.11: a SET or EVALSHA with a 5 s timeout).
+ * its client settings. They are not neutral: with `commandTimeout` set, ioredis 5.11 keeps
+ * the async frame that awaited a SET or EVALSHA reachable until the timer's original expiry
+ * (a FinalizationRegistry shows none of 1000 collected with a 5 s timeout, all without one).
  */
 export async function connect(url: string): Promise<Redis> {
   const client = new Redis(url, failFastRedisOptions({ commandTimeoutMs: TURN_TIMEOUT_MS }));
