@@ -43,6 +43,7 @@ export {
   assertItems,
   assertLimit,
   assertStoreKey,
+  emptyStored,
   type ForkOptions,
   fingerprintElements,
   fingerprintItems,

@@ -7,6 +7,7 @@ import {
   assertItems,
   assertLimit,
   assertStoreKey,
+  emptyStored,
   type ForkOptions,
   newestStored,
   parentElementsOf,
@@ -70,7 +71,7 @@ export class MemoryStore implements SessionStore {
     assertStoreKey(key);
     assertLimit(limit);
     const entry = this.#live(key);
-    if (!entry) return { items: [], elements: [] };
+    if (!entry) return emptyStored();
     const context = { key, logger: this.#logger, store: "memory" };
     const value = entry.value;
     if (value.type === "string")
@@ -80,7 +81,7 @@ export class MemoryStore implements SessionStore {
         { store: "memory", key },
         "the key holds a value of another type; read as empty",
       );
-      return { items: [], elements: [] };
+      return emptyStored();
     }
     const elements =
       limit === undefined ? value.elements : limit === 0 ? [] : value.elements.slice(-limit);

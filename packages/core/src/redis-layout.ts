@@ -2,6 +2,7 @@ import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "./logger";
 import type { REDIS_LUA } from "./redis-lua";
 import {
+  emptyStored,
   type ForkOptions,
   fingerprintElements,
   newestStored,
@@ -63,7 +64,7 @@ export async function readLayout(
       "the key holds a value of another type; read as empty",
     );
   }
-  return { items: [], elements: [] };
+  return emptyStored();
 }
 
 /** Each key becomes exactly `elements` with the TTL, in one script call. */

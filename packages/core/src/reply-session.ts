@@ -31,6 +31,8 @@ interface History {
   unclaimed: AgentInputItem[] | undefined;
 }
 
+const noHistory = (): History => ({ elements: [], unclaimed: undefined });
+
 const parseElements = (elements: readonly string[]): AgentInputItem[] =>
   elements.map((element) => JSON.parse(element) as AgentInputItem);
 
@@ -104,9 +106,7 @@ export class ReplySession implements Session {
       history.unclaimed = undefined;
       return items;
     }
-    return parseElements(
-      count === history.elements.length ? history.elements : history.elements.slice(-count),
-    );
+    return parseElements(history.elements.slice(-count));
   }
 
   /** History plus what the runner added so far; the newest `limit` in order. Fresh objects. */
@@ -142,7 +142,7 @@ export class ReplySession implements Session {
    * stored history is left alone (other replies may branch from it).
    */
   async clearSession(): Promise<void> {
-    this.#history = { elements: [], unclaimed: undefined };
+    this.#history = noHistory();
     this.#loading = undefined;
     this.#historyAsRead = false;
     this.#staged = [];
@@ -193,7 +193,7 @@ export class ReplySession implements Session {
   }
 
   async #read(): Promise<History> {
-    if (!this.parentKey) return { elements: [], unclaimed: undefined };
+    if (!this.parentKey) return noHistory();
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
     try {
@@ -218,7 +218,7 @@ export class ReplySession implements Session {
     } catch (error) {
       this.#report("read", key, error);
       this.#historyAsRead = false;
-      return { elements: [], unclaimed: undefined };
+      return noHistory();
     }
   }
 

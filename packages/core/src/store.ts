@@ -142,17 +142,22 @@ export function parentElementsOf(options: ForkOptions): readonly string[] {
   return options.parentElements ?? serializeItems(options.parentItems);
 }
 
+/** A read of nothing (fresh arrays: callers may push to them). */
+export function emptyStored(): StoredItems {
+  return { items: [], elements: [] };
+}
+
+/** The newest `limit` of a read (all when undefined), both arrays alike. */
+export function newestStored(stored: StoredItems, limit: number | undefined): StoredItems {
+  if (limit === undefined || stored.items.length <= limit) return stored;
+  if (limit === 0) return emptyStored();
+  return { items: stored.items.slice(-limit), elements: stored.elements.slice(-limit) };
+}
+
 /**
  * `store.readStored` when the store has it; otherwise `read`, serialized here (one extra
  * pass, only for a store that does not keep JSON).
  */
-/** The newest `limit` of a read (all when undefined), both arrays alike. */
-export function newestStored(stored: StoredItems, limit: number | undefined): StoredItems {
-  if (limit === undefined || stored.items.length <= limit) return stored;
-  if (limit === 0) return { items: [], elements: [] };
-  return { items: stored.items.slice(-limit), elements: stored.elements.slice(-limit) };
-}
-
 export async function readStoredItems(
   store: SessionStore,
   key: string,
@@ -184,7 +189,7 @@ export function parseStoredItems(
   elements: readonly unknown[],
   context: { key: string; logger: MemoryLogger; store: string },
 ): StoredItems {
-  const stored: StoredItems = { items: [], elements: [] };
+  const stored = emptyStored();
   let skipped = 0;
   for (const element of elements) {
     const text = element instanceof Uint8Array ? new TextDecoder().decode(element) : element;
@@ -244,7 +249,7 @@ export function parseLegacyStored(
       { store: context.store, key: context.key },
       "a string under the key is not a JSON array of items; read as empty",
     );
-    return { items: [], elements: [] };
+    return emptyStored();
   }
   // The blob's items are JSON values already; as elements they go through the one parser.
   const elements = parsed.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v));

@@ -8,6 +8,7 @@ import {
   assertTtlSeconds,
   consoleLogger,
   describeCause,
+  emptyStored,
   type ForkOptions,
   forkLayout,
   type MemoryLogger,
@@ -142,7 +143,7 @@ export class IoRedisStore implements SessionStore {
   async readStored(key: string, limit?: number): Promise<StoredItems> {
     assertStoreKey(key);
     assertLimit(limit);
-    if (limit === 0) return { items: [], elements: [] };
+    if (limit === 0) return emptyStored();
     return this.#call("read", key, () =>
       readLayout(this.#driver, this.#key(key), limit, this.#context(key)),
     );

@@ -7,6 +7,7 @@ import {
   assertStoreKey,
   assertTtlSeconds,
   consoleLogger,
+  emptyStored,
   type ForkOptions,
   forkLayout,
   type MemoryLogger,
@@ -166,7 +167,7 @@ export class UpstashStore implements SessionStore {
   async readStored(key: string, limit?: number): Promise<StoredItems> {
     assertStoreKey(key);
     assertLimit(limit);
-    if (limit === 0) return { items: [], elements: [] };
+    if (limit === 0) return emptyStored();
     return this.#call("read", key, IDEMPOTENT, (send) =>
       readLayout(layoutOver(send), this.#key(key), limit, this.#context(key)),
     );
