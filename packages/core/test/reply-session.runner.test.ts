@@ -307,6 +307,41 @@ describe("ReplySession as a Session", () => {
     ]);
   });
 
+  test("a store that only knows parentItems gets the history, even through a copy of the options", async () => {
+    const { store } = setup();
+    await store.replace(replyKey(1, 1), [user("h1"), user("h2")], 60);
+    const seen: unknown[] = [];
+    const older = {
+      read: (key: string, limit?: number) => store.read(key, limit),
+      replace: store.replace.bind(store),
+      append: store.append.bind(store),
+      pop: store.pop.bind(store),
+      clear: store.clear.bind(store),
+      // Written before parentElements existed: copies the options and drops what it ignores.
+      fork: (parent: string | null, children: string[], items: AgentInputItem[], options: any) => {
+        const { parentElements: _ignored, ...known } = { ...options };
+        seen.push(known.parentItems);
+        return store.fork(parent, children, items, known);
+      },
+    };
+    const s = new ReplySession({
+      store: older,
+      chatId: 1,
+      replyToMessageId: 1,
+      logger: silentLogger,
+    });
+    const [first] = await s.getItems();
+    (first as any).content = "mutated";
+    await s.addItems([user("n1")]);
+    expect((await s.persist(2)).ok).toBe(true);
+    expect((seen[0] as any[]).map((i) => i.content)).toEqual(["h1", "h2"]);
+    expect((await store.read(replyKey(2, 1))).map((i: any) => i.content)).toEqual([
+      "h1",
+      "h2",
+      "n1",
+    ]);
+  });
+
   test("bad ids fail loudly at construction or persist, never as a wrong key", async () => {
     const store = new MemoryStore({ sweepIntervalMs: 0 });
     expect(() => new ReplySession({ store, chatId: "5" as unknown as number })).toThrow(/chatId/);
