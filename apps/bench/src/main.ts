@@ -41,6 +41,7 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
     ceiling: () => ceilingRow(redis.url),
     langchain: () => langchainRow(redis.url),
     upstash: () => upstashRow(redis.port),
+    "ceiling-parsed": () => ceilingRow(redis.url, { parse: true }),
   };
   const rows = (options.rows ?? ROW_ORDER).map((id) => factories[id]());
   try {
@@ -101,9 +102,7 @@ function parseArgs(argv: string[]): MainOptions {
       }
     } else if (arg === "--") continue;
     else if (arg === "--help" || arg === "-h") {
-      console.log(
-        "usage: pnpm bench [--quick] [--out <dir>] [--rows agents-memory,legacy,ceiling,langchain,upstash]",
-      );
+      console.log(`usage: pnpm bench [--quick] [--out <dir>] [--rows ${ROW_ORDER.join(",")}]`);
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }

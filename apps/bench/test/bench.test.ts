@@ -52,7 +52,7 @@ describe("pnpm bench --quick", () => {
     expect(seconds).toBeLessThan(60);
   });
 
-  test("measures all five rows; one that cannot run says why", () => {
+  test("measures all six rows; one that cannot run says why", () => {
     expect(results.rows.map((row) => row.id)).toEqual(ROW_ORDER);
     for (const row of results.rows) {
       if (row.id === "langchain" && !row.available) {
@@ -103,6 +103,13 @@ describe("pnpm bench --quick", () => {
     for (const check of results.sanity) expect(check.met, check.detail).toBe(true);
     expect(results.bars.length).toBeGreaterThanOrEqual(4);
     for (const bar of results.bars) expect(run.output).toContain(`: ${bar.name}: `);
+    const overhead = results.bars.find((bar) => bar.name.startsWith("row 1 within 10% of row 3"));
+    expect(overhead?.detail).toMatch(
+      /bound: parsing the history alone \(row 6\) reaches [\d,]+ turns\/s/,
+    );
+    expect(results.sanity.map((check) => check.name)).toContain(
+      "row 6 sends exactly row 1's requests",
+    );
   });
 
   test("writes the Markdown table and the SVG chart", async () => {

@@ -10,13 +10,19 @@ import { itemText } from "./texts";
  * newest `window` items, then EVALSHA of its FORK_COPY script, imported from the store's source)
  * issued by bare ioredis with payloads built before the clock starts: no parsing, no
  * fingerprinting, no session. The benchmark checks with MONITOR that rows 1 and 3 send the
- * same requests.
+ * same requests. With `parse`, row 6: the same, plus `JSON.parse` of each element read.
  */
-export function ceilingRow(url: string): Row {
+export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row {
   let client: Redis | undefined;
+  const parse = options.parse === true;
   return {
-    id: "ceiling",
-    title: "ceiling (the store's requests, bare ioredis, pre-built payloads)",
+    id: parse ? "ceiling-parsed" : "ceiling",
+    title: parse
+      ? "ceiling + parse (row 3, plus JSON.parse of every history item it read)"
+      : "ceiling (the store's requests, bare ioredis, pre-built payloads)",
+    note: parse
+      ? "a reference, not a peer: the least any layer that hands the model its history as objects does, so the bound on row 1 / row 3"
+      : undefined,
     async open(plan: CellPlan): Promise<RowCell> {
       client ??= await connect(url);
       const redis = client;
@@ -41,7 +47,11 @@ export function ceilingRow(url: string): Row {
         },
         async turn(chat: Chat, turn: number) {
           const parent = messageKey(chat.replyTo(turn), chat.chatId);
-          await redis.lrange(parent, -window, -1);
+          const elements = await redis.lrange(parent, -window, -1);
+          // Row 6 only: what the model needs from the read (row 1 also checks each is an object).
+          if (parse && elements.map((element) => JSON.parse(element)).length !== elements.length) {
+            throw new Error("ceiling + parse: lost items");
+          }
           const reply = messageKey(chat.reply(turn), chat.chatId);
           const copied = await redis.evalsha(
             FORK_COPY.sha,

@@ -1,6 +1,12 @@
 import type { Conversation } from "../content";
 
-export type RowId = "agents-memory" | "legacy" | "ceiling" | "langchain" | "upstash";
+export type RowId =
+  | "agents-memory"
+  | "legacy"
+  | "ceiling"
+  | "langchain"
+  | "upstash"
+  | "ceiling-parsed";
 
 /** One history window / item size / concurrency combination. */
 export interface Cell {
