@@ -53,9 +53,7 @@ export function legacyRow(url: string): Row {
 
 /**
  * The client every bare-ioredis row uses: the same options as row 1's, so no row differs by
- * its client settings. They are not neutral: with `commandTimeout` set, ioredis 5.11 keeps
- * the async frame that awaited a SET or EVALSHA reachable until the timer's original expiry
- * (a FinalizationRegistry shows none of 1000 collected with a 5 s timeout, all without one).
+ * its client settings (`commandTimeout` included: a timer per command).
  */
 export async function connect(url: string): Promise<Redis> {
   const client = new Redis(url, failFastRedisOptions({ commandTimeoutMs: TURN_TIMEOUT_MS }));
