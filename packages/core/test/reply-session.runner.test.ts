@@ -1,7 +1,7 @@
 import { Agent, type AgentInputItem, Runner, setTracingDisabled, tool } from "@openai/agents";
 import { beforeAll, describe, expect, test } from "vitest";
 import { z } from "zod";
-import { MemoryStore, ReplySession, replyKey, silentLogger } from "../src";
+import { MemoryStore, ReplySession, replyKey, type SessionStore, silentLogger } from "../src";
 import { FaultyStore } from "./__fixtures__/faulty-store";
 import { inputTexts, ScriptedModel } from "./__fixtures__/scripted-model";
 
@@ -279,19 +279,21 @@ describe("ReplySession as a Session", () => {
     expect((await store.read(replyKey(1, 1))).map((i: any) => i.content)).toEqual(["h1", "h2"]);
   });
 
-  test("a store without readStored works the same (its items are serialized once, here)", async () => {
-    const { store } = setup();
+  /** The memory store behind only the five primitives: a store written before readStored. */
+  const withoutReadStored = (store: MemoryStore, fork: SessionStore["fork"]): SessionStore => ({
+    read: (key: string, limit?: number) => store.read(key, limit),
+    replace: store.replace.bind(store),
+    append: store.append.bind(store),
+    pop: store.pop.bind(store),
+    clear: store.clear.bind(store),
+    fork,
+  });
+
+  /** Replies to [h1, h2] through `custom`, mutating an item handed out; the reply must hold the history as read. */
+  async function replyThrough(custom: SessionStore, store: MemoryStore) {
     await store.replace(replyKey(1, 1), [user("h1"), user("h2")], 60);
-    const plain = {
-      read: (key: string, limit?: number) => store.read(key, limit),
-      replace: store.replace.bind(store),
-      append: store.append.bind(store),
-      pop: store.pop.bind(store),
-      clear: store.clear.bind(store),
-      fork: store.fork.bind(store),
-    };
     const s = new ReplySession({
-      store: plain,
+      store: custom,
       chatId: 1,
       replyToMessageId: 1,
       logger: silentLogger,
@@ -305,41 +307,24 @@ describe("ReplySession as a Session", () => {
       "h2",
       "n1",
     ]);
+  }
+
+  test("a store without readStored works the same (its items are serialized once, here)", async () => {
+    const { store } = setup();
+    await replyThrough(withoutReadStored(store, store.fork.bind(store)), store);
   });
 
   test("a store that only knows parentItems gets the history, even through a copy of the options", async () => {
     const { store } = setup();
-    await store.replace(replyKey(1, 1), [user("h1"), user("h2")], 60);
     const seen: unknown[] = [];
-    const older = {
-      read: (key: string, limit?: number) => store.read(key, limit),
-      replace: store.replace.bind(store),
-      append: store.append.bind(store),
-      pop: store.pop.bind(store),
-      clear: store.clear.bind(store),
-      // Written before parentElements existed: copies the options and drops what it ignores.
-      fork: (parent: string | null, children: string[], items: AgentInputItem[], options: any) => {
-        const { parentElements: _ignored, ...known } = { ...options };
-        seen.push(known.parentItems);
-        return store.fork(parent, children, items, known);
-      },
-    };
-    const s = new ReplySession({
-      store: older,
-      chatId: 1,
-      replyToMessageId: 1,
-      logger: silentLogger,
+    // Written before parentElements existed: copies the options and drops what it ignores.
+    const older = withoutReadStored(store, (parent, children, items, options) => {
+      const { parentElements: _ignored, ...known } = { ...options };
+      seen.push(known.parentItems);
+      return store.fork(parent, children, items, known);
     });
-    const [first] = await s.getItems();
-    (first as any).content = "mutated";
-    await s.addItems([user("n1")]);
-    expect((await s.persist(2)).ok).toBe(true);
+    await replyThrough(older, store);
     expect((seen[0] as any[]).map((i) => i.content)).toEqual(["h1", "h2"]);
-    expect((await store.read(replyKey(2, 1))).map((i: any) => i.content)).toEqual([
-      "h1",
-      "h2",
-      "n1",
-    ]);
   });
 
   test("bad ids fail loudly at construction or persist, never as a wrong key", async () => {
