@@ -3,6 +3,8 @@ export interface BenchConfig {
   windows: number[];
   itemSizes: number[];
   concurrencies: number[];
+  /** Only these window x item-size pairs (`--cells`); all of windows x itemSizes when absent. */
+  cells?: { window: number; itemBytes: number }[];
   /** Rounds per cell; rows run in turn, in reverse order every other round, to spread drift. */
   rounds: number;
   /** Timed seconds per row and cell, over all rounds. */
@@ -11,8 +13,10 @@ export interface BenchConfig {
   minTurns: number;
   /** A row stops after this many seconds per round even below `minTurns`. */
   maxSecondsPerRound: number;
-  /** Untimed turns per chat before the clock starts (script cache, JIT, connections). */
+  /** Untimed turns per chat before the clock starts (script cache, connections), at least. */
   warmupTurns: number;
+  /** Untimed seconds of turns before each timed run (JIT), whatever row ran before. */
+  warmupSeconds: number;
   /** Turns replayed under MONITOR to count requests. */
   calibrationTurns: number;
   /** Turns per conversation in the memory measurement. */
@@ -34,6 +38,7 @@ export const FULL: BenchConfig = {
   minTurns: 200,
   maxSecondsPerRound: 15,
   warmupTurns: 2,
+  warmupSeconds: 0.25,
   calibrationTurns: 10,
   conversationTurns: 20,
   memoryTargetBytes: 8 * 1024 * 1024,

@@ -20,8 +20,10 @@ export interface MainOptions {
   quick?: boolean;
   /** Where latest.json, latest.md and latest.svg go. Default apps/bench/results. */
   outDir?: string;
-  /** Only these rows (default all five). */
+  /** Only these rows (default all six). */
   rows?: RowId[];
+  /** Only these window x item-size cells of the mode (both concurrencies each). */
+  cells?: { window: number; itemBytes: number }[];
   log?: (line: string) => void;
 }
 
@@ -29,7 +31,7 @@ export const DEFAULT_OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 
 
 export async function main(options: MainOptions = {}): Promise<BenchResults> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const config: BenchConfig = options.quick ? QUICK : FULL;
+  const config = selectCells(options.quick ? QUICK : FULL, options.cells);
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   const started = Date.now();
   const loadAtStart = loadavg()[0]!;
@@ -47,7 +49,7 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
   try {
     const redisVersion = await probe.version();
     log(
-      `agents-memory bench (${config.mode}): redis-server ${redisVersion} on port ${redis.port}, ${config.windows.length * config.itemSizes.length * config.concurrencies.length} cells, ${rows.length} rows`,
+      `agents-memory bench (${config.mode}): redis-server ${redisVersion} on port ${redis.port}, ${(config.cells?.length ?? config.windows.length * config.itemSizes.length) * config.concurrencies.length} cells, ${rows.length} rows`,
     );
     const run = await runBench({ config, redisUrl: redis.url, probe, rows, log });
     const partial = { cells: run.cells, rows: run.rows, memory: run.memory };
@@ -55,7 +57,7 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
       meta: {
         date: new Date().toISOString(),
         mode: config.mode,
-        command: config.mode === "quick" ? "pnpm bench --quick" : "pnpm bench",
+        command: commandLine(options),
         node: process.versions.node,
         redisVersion,
         cpus: cpus().length,
@@ -100,13 +102,56 @@ function parseArgs(argv: string[]): MainOptions {
         if (!ROW_ORDER.includes(id))
           throw new Error(`unknown row ${id} (rows: ${ROW_ORDER.join(", ")})`);
       }
+    } else if (arg === "--cells") {
+      options.cells = (argv[++i] ?? "").split(",").filter(Boolean).map(parseCell);
     } else if (arg === "--") continue;
     else if (arg === "--help" || arg === "-h") {
-      console.log(`usage: pnpm bench [--quick] [--out <dir>] [--rows ${ROW_ORDER.join(",")}]`);
+      console.log(
+        `usage: pnpm bench [--quick] [--out <dir>] [--rows ${ROW_ORDER.join(",")}] [--cells 50x1024,200x4096]`,
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
   return options;
+}
+
+/** `200x4096`: history window x item bytes. */
+function parseCell(text: string): { window: number; itemBytes: number } {
+  const match = /^(\d+)x(\d+)$/.exec(text);
+  if (!match) throw new Error(`bad cell ${text}: expected <window>x<item bytes>, e.g. 200x4096`);
+  return { window: Number(match[1]), itemBytes: Number(match[2]) };
+}
+
+/** The mode's config restricted to the cells asked for; a cell the mode lacks is an error. */
+export function selectCells(
+  config: BenchConfig,
+  cells: { window: number; itemBytes: number }[] | undefined,
+): BenchConfig {
+  if (!cells || cells.length === 0) return config;
+  for (const { window, itemBytes } of cells) {
+    if (!config.windows.includes(window) || !config.itemSizes.includes(itemBytes)) {
+      throw new Error(
+        `cell ${window}x${itemBytes} is not in the ${config.mode} run (windows ${config.windows.join("/")}, item sizes ${config.itemSizes.join("/")})`,
+      );
+    }
+  }
+  return {
+    ...config,
+    windows: config.windows.filter((w) => cells.some((cell) => cell.window === w)),
+    itemSizes: config.itemSizes.filter((b) => cells.some((cell) => cell.itemBytes === b)),
+    cells: cells.map(({ window, itemBytes }) => ({ window, itemBytes })),
+  };
+}
+
+/** The command that reproduces this run, for the report. */
+function commandLine(options: MainOptions): string {
+  const parts = ["pnpm bench"];
+  if (options.quick) parts.push("--quick");
+  if (options.rows) parts.push("--rows", options.rows.join(","));
+  if (options.cells) {
+    parts.push("--cells", options.cells.map((c) => `${c.window}x${c.itemBytes}`).join(","));
+  }
+  return parts.join(" ");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

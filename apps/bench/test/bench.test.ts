@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { FULL, QUICK } from "../src/config";
+import { selectCells } from "../src/main";
 import type { BenchResults } from "../src/results";
 import { ROW_ORDER } from "../src/results";
 
@@ -121,5 +123,28 @@ describe("pnpm bench --quick", () => {
     expect(svg).toContain("turns/s");
     expect(svg).toContain("memory per conversation");
     expect((await stat(join(outDir, "latest.svg"))).size).toBeGreaterThan(1000);
+  });
+});
+
+describe("pnpm bench --cells", () => {
+  test("runs only the cells asked for, at both concurrencies", () => {
+    const config = selectCells(FULL, [
+      { window: 200, itemBytes: 4096 },
+      { window: 50, itemBytes: 1024 },
+    ]);
+    expect(config.windows).toEqual([50, 200]);
+    expect(config.itemSizes).toEqual([1024, 4096]);
+    expect(config.cells).toEqual([
+      { window: 200, itemBytes: 4096 },
+      { window: 50, itemBytes: 1024 },
+    ]);
+    expect(config.concurrencies).toEqual(FULL.concurrencies);
+    expect(selectCells(FULL, undefined)).toBe(FULL);
+  });
+
+  test("a cell the mode does not measure is an error that names the mode's cells", () => {
+    expect(() => selectCells(QUICK, [{ window: 200, itemBytes: 4096 }])).toThrow(
+      /cell 200x4096 is not in the quick run \(windows 50, item sizes 1024\)/,
+    );
   });
 });
