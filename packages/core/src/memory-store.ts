@@ -7,6 +7,7 @@ import {
   assertItems,
   assertLimit,
   assertStoreKey,
+  elementText,
   emptyStored,
   type ForkOptions,
   newestStored,
@@ -130,9 +131,9 @@ export class MemoryStore implements SessionStore {
   ): Promise<void> {
     const keys = validateFork(parentKey, childKeys, newItems, options);
     // In-process there are no bytes to save: the result is exactly trim(parentItems + newItems).
-    const elements = [...parentElementsOf(options), ...serializeItems(newItems)].slice(
-      -options.maxItems,
-    );
+    // Kept as strings, whatever form the parent's elements came in.
+    const parent = parentElementsOf(options).map(elementText);
+    const elements = [...parent, ...serializeItems(newItems)].slice(-options.maxItems);
     for (const key of keys) {
       if (elements.length === 0) this.#entries.delete(key);
       else this.#set(key, elements.slice(), options.ttlSeconds);

@@ -11,6 +11,7 @@ import {
   parseLegacyValue,
   parseStoredElements,
   parseStoredItems,
+  type StoredElement,
   type StoredItems,
   serializeItems,
   sha1Hex,
@@ -23,8 +24,15 @@ import {
  */
 export interface RedisLayoutDriver {
   /** Runs one of `REDIS_LUA`'s scripts (EVALSHA, falling back to EVAL on NOSCRIPT). */
-  script(name: keyof typeof REDIS_LUA, keys: string[], args: (string | number)[]): Promise<unknown>;
-  /** `LRANGE key start stop`; rejects with an error naming WRONGTYPE for a key of another type. */
+  script(
+    name: keyof typeof REDIS_LUA,
+    keys: string[],
+    args: (string | number | StoredElement)[],
+  ): Promise<unknown>;
+  /**
+   * `LRANGE key start stop`, elements as strings or as bytes (better: see `StoredElement`);
+   * rejects with an error naming WRONGTYPE for a key of another type.
+   */
   lrange(key: string, start: number, stop: number): Promise<unknown>;
 }
 
@@ -56,7 +64,7 @@ export async function readLayout(
     reply = (await driver.script("read", [redisKey], [limit ?? -1])) as [string, unknown?];
   }
   const [kind, payload] = reply;
-  if (kind === "list") return parseStoredItems(payload as string[], context);
+  if (kind === "list") return parseStoredItems(payload as unknown[], context);
   if (kind === "string") return newestStored(parseLegacyStored(payload, context), limit);
   if (kind !== "none") {
     context.logger.warn(
@@ -71,7 +79,7 @@ export async function readLayout(
 export function writeLayout(
   driver: RedisLayoutDriver,
   redisKeys: string[],
-  elements: readonly string[],
+  elements: readonly StoredElement[],
   ttlSeconds: number,
 ): Promise<unknown> {
   return driver.script("write", redisKeys, [ttlSeconds, ...elements]);

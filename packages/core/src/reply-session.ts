@@ -9,7 +9,13 @@ import {
   type ResolvedMemoryOptions,
   resolveMemoryOptions,
 } from "./session-options";
-import { type ForkOptions, readStoredItems, serializeItems } from "./store";
+import {
+  elementText,
+  type ForkOptions,
+  readStoredItems,
+  type StoredElement,
+  serializeItems,
+} from "./store";
 
 export interface ReplySessionOptions extends MemoryOptions {
   /** The chat the conversation lives in (negative for groups). */
@@ -26,15 +32,18 @@ export interface ReplySessionOptions extends MemoryOptions {
  * asks for the whole history, so the common turn parses the history once and never copies it.
  */
 interface History {
-  elements: string[];
+  elements: StoredElement[];
   /** `elements` parsed, until they are handed out; undefined after. */
   unclaimed: AgentInputItem[] | undefined;
 }
 
 const noHistory = (): History => ({ elements: [], unclaimed: undefined });
 
-const parseElements = (elements: readonly string[]): AgentInputItem[] =>
-  elements.map((element) => JSON.parse(element) as AgentInputItem);
+const parseElement = (element: StoredElement): AgentInputItem =>
+  JSON.parse(elementText(element)) as AgentInputItem;
+
+const parseElements = (elements: readonly StoredElement[]): AgentInputItem[] =>
+  elements.map(parseElement);
 
 /**
  * The parent as read, for `store.fork`. `parentItems` is parsed only for a store that asks
@@ -47,7 +56,7 @@ const parseElements = (elements: readonly string[]): AgentInputItem[] =>
 function forkOptions(
   maxItems: number,
   ttlSeconds: number,
-  parentElements: readonly string[],
+  parentElements: readonly StoredElement[],
 ): ForkOptions {
   return {
     maxItems,
@@ -157,7 +166,7 @@ export class ReplySession implements Session {
     const element = history.elements.pop();
     if (element === undefined) return undefined;
     this.#historyAsRead = false;
-    return history.unclaimed?.pop() ?? (JSON.parse(element) as AgentInputItem);
+    return history.unclaimed?.pop() ?? parseElement(element);
   }
 
   /**

@@ -40,12 +40,19 @@ export async function runScript(
   client: IoRedisClient,
   lua: LuaScript,
   keys: readonly string[],
-  args: readonly (string | number)[],
+  args: readonly (string | number | Uint8Array)[],
 ): Promise<unknown> {
+  const sent = args.map(asArgument);
   try {
-    return await client.evalsha(lua.sha, keys.length, ...keys, ...args);
+    return await client.evalsha(lua.sha, keys.length, ...keys, ...sent);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-    return await client.eval(lua.lua, keys.length, ...keys, ...args);
+    return await client.eval(lua.lua, keys.length, ...keys, ...sent);
   }
+}
+
+/** ioredis sends a Buffer's bytes as they are, but any other Uint8Array as `String(array)`. */
+function asArgument(arg: string | number | Uint8Array): string | number | Buffer {
+  if (!(arg instanceof Uint8Array) || Buffer.isBuffer(arg)) return arg as string | number | Buffer;
+  return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
 }

@@ -74,6 +74,40 @@ describe.each(majors)("$name", (major) => {
     }
   });
 
+  test("history is read as bytes (off the JS heap), and forks from them as from text: one trip, verbatim", async () => {
+    const p = prefix();
+    const client = major.redis(server.url, failFastRedisOptions());
+    const store = new IoRedisStore({ client, logger: silentLogger });
+    try {
+      const history = [userItem("привет 👋"), assistantItem("ünïcödé ✓"), userItem("日本語")];
+      await store.replace(`${p}parent`, history, 600);
+      const read = await store.readStored(`${p}parent`);
+      expect(read.elements.every((element) => Buffer.isBuffer(element))).toBe(true);
+      expect(read.items).toEqual(history);
+      await store.fork(`${p}parent`, [`${p}warm`], [], { ...opts, parentItems: [] });
+      const fork = (child: string) =>
+        store.fork(`${p}parent`, [child], [userItem("n")], {
+          ...opts,
+          parentItems: [],
+          parentElements: read.elements,
+        });
+      const copied = await monitored(() => fork(`${p}copied`));
+      expect(copied.filter((args) => /^eval/i.test(args[0] ?? ""))).toHaveLength(1);
+      // A changed parent: the bytes as read are resent, byte for byte.
+      await raw.rpush(`${p}parent`, JSON.stringify(userItem("other branch")));
+      await fork(`${p}resent`);
+      for (const child of [`${p}copied`, `${p}resent`]) {
+        expect(await raw.lrange(child, 0, -1)).toEqual([
+          ...history.map((item) => JSON.stringify(item)),
+          JSON.stringify(userItem("n")),
+        ]);
+      }
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
   test("when the parent changed after it was read, the fork sends what was read (second trip)", async () => {
     const p = prefix();
     const client = major.redis(server.url, failFastRedisOptions());

@@ -7,6 +7,7 @@ import {
   assertStoreKey,
   assertTtlSeconds,
   consoleLogger,
+  elementText,
   emptyStored,
   type ForkOptions,
   forkLayout,
@@ -80,7 +81,14 @@ const IDEMPOTENT = true;
 /** The shared layout's operations (core) over one call's HTTP sender. */
 function layoutOver(send: Send): RedisLayoutDriver {
   return {
-    script: (name, keys, args) => runScript(send, SCRIPTS[name], keys, args),
+    // A JSON body carries text: elements held as bytes are sent as their UTF-8 text.
+    script: (name, keys, args) =>
+      runScript(
+        send,
+        SCRIPTS[name],
+        keys,
+        args.map((arg) => (arg instanceof Uint8Array ? elementText(arg) : arg)),
+      ),
     lrange: (key, start, stop) => send(["lrange", key, start, stop]),
   };
 }
