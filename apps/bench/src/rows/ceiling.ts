@@ -7,10 +7,10 @@ import { itemText } from "./texts";
 
 /**
  * Row 3, the ceiling: exactly the requests `IoRedisStore` sends for a turn (LRANGE of the
- * newest `window` items, then EVALSHA of its FORK_COPY script, imported from the store's source)
- * issued by bare ioredis with payloads built before the clock starts: no parsing, no
- * fingerprinting, no session. The benchmark checks with MONITOR that rows 1 and 3 send the
- * same requests. With `parse`, row 6: the same, plus `JSON.parse` of each element read.
+ * newest `window` items, read as Buffers as the store reads them, then EVALSHA of its FORK_COPY
+ * script, imported from the store's source) issued by bare ioredis with payloads built before
+ * the clock starts: no decoding, no parsing, no fingerprinting, no session. The benchmark checks with MONITOR that rows 1 and 3 send the
+ * same requests. With `parse`, row 6: the same, plus decoding and `JSON.parse` of each element.
  */
 export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row {
   let client: Redis | undefined;
@@ -47,9 +47,12 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
         },
         async turn(chat: Chat, turn: number) {
           const parent = messageKey(chat.replyTo(turn), chat.chatId);
-          const elements = await redis.lrange(parent, -window, -1);
+          const elements = await redis.lrangeBuffer(parent, -window, -1);
           // Row 6 only: what the model needs from the read (row 1 also checks each is an object).
-          if (parse && elements.map((element) => JSON.parse(element)).length !== elements.length) {
+          if (
+            parse &&
+            elements.map((element) => JSON.parse(element.toString())).length !== elements.length
+          ) {
             throw new Error("ceiling + parse: lost items");
           }
           const reply = messageKey(chat.reply(turn), chat.chatId);
