@@ -82,6 +82,8 @@ export class IoRedisStore implements SessionStore {
    * The shared layout's operations (core) run on this client. Lists are read as Buffers: a
    * turn holds its history until the fork is written, and Buffers keep it off the JS heap
    * (measured: +15-30% turns/s at 200 x 4 KB items, 32 chats, fewer young-generation copies).
+   * They are views of the client's read buffers, so a held history keeps the buffers its reply
+   * came in alive (its own size, plus whatever shared a socket read with it) until it is dropped.
    */
   readonly #driver: RedisLayoutDriver = {
     script: (name, keys, args) => runScript(this.client, SCRIPTS[name], keys, args),
