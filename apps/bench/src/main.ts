@@ -139,7 +139,7 @@ export function selectCells(
     ...config,
     windows: config.windows.filter((w) => cells.some((cell) => cell.window === w)),
     itemSizes: config.itemSizes.filter((b) => cells.some((cell) => cell.itemBytes === b)),
-    cells: cells.map(({ window, itemBytes }) => ({ window, itemBytes })),
+    cells,
   };
 }
 

@@ -9,8 +9,9 @@ import { itemText } from "./texts";
  * Row 3, the ceiling: exactly the requests `IoRedisStore` sends for a turn (LRANGE of the
  * newest `window` items, read as Buffers as the store reads them, then EVALSHA of its FORK_COPY
  * script, imported from the store's source) issued by bare ioredis with payloads built before
- * the clock starts: no decoding, no parsing, no fingerprinting, no session. The benchmark checks with MONITOR that rows 1 and 3 send the
- * same requests. With `parse`, row 6: the same, plus decoding and `JSON.parse` of each element.
+ * the clock starts: no decoding, no parsing, no fingerprinting, no session. The benchmark
+ * checks with MONITOR that rows 1 and 3 send the same requests. With `parse`, row 6: the same,
+ * plus decoding and `JSON.parse` of each element.
  */
 export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row {
   let client: Redis | undefined;
