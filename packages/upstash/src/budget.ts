@@ -99,8 +99,9 @@ export class Budget {
         : failure === "network"
           ? `Upstash is unreachable (${reason})`
           : reason;
-    // The cause keeps the client's error, minus the command it quotes (the items themselves).
-    const cause = new Error(reason, { cause: error });
+    // The cause is the client's error minus the command it quotes (the items themselves) and
+    // any credentials in a URL it quotes; the original is not chained, it holds both.
+    const cause = new Error(reason);
     cause.name = error instanceof Error ? error.name : "Error";
     return new StoreError(`[agents-memory] [upstash] ${operation} ${key} failed: ${what}`, {
       operation,

@@ -18,6 +18,48 @@ export function credentialsFromEnv(): { url: string | undefined; token: string |
 }
 
 /**
+ * The REST URL, checked before the client sees it: the client's own errors quote a bad URL
+ * whole, and a URL may carry a password (the console's `rediss://default:…@` one does), so no
+ * message here quotes it. Surrounding whitespace (a pasted env value) is dropped.
+ */
+export function checkedRestUrl(url: unknown): string {
+  if (typeof url !== "string") {
+    throw new TypeError(`[agents-memory] [upstash] url must be a string, got ${typeof url}`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new TypeError(
+      `[agents-memory] [upstash] url is not a valid URL (expected the database's REST URL, https://<name>.upstash.io; not quoted here, it may hold credentials)`,
+    );
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new TypeError(
+      `[agents-memory] [upstash] url must be the database's REST URL (https://${parsed.host}), not a ${parsed.protocol}// URL: that is the Redis-protocol endpoint; use ${ENV_URL} from the console's REST API section`,
+    );
+  }
+  if (parsed.username || parsed.password) {
+    throw new TypeError(
+      `[agents-memory] [upstash] url must not carry credentials (host ${parsed.host}): pass the REST token as token, or set ${ENV_TOKEN}`,
+    );
+  }
+  return url.trim();
+}
+
+/** The REST token, checked like the URL (never quoted). */
+export function checkedToken(token: unknown): string {
+  if (typeof token !== "string") {
+    throw new TypeError(`[agents-memory] [upstash] token must be a string, got ${typeof token}`);
+  }
+  const trimmed = token.trim();
+  if (trimmed === "" || /\s/.test(trimmed)) {
+    throw new TypeError("[agents-memory] [upstash] token must be one word, without whitespace");
+  }
+  return trimmed;
+}
+
+/**
  * The client the store builds: one HTTP request per call and exact strings back.
  * - `automaticDeserialization: false`: a stored "42" stays the string "42";
  * - `enableAutoPipelining: false`: a call is never merged into a shared `/pipeline` POST;
@@ -116,11 +158,16 @@ export function classify(error: unknown): Failure {
 
 /**
  * The client's message without the command it appends (`…, command was: [...]`): that part
- * repeats every argument, the items themselves, up to megabytes. Capped at 300 characters.
+ * repeats every argument, the items themselves, up to megabytes. Credentials in a quoted URL
+ * (`https://user:password@host`, from a client built by the caller) are masked. Capped at 300
+ * characters.
  */
 export function conciseReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const cut = message.indexOf(", command was: ");
-  const reason = cut >= 0 ? message.slice(0, cut) : message;
+  const reason = (cut >= 0 ? message.slice(0, cut) : message).replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi,
+    "$1***@",
+  );
   return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
 }

@@ -27,6 +27,8 @@ import type { Redis } from "@upstash/redis";
 import { Budget } from "./budget";
 import {
   buildClient,
+  checkedRestUrl,
+  checkedToken,
   clientRisks,
   credentialsFromEnv,
   ENV_TOKEN,
@@ -155,7 +157,7 @@ export class UpstashStore implements SessionStore {
             .join(", ")}`,
         );
       }
-      this.client = buildClient(url, token, this.timeoutMs);
+      this.client = buildClient(checkedRestUrl(url), checkedToken(token), this.timeoutMs);
       requester = requesterOf(this.client);
     }
     this.#budget = new Budget({

@@ -68,6 +68,69 @@ describe("building the store", () => {
     });
   });
 
+  test("a URL that is not the REST URL, or carries credentials: a TypeError that does not quote it", () => {
+    const secret = "AYc2SecretPassw0rd";
+    const cases: [string, RegExp][] = [
+      [`rediss://default:${secret}@eu1-example.upstash.io:6379`, /REST URL .*not a rediss:\/\/ URL/],
+      [`https://default:${secret}@eu1-example.upstash.io`, /must not carry credentials/],
+      [`not a url ${secret}`, /not a valid URL/],
+    ];
+    for (const [url, message] of cases) {
+      let thrown: unknown;
+      try {
+        new UpstashStore({ url, token: "t" });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).message).not.toContain(secret);
+    }
+    expect(() => new UpstashStore({ url: upstash.url, token: "two words" })).toThrow(
+      /token must be one word/,
+    );
+    expect(() => new UpstashStore({ url: 42 as unknown as string, token: "t" })).toThrow(
+      /url must be a string, got number/,
+    );
+  });
+
+  test("env values pasted with a trailing newline or spaces still work", async () => {
+    process.env.UPSTASH_REDIS_REST_URL = `${upstash.url}\n`;
+    process.env.UPSTASH_REDIS_REST_TOKEN = `  ${upstash.token}\n`;
+    const store = new UpstashStore({ logger: silentLogger });
+    const key = `${prefix("pasted")}k`;
+    await store.replace(key, [userItem("pasted")], 60);
+    expect(await store.read(key)).toEqual([userItem("pasted")]);
+  });
+
+  test("a caller's client whose URL carries credentials: errors and logs mask them", async () => {
+    const secret = "AYc2SecretPassw0rd";
+    const url = new URL(upstash.url);
+    const client = new Redis({
+      url: `${url.protocol}//default:${secret}@${url.host}`,
+      token: upstash.token,
+      retry: { retries: 0, backoff: () => 0 },
+    });
+    const lines: string[] = [];
+    const logger = {
+      warn: (fields: object, message: string) => lines.push(message, JSON.stringify(fields)),
+      error: (fields: object, message: string) => lines.push(message, JSON.stringify(fields)),
+    };
+    const store = new UpstashStore({ client, logger, retries: 0 });
+    const error = await store.read(`${prefix("cred")}k`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(StoreError.isInstance(error)).toBe(true);
+    const chain: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+      chain.push(e.message, String(e.stack));
+    }
+    expect(chain.join("\n")).toContain("//***@");
+    expect(chain.join("\n")).not.toContain(secret);
+    expect(lines.join("\n")).not.toContain(secret);
+  });
+
   test("the client it builds: one request per call, exact strings, plain JSON responses", async () => {
     const store = new UpstashStore({ url: upstash.url, token: upstash.token });
     const p = prefix("client");
