@@ -137,4 +137,30 @@ describe("config", () => {
     );
     expect(redactUrl("redis://:pw@h:1/0")).toBe("redis://***@h:1/0");
   });
+
+  test("passwords with @ in them, in a query, or in a cluster URL are masked and scrubbed", () => {
+    const cases: [string, string[]][] = [
+      ["redis://:S3cr@tPassw0rd@redis.internal:6379", ["S3cr@tPassw0rd", "tPassw0rd"]],
+      ["redis://redis.internal:6379/0?password=QueryPassw0rd", ["QueryPassw0rd"]],
+      ["redis://redis.internal:6379/0?db=1&pass=Qu%26ryPass#x", ["Qu%26ryPass", "Qu&ryPass"]],
+      ["redis+cluster://admin:Pa@ssw0rdXYZ@h1:7000,h2:7001", ["Pa@ssw0rdXYZ", "ssw0rdXYZ"]],
+    ];
+    for (const [url, passwords] of cases) {
+      const config = loadConfig({
+        BOT_TOKEN: TOKEN,
+        OPENAI_API_KEY: "sk-live-abcdef",
+        STORE_URL: url,
+      });
+      const dump = JSON.stringify(redactConfig(config));
+      // [0] is the password (and [1] a fragment the old redaction left, or its decoded form).
+      for (const password of passwords) expect(dump, url).not.toContain(password);
+      const full = decodeURIComponent(passwords[0]!);
+      const line = scrub(`connect failed: AUTH ${full}`, secretsOf(config));
+      expect(line, url).toBe("connect failed: AUTH [redacted]");
+    }
+    expect(redactUrl("redis://:S3cr@t@h:1/0?password=x&db=2")).toBe(
+      "redis://***@h:1/0?password=***&db=2",
+    );
+    expect(redactUrl("redis+cluster://u:p@ss@h1:1,h2:2")).toBe("redis+cluster://***@h1:1,h2:2");
+  });
 });

@@ -71,7 +71,10 @@ describe("building the store", () => {
   test("a URL that is not the REST URL, or carries credentials: a TypeError that does not quote it", () => {
     const secret = "AYc2SecretPassw0rd";
     const cases: [string, RegExp][] = [
-      [`rediss://default:${secret}@eu1-example.upstash.io:6379`, /REST URL .*not a rediss:\/\/ URL/],
+      [
+        `rediss://default:${secret}@eu1-example.upstash.io:6379`,
+        /REST URL .*not a rediss:\/\/ URL/,
+      ],
       [`https://default:${secret}@eu1-example.upstash.io`, /must not carry credentials/],
       [`not a url ${secret}`, /not a valid URL/],
     ];
