@@ -49,6 +49,9 @@ export function createModel(config: Config["model"]): Model {
     apiKey: config.apiKey ?? "not-needed",
     baseURL: config.baseURL,
     maxRetries: 2,
+    // A stalled server would otherwise hold the chat (its turns run one at a time) for the
+    // client's default of 10 minutes per attempt.
+    timeout: config.timeoutMs,
   });
   return config.api === "chat"
     ? new OpenAIChatCompletionsModel(client, config.name)

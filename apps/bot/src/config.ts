@@ -25,7 +25,12 @@ export const DEFAULTS = {
   webhookPath: "/telegram",
   mcpConnectTimeoutMs: 10_000,
   shutdownTimeoutMs: 60_000,
+  /** One model request (the OpenAI client's own default is 10 minutes). */
+  modelTimeoutMs: 120_000,
 } as const;
+
+/** setTimeout fires at once (after 1 ms, with a warning) for any delay above this. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** The value of `OPENAI_MODEL` (or the `--demo` flag) that selects the offline demo model. */
 export const DEMO_MODEL = "demo";
@@ -84,6 +89,8 @@ export interface Config {
     apiKey: string | undefined;
     baseURL: string | undefined;
     api: "responses" | "chat";
+    /** One model request's budget, in ms (the client retries a timed-out request twice). */
+    timeoutMs: number;
   };
   agent: {
     name: string;
@@ -257,6 +264,9 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl("OPENAI_BASE_URL").optional(),
   OPENAI_MODEL: z.string().default(DEFAULTS.model),
+  OPENAI_TIMEOUT_MS: integer("OPENAI_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
+    DEFAULTS.modelTimeoutMs,
+  ),
   OPENAI_API: z
     .enum(["responses", "chat"], {
       message: 'OPENAI_API must be "responses" (Responses API) or "chat" (Chat Completions)',
@@ -266,13 +276,13 @@ const envSchema = z.object({
   AGENT_INSTRUCTIONS: optionalString,
   AGENT_INSTRUCTIONS_FILE: optionalString,
   MCP_SERVERS_FILE: optionalString,
-  MCP_CONNECT_TIMEOUT_MS: integer("MCP_CONNECT_TIMEOUT_MS", { min: 1 }).default(
+  MCP_CONNECT_TIMEOUT_MS: integer("MCP_CONNECT_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
     DEFAULTS.mcpConnectTimeoutMs,
   ),
   STORE_URL: z.string().default(DEFAULTS.storeUrl),
   UPSTASH_REDIS_REST_URL: httpUrl("UPSTASH_REDIS_REST_URL").optional(),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
-  STORE_TIMEOUT_MS: integer("STORE_TIMEOUT_MS", { min: 1 }).optional(),
+  STORE_TIMEOUT_MS: integer("STORE_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).optional(),
   STORE_KEY_PREFIX: z
     .string()
     .regex(
@@ -288,7 +298,7 @@ const envSchema = z.object({
       message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .optional(),
-  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", { min: 1 }).default(
+  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
     DEFAULTS.shutdownTimeoutMs,
   ),
 });
@@ -407,6 +417,7 @@ function resolveModel(
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL,
     api: env.OPENAI_API,
+    timeoutMs: env.OPENAI_TIMEOUT_MS,
   };
 }
 

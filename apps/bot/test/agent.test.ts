@@ -1,4 +1,11 @@
-import { OpenAIChatCompletionsModel, OpenAIResponsesModel, Usage } from "@openai/agents";
+import { startResponsesServer } from "@agents-memory/test-servers/openai";
+import {
+  Agent,
+  OpenAIChatCompletionsModel,
+  OpenAIResponsesModel,
+  Runner,
+  Usage,
+} from "@openai/agents";
 import { describe, expect, test } from "vitest";
 import { createModel, currentTimeTool } from "../src/agent";
 import { DEMO_PREFIX, DemoModel } from "../src/demo-model";
@@ -9,6 +16,7 @@ const base = {
   demoReason: undefined,
   apiKey: "k",
   baseURL: "http://127.0.0.1:9/v1",
+  timeoutMs: 120_000,
 };
 
 describe("the model from config", () => {
@@ -17,6 +25,30 @@ describe("the model from config", () => {
     expect(createModel({ ...base, api: "chat" })).toBeInstanceOf(OpenAIChatCompletionsModel);
     expect(createModel({ ...base, demo: true, api: "responses" })).toBeInstanceOf(DemoModel);
   });
+
+  test("OPENAI_TIMEOUT_MS bounds each model request: a stalled server fails the turn, not hangs it", async () => {
+    const server = await startResponsesServer();
+    try {
+      // The first attempt and the client's two retries all stall for a minute.
+      const stall = { delayMs: 60_000, then: { text: "too late" } };
+      server.script(stall, stall, stall);
+      const model = createModel({
+        ...base,
+        name: "gpt-test",
+        apiKey: server.apiKey,
+        baseURL: server.baseURL,
+        api: "responses",
+        timeoutMs: 300,
+      });
+      const started = performance.now();
+      const turn = new Runner({ tracingDisabled: true }).run(new Agent({ name: "a", model }), "hi");
+      await expect(turn).rejects.toThrow(/timed out/i);
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(server.requests).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 
   test("the demo model labels every answer and reports the branch's memory", async () => {
     const model = new DemoModel();

@@ -67,6 +67,26 @@ describe("config", () => {
     expect(store[0]).not.toContain("pw");
   });
 
+  test("timeouts stay within what setTimeout can wait; the model gets 120 s per request", () => {
+    const tooLong = String(2 ** 31);
+    const found = problems({
+      STORE_TIMEOUT_MS: tooLong,
+      SHUTDOWN_TIMEOUT_MS: tooLong,
+      MCP_CONNECT_TIMEOUT_MS: tooLong,
+      OPENAI_TIMEOUT_MS: tooLong,
+    });
+    for (const name of [
+      "STORE_TIMEOUT_MS",
+      "SHUTDOWN_TIMEOUT_MS",
+      "MCP_CONNECT_TIMEOUT_MS",
+      "OPENAI_TIMEOUT_MS",
+    ]) {
+      expect(found).toContainEqual(`${name} must be an integer between 1 and 2147483647`);
+    }
+    expect(loadConfig({}).model.timeoutMs).toBe(120_000);
+    expect(loadConfig({ OPENAI_TIMEOUT_MS: "2147483647" }).model.timeoutMs).toBe(2_147_483_647);
+  });
+
   test("webhook mode needs a secret; upstash needs its URL and token", () => {
     expect(problems({ BOT_TOKEN: TOKEN, OPENAI_API_KEY: "k", BOT_MODE: "webhook" })[0]).toMatch(
       /^WEBHOOK_SECRET: required/,
