@@ -30,8 +30,11 @@ describe("the model from config", () => {
     const server = await startResponsesServer();
     try {
       // The first attempt and the client's two retries all stall for a minute.
-      const stall = { delayMs: 60_000, then: { text: "too late" } };
-      server.script(stall, stall, stall);
+      server.script(
+        { delayMs: 60_000, then: { text: "too late" } },
+        { delayMs: 60_000, then: { text: "too late" } },
+        { delayMs: 60_000, then: { text: "too late" } },
+      );
       const model = createModel({
         ...base,
         name: "gpt-test",
