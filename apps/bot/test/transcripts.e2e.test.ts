@@ -18,6 +18,7 @@ const CHAT = {
   retry: -1001000000008,
   errors: -1001000000009,
   shutdown: -1001000000010,
+  reasoning: -1001000000011,
   notAllowed: -1009999999999,
 };
 const ALLOWED = Object.entries(CHAT)
@@ -255,6 +256,53 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
       const stored = await store.raw.items(`bot:${tool.answer.message_id}:${CHAT.tool}`);
       expect(stored.map((i) => i.type ?? "message")).toEqual(["message", "message"]);
     }
+  });
+
+  test("a reasoning model: memory keeps each reasoning item with its answer, through tool calls and trims", async () => {
+    let n = 0;
+    const reasoning = () => ({ id: `rs_${kind}_${++n}`, type: "reasoning", summary: [] });
+    const message = (text: string) => ({
+      id: `msg_${kind}_${++n}`,
+      type: "message",
+      role: "assistant",
+      status: "completed",
+      content: [{ type: "output_text", text, annotations: [] }],
+    });
+    const call = {
+      id: `fc_${kind}_1`,
+      type: "function_call",
+      status: "completed",
+      call_id: `call_${kind}_1`,
+      name: "current_time",
+      arguments: '{"timezone":"UTC"}',
+    };
+    // The tool call's reasoning item must go with the call (the server rejects it alone).
+    ai.script({ output: [reasoning(), call] }, { output: [reasoning(), message("It is late.")] });
+    const tool = await t().turn(CHAT.reasoning, "/a what time is it?");
+    expect(tool.answer.text).toBe("It is late.");
+    ai.script({ text: "plain answer" });
+    const plain = await t().turn(CHAT.reasoning, "U2", { replyTo: tool.answer });
+    expect(turns(plain.requests[0])).toEqual([
+      "user:Ann(ann): what time is it?",
+      "<reasoning>",
+      "assistant:It is late.",
+      "user:Ann(ann): U2",
+    ]);
+    // 5 stored + 3 new = 8 > 6: the newest 6 would start at "It is late." without its
+    // reasoning item, so the trim takes that answer too.
+    ai.script({ output: [reasoning(), message("thought about U3")] });
+    const third = await t().turn(CHAT.reasoning, "U3", { replyTo: plain.answer });
+    expect(third.answer.text).toBe("thought about U3");
+    const fourth = await t().turn(CHAT.reasoning, "U4", { replyTo: third.answer });
+    expect(fourth.answer.text).toBe("echo: Ann(ann): U4");
+    expect(turns(fourth.requests[0])).toEqual([
+      "user:Ann(ann): U2",
+      "assistant:plain answer",
+      "user:Ann(ann): U3",
+      "<reasoning>",
+      "assistant:thought about U3",
+      "user:Ann(ann): U4",
+    ]);
   });
 
   test("Telegram 429: the answer is retried after retry_after", async () => {

@@ -17,8 +17,12 @@ export {
   DEFAULT_FILTER_POLICY,
   type FilterPolicy,
   filterItems,
+  isReasoningItem,
   isToolItem,
+  keepItems,
+  keptMask,
   TOOL_ITEM_TYPES,
+  trimCut,
   trimItems,
 } from "./policy";
 export {
@@ -48,6 +52,7 @@ export {
   type ForkOptions,
   fingerprintElements,
   fingerprintItems,
+  isReasoningElement,
   parentElementsOf,
   parseLegacyValue,
   parseStoredElements,
@@ -58,6 +63,7 @@ export {
   type StoredItems,
   serializeItems,
   sha1Hex,
+  trimElements,
   validateFork,
 } from "./store";
 export { StoreSession, type StoreSessionOptions } from "./store-session";

@@ -19,6 +19,7 @@ import {
   type SessionStore,
   type StoredItems,
   serializeItems,
+  trimElements,
   validateFork,
 } from "./store";
 
@@ -118,7 +119,7 @@ export class MemoryStore implements SessionStore {
         parseLegacyValue(entry.value.value, { key, logger: this.#logger, store: "memory" }),
       );
     }
-    const merged = [...existing, ...serializeItems(items)].slice(-options.maxItems);
+    const merged = trimElements([...existing, ...serializeItems(items)], options.maxItems);
     if (merged.length === 0) return;
     this.#set(key, merged, options.ttlSeconds);
   }
@@ -133,7 +134,7 @@ export class MemoryStore implements SessionStore {
     // In-process there are no bytes to save: the result is exactly trim(parentItems + newItems).
     // Kept as strings, whatever form the parent's elements came in.
     const parent = parentElementsOf(options).map(elementText);
-    const elements = [...parent, ...serializeItems(newItems)].slice(-options.maxItems);
+    const elements = trimElements([...parent, ...serializeItems(newItems)], options.maxItems);
     for (const key of keys) {
       if (elements.length === 0) this.#entries.delete(key);
       else this.#set(key, elements.slice(), options.ttlSeconds);

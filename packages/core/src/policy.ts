@@ -96,18 +96,67 @@ export function compileFilter(policy: FilterPolicy = {}): (item: AgentInputItem)
   };
 }
 
-/** The items to keep in memory: tool items and placeholder ids removed. */
+/** True for a reasoning item (a reasoning model's output, answered by the item after it). */
+export function isReasoningItem(item: unknown): boolean {
+  return itemType(item) === "reasoning";
+}
+
+/**
+ * Which of `items`, in order, memory keeps: `keep` decides each item, and a reasoning item goes
+ * with the item right after it. The Responses API pairs the two: it rejects a reasoning item
+ * whose following item is missing (400 "…of type 'reasoning' was provided without its required
+ * following item"), and a reasoning model's tool call is such a follower. So when `keep` drops
+ * the item after a reasoning item, the reasoning item is dropped too (and so on backwards, for
+ * a chain). A reasoning item at the end is kept: its follower may come in a later call.
+ */
+export function keptMask(
+  items: readonly AgentInputItem[],
+  keep: (item: AgentInputItem) => boolean,
+): boolean[] {
+  const kept = items.map((item) => keep(item));
+  for (let index = items.length - 2; index >= 0; index--) {
+    if (kept[index] && !kept[index + 1] && isReasoningItem(items[index])) kept[index] = false;
+  }
+  return kept;
+}
+
+/** `items` without what {@link keptMask} drops. */
+export function keepItems(
+  items: readonly AgentInputItem[],
+  keep: (item: AgentInputItem) => boolean,
+): AgentInputItem[] {
+  const kept = keptMask(items, keep);
+  return items.filter((_, index) => kept[index]);
+}
+
+/** The items to keep in memory: tool items and placeholder ids removed (see {@link keptMask}). */
 export function filterItems(
   items: readonly AgentInputItem[],
   policy?: FilterPolicy,
 ): AgentInputItem[] {
-  return items.filter(compileFilter(policy));
+  return keepItems(items, compileFilter(policy));
 }
 
-/** The newest `max` items, in chronological order. */
+/**
+ * How many of the oldest of `count` items a trim to the newest `max` removes. A cut never
+ * leaves the item that answered a reasoning item without it (the API rejects that item then:
+ * "…was provided without its required 'reasoning' item"), so a cut right after a reasoning
+ * item takes the following item too.
+ */
+export function trimCut(
+  count: number,
+  max: number,
+  isReasoningAt: (index: number) => boolean,
+): number {
+  let cut = Math.max(0, count - max);
+  while (cut > 0 && cut < count && isReasoningAt(cut - 1)) cut++;
+  return cut;
+}
+
+/** The newest `max` items, in chronological order (see {@link trimCut}). */
 export function trimItems<T>(items: readonly T[], max: number): T[] {
   assertMaxItems(max);
-  return items.length <= max ? items.slice() : items.slice(items.length - max);
+  return items.slice(trimCut(items.length, max, (index) => isReasoningItem(items[index])));
 }
 
 export function assertMaxItems(max: unknown): asserts max is number {

@@ -1,10 +1,12 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "./logger";
+import { trimCut } from "./policy";
 import type { REDIS_LUA } from "./redis-lua";
 import {
   emptyStored,
   type ForkOptions,
   fingerprintElements,
+  isReasoningElement,
   newestStored,
   parentElementsOf,
   parseLegacyStored,
@@ -15,6 +17,7 @@ import {
   type StoredItems,
   serializeItems,
   sha1Hex,
+  trimElements,
 } from "./store";
 
 /**
@@ -98,7 +101,7 @@ export async function appendLayout(
   context: RedisLayoutContext,
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
-  const elements = serializeItems(items).slice(-maxItems);
+  const elements = trimElements(serializeItems(items), maxItems);
   let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
   for (let attempt = 0; attempt < 4; attempt++) {
     const reply = (await driver.script(
@@ -115,12 +118,9 @@ export async function appendLayout(
       }
       return;
     }
+    // All of it: the script trims legacy + new items as one list (see `trimCut`).
     const converted = serializeItems(parseLegacyValue(reply[1], context));
-    const room = maxItems - elements.length;
-    legacy = {
-      sha: reply[2] ?? (await sha1Hex(reply[1])),
-      elements: room > 0 ? converted.slice(-room) : [],
-    };
+    legacy = { sha: reply[2] ?? (await sha1Hex(reply[1])), elements: converted };
   }
   throw new Error("the legacy value kept changing while converting it");
 }
@@ -143,15 +143,19 @@ export async function forkLayout(
   const parent = parentElementsOf(options);
   const fresh = serializeItems(newItems);
   const writeFull = async () => {
-    const full = [...parent, ...fresh].slice(-maxItems);
+    const full = trimElements([...parent, ...fresh], maxItems);
     if (!singleKeyOnly) return writeLayout(driver, childRedisKeys, full, ttlSeconds);
     return Promise.all(childRedisKeys.map((key) => writeLayout(driver, [key], full, ttlSeconds)));
   };
-  if (parentRedisKey === null || parent.length === 0 || fresh.length >= maxItems || singleKeyOnly) {
+  // How many of the parent's oldest items the trim drops (at most one element is parsed).
+  const cut = trimCut(parent.length + fresh.length, maxItems, (index) =>
+    isReasoningElement(index < parent.length ? parent[index]! : fresh[index - parent.length]!),
+  );
+  if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
     await writeFull();
     return;
   }
-  const keep = Math.min(parent.length, maxItems - fresh.length);
+  const keep = parent.length - cut;
   const copied = await driver.script(
     "forkCopy",
     [parentRedisKey, ...childRedisKeys],

@@ -64,7 +64,9 @@ return 1`);
  * key holds a string that is not the one the caller converted, the script changes nothing
  * and returns {'legacy', value, sha1(value)}; the store converts it and calls again with that
  * sha1. When the key is a list (or gone) the converted elements are not needed and only the
- * new ones are appended. A key of a foreign type is replaced. Returns {'ok', replacedType or ''}.
+ * new ones are appended, and the list is trimmed to the newest maxItems (never between a
+ * reasoning item and the item after it). A key of a foreign type is replaced. Returns
+ * {'ok', replacedType or ''}.
  */
 const append = withPush(`
 local key = KEYS[1]
@@ -82,7 +84,15 @@ elseif kind ~= 'list' and kind ~= 'none' then
   replaced = kind
 end
 push(key, ARGV, from)
-redis.call('LTRIM', key, -tonumber(ARGV[1]), -1)
+local count = redis.call('LLEN', key)
+local cut = count - tonumber(ARGV[1])
+-- As core's trimCut: a cut right after a reasoning item takes the item that answered it too.
+while cut > 0 and cut < count do
+  local ok, item = pcall(cjson.decode, redis.call('LINDEX', key, cut - 1))
+  if not (ok and type(item) == 'table' and item.type == 'reasoning') then break end
+  cut = cut + 1
+end
+if cut > 0 then redis.call('LTRIM', key, cut, -1) end
 redis.call('EXPIRE', key, ARGV[2])
 return {'ok', replaced}`);
 

@@ -2,7 +2,7 @@ import type { AgentInputItem, Session } from "@openai/agents";
 import { StoreError } from "./errors";
 import { reportStoreFailure, withTimeout } from "./guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "./keys";
-import { trimItems } from "./policy";
+import { isReasoningItem, keepItems, keptMask, trimCut, trimItems } from "./policy";
 import {
   cloneItems,
   type MemoryOptions,
@@ -12,6 +12,7 @@ import {
 import {
   elementText,
   type ForkOptions,
+  isReasoningElement,
   readStoredItems,
   type StoredElement,
   serializeItems,
@@ -184,7 +185,7 @@ export class ReplySession implements Session {
   async pendingHistory(): Promise<AgentInputItem[]> {
     const history = await this.#ensureHistory();
     const { keep, maxItems } = this.#options;
-    const staged = cloneItems(this.#staged.filter(keep));
+    const staged = cloneItems(keepItems(this.#staged, keep));
     return trimItems([...parseElements(history.elements), ...staged], maxItems);
   }
 
@@ -200,8 +201,15 @@ export class ReplySession implements Session {
     const keys = ids.map((id) => replyKey(id, this.chatId, this.#keyPrefix));
     const { elements } = await this.#ensureHistory();
     const { store, keep, maxItems, ttlSeconds, timeoutMs } = this.#options;
-    const newItems = this.#staged.filter(keep);
-    const itemCount = Math.min(maxItems, elements.length + newItems.length);
+    const newItems = keepItems(this.#staged, keep);
+    const total = elements.length + newItems.length;
+    const itemCount =
+      total -
+      trimCut(total, maxItems, (index) =>
+        index < elements.length
+          ? isReasoningElement(elements[index]!)
+          : isReasoningItem(newItems[index - elements.length]),
+      );
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
     const options = forkOptions(maxItems, ttlSeconds, elements);
@@ -230,9 +238,9 @@ export class ReplySession implements Session {
         Array.isArray(stored.elements) && stored.elements.length === items.length
           ? stored.elements
           : serializeItems(items);
-      if (!items.every(keep)) {
+      const kept = keptMask(items, keep);
+      if (!kept.every(Boolean)) {
         this.#historyAsRead = false;
-        const kept = items.map(keep);
         return {
           elements: elements.filter((_, index) => kept[index]),
           unclaimed: items.filter((_, index) => kept[index]),

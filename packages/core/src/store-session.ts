@@ -1,6 +1,7 @@
 import type { AgentInputItem, Session } from "@openai/agents";
 import { StoreError } from "./errors";
 import { reportStoreFailure, withTimeout } from "./guard";
+import { keepItems } from "./policy";
 import {
   type MemoryOptions,
   type ResolvedMemoryOptions,
@@ -42,7 +43,7 @@ export class StoreSession implements Session {
     const wanted = limit === undefined ? maxItems : Math.min(limit, maxItems);
     try {
       const items = await this.#guard("read", () => store.read(this.key, wanted));
-      return items.filter(keep);
+      return keepItems(items, keep);
     } catch (error) {
       this.#report("read", error);
       return [];
@@ -50,7 +51,7 @@ export class StoreSession implements Session {
   }
 
   async addItems(items: AgentInputItem[]): Promise<void> {
-    const kept = items.filter(this.#options.keep);
+    const kept = keepItems(items, this.#options.keep);
     if (kept.length === 0) return;
     const { store, maxItems, ttlSeconds } = this.#options;
     try {

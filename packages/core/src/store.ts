@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "./logger";
-import { assertMaxItems, assertTtlSeconds } from "./policy";
+import { assertMaxItems, assertTtlSeconds, trimCut } from "./policy";
 
 export interface AppendOptions {
   /** Keep only the newest `maxItems` items after appending. */
@@ -186,6 +186,22 @@ export async function readStoredItems(
   if (typeof store.readStored === "function") return store.readStored(key, limit);
   const items = await store.read(key, limit);
   return { items, elements: serializeItems(items) };
+}
+
+/** True when a stored element is a reasoning item's JSON (see `keptMask` in the policy). */
+export function isReasoningElement(element: StoredElement): boolean {
+  const text = elementText(element);
+  if (!text.includes('"reasoning"')) return false;
+  try {
+    return (JSON.parse(text) as { type?: unknown } | null)?.type === "reasoning";
+  } catch {
+    return false;
+  }
+}
+
+/** The newest `max` stored elements, cut as `trimItems` cuts items (see `trimCut`). */
+export function trimElements<T extends StoredElement>(elements: readonly T[], max: number): T[] {
+  return elements.slice(trimCut(elements.length, max, (i) => isReasoningElement(elements[i]!)));
 }
 
 /** One JSON string per item: the stored form of every store. */

@@ -5,7 +5,9 @@ import {
   DEFAULT_DROP_IDS,
   filterItems,
   isToolItem,
+  keptMask,
   TOOL_ITEM_TYPES,
+  trimElements,
   trimItems,
 } from "../src";
 
@@ -113,6 +115,59 @@ describe("filterItems", () => {
       call,
       fake,
     ]);
+  });
+});
+
+describe("reasoning items go with the item that answered them", () => {
+  const user = { role: "user", content: "what time is it?" } as any;
+  const rs1 = { type: "reasoning", id: "rs_1", content: [] } as any;
+  const call = {
+    type: "function_call",
+    id: "fc_1",
+    callId: "c",
+    name: "t",
+    arguments: "{}",
+  } as any;
+  const result = { type: "function_call_result", callId: "c", name: "t", output: "12:00" } as any;
+  const rs2 = { type: "reasoning", id: "rs_2", content: [] } as any;
+  const answer = { role: "assistant", id: "msg_2", status: "completed", content: [] } as any;
+
+  test("a reasoning item whose tool call is dropped is dropped with it", () => {
+    // The API rejects rs_1 without fc_1; rs_2 keeps its answer.
+    expect(filterItems([user, rs1, call, result, rs2, answer])).toEqual([user, rs2, answer]);
+    expect(filterItems([user, rs2, answer])).toEqual([user, rs2, answer]);
+  });
+
+  test("a chain of reasoning items before a dropped item goes too; a trailing one stays", () => {
+    const keep = (item: any) => item.type !== "function_call";
+    expect(keptMask([rs1, rs2, call, rs2], keep)).toEqual([false, false, false, true]);
+    expect(keptMask([user, rs1], keep)).toEqual([true, true]);
+  });
+
+  test("a trim never keeps the answer without its reasoning item", () => {
+    const turn = (n: number) => [
+      { role: "user", content: `q${n}` },
+      { type: "reasoning", id: `rs_${n}`, content: [] },
+      { role: "assistant", id: `msg_${n}`, content: [] },
+    ];
+    const history = [...turn(1), ...turn(2)] as any[];
+    // Newest 4 would start at msg_1, whose rs_1 is cut: msg_1 goes too.
+    expect(trimItems(history, 4).map((i) => i.id ?? i.content)).toEqual(["q2", "rs_2", "msg_2"]);
+    expect(trimItems(history, 5).map((i) => i.id ?? i.content)).toEqual([
+      "rs_1",
+      "msg_1",
+      "q2",
+      "rs_2",
+      "msg_2",
+    ]);
+    const elements = history.map((item) => JSON.stringify(item));
+    expect(trimElements(elements, 4)).toEqual(elements.slice(3));
+    expect(
+      trimElements(
+        elements.map((e) => new TextEncoder().encode(e)),
+        4,
+      ),
+    ).toHaveLength(3);
   });
 });
 

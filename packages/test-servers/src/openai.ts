@@ -32,7 +32,9 @@ export interface ResponsesServerOptions {
   /**
    * Reject inputs the real API rejects with 400 (default true): a function_call_output
    * without its function_call, a function_call without its output, and assistant message /
-   * function_call items whose `id` lacks the "msg" / "fc" prefix (e.g. "__fake_id__").
+   * function_call items whose `id` lacks the "msg" / "fc" prefix (e.g. "__fake_id__"); and,
+   * as the real API does for the items it stored, a reasoning item it produced without the
+   * item that followed it, or that item without its reasoning item.
    */
   validateInput?: boolean;
 }
@@ -62,6 +64,7 @@ export async function startResponsesServer(
   const apiKey = options.apiKey ?? "test-key";
   const model = options.model ?? "gpt-test";
   const validate = options.validateInput ?? true;
+  const pairs: ReasoningPairs = { followerOf: new Map(), reasoningOf: new Map() };
   const queue: ScriptStep[] = [];
   let decide: ((body: any) => ScriptStep) | undefined;
   const requests: any[] = [];
@@ -142,7 +145,7 @@ export async function startResponsesServer(
       });
     }
     if (validate) {
-      const problem = inputProblem(body);
+      const problem = inputProblem(body, pairs);
       if (problem) return sendError(res, 400, problem);
     }
 
@@ -175,6 +178,7 @@ export async function startResponsesServer(
     }
 
     const output = outputItems(step);
+    rememberReasoningPairs(output, pairs);
     const response = responseObject(body, output);
     responses.push(response);
     if (body.stream === true) return sendStream(res, response);
@@ -439,7 +443,23 @@ function maskKey(key: string): string {
 }
 
 /** The 400s the real API gives for inputs a conversation store can get wrong. */
-function inputProblem(body: any): ApiErrorBody | undefined {
+/** Each reasoning item this server produced and the item right after it, both ways, by id. */
+interface ReasoningPairs {
+  followerOf: Map<string, string>;
+  reasoningOf: Map<string, string>;
+}
+
+function rememberReasoningPairs(output: any[], pairs: ReasoningPairs): void {
+  for (const [index, item] of output.entries()) {
+    const next = output[index + 1];
+    if (item?.type === "reasoning" && typeof item.id === "string" && typeof next?.id === "string") {
+      pairs.followerOf.set(item.id, next.id);
+      pairs.reasoningOf.set(next.id, item.id);
+    }
+  }
+}
+
+function inputProblem(body: any, pairs: ReasoningPairs): ApiErrorBody | undefined {
   const input = body.input;
   if (!Array.isArray(input)) return undefined;
   const invalid = (message: string, param: string): ApiErrorBody => ({
@@ -451,6 +471,21 @@ function inputProblem(body: any): ApiErrorBody | undefined {
   for (const [index, item] of input.entries()) {
     if (!item || typeof item !== "object") continue;
     const id = item.id;
+    // The API's own messages for a reasoning item sent apart from the item that followed it.
+    const follower = typeof id === "string" ? pairs.followerOf.get(id) : undefined;
+    if (follower !== undefined && input[index + 1]?.id !== follower) {
+      return invalid(
+        `Item '${id}' of type 'reasoning' was provided without its required following item.`,
+        "input",
+      );
+    }
+    const reasoning = typeof id === "string" ? pairs.reasoningOf.get(id) : undefined;
+    if (reasoning !== undefined && input[index - 1]?.id !== reasoning) {
+      return invalid(
+        `Item '${id}' of type '${item.type ?? "message"}' was provided without its required 'reasoning' item: '${reasoning}'.`,
+        "input",
+      );
+    }
     if (typeof id === "string") {
       const expected =
         item.type === "function_call"

@@ -251,6 +251,44 @@ describe("the Agents SDK Runner against the local Responses API server", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  test("a reasoning item it produced is a 400 without the item after it, and that item without it", async () => {
+    server.script({
+      output: [
+        { id: "rs_pair1", type: "reasoning", summary: [] },
+        {
+          id: "msg_pair1",
+          type: "message",
+          role: "assistant",
+          status: "completed",
+          content: [{ type: "output_text", text: "thought it through", annotations: [] }],
+        },
+      ],
+    });
+    const first = await new Runner().run(agent(), "think");
+    const history = first.history;
+    expect(history.map((item: any) => item.id ?? item.role)).toEqual([
+      "user",
+      "rs_pair1",
+      "msg_pair1",
+    ]);
+    const again = (items: AgentInputItem[]) => [
+      ...items,
+      { role: "user" as const, content: "more" },
+    ];
+    const withoutAnswer = await rejection(new Runner().run(agent(), again(history.slice(0, 2))));
+    expect((withoutAnswer as APIError).message).toContain(
+      "Item 'rs_pair1' of type 'reasoning' was provided without its required following item.",
+    );
+    const withoutReasoning = await rejection(
+      new Runner().run(agent(), again([history[0]!, history[2]!])),
+    );
+    expect((withoutReasoning as APIError).message).toContain(
+      "Item 'msg_pair1' of type 'message' was provided without its required 'reasoning' item: 'rs_pair1'.",
+    );
+    const both = await new Runner().run(agent(), again(history));
+    expect(both.finalOutput).toBe("echo: more");
+  });
+
   test("streaming: text deltas and a tool call arrive as Responses SSE events", async () => {
     server.script(
       { toolCall: { name: "weather", arguments: '{"city":"Rome"}' } },

@@ -195,6 +195,32 @@ export function runStoreConformance(
     );
   }
 
+  it("a trim never keeps an answer without its reasoning item (append, fork copy, fork in full)", async (store, p) => {
+    const turn = (n: number) => [
+      userItem(`q${n}`),
+      { type: "reasoning", id: `rs_${n}`, content: [] } as unknown as AgentInputItem,
+      assistantItem(`a${n}`, `msg_${n}`),
+    ];
+    const ids = (items: AgentInputItem[]) =>
+      items.map((item) => (item as { id?: string }).id ?? texts([item])[0]);
+    const newest = ["q2", "rs_2", "msg_2"];
+    // The newest 4 of turn 1 + turn 2 would start at msg_1, whose rs_1 is cut: msg_1 goes too.
+    await store.append(`${p}a`, turn(1), ttlOpts(4));
+    await store.append(`${p}a`, turn(2), ttlOpts(4));
+    assert.deepEqual(ids(await store.read(`${p}a`)), newest);
+    await store.replace(`${p}parent`, turn(1), 600);
+    const parentItems = await store.read(`${p}parent`);
+    await store.fork(`${p}parent`, [`${p}copy`], turn(2), { ...ttlOpts(4), parentItems });
+    assert.deepEqual(ids(await store.read(`${p}copy`)), newest);
+    await store.fork(`${p}parent`, [`${p}roomy`], turn(2), { ...ttlOpts(5), parentItems });
+    assert.deepEqual(ids(await store.read(`${p}roomy`)), ["rs_1", "msg_1", ...newest]);
+    await store.fork(null, [`${p}full`], [...turn(1), ...turn(2)], {
+      ...ttlOpts(4),
+      parentItems: [],
+    });
+    assert.deepEqual(ids(await store.read(`${p}full`)), newest);
+  });
+
   it("pop returns the newest item and removes it", async (store, p) => {
     await store.replace(`${p}k`, numbered("p", 3), 600);
     assert.deepEqual(texts([(await store.pop(`${p}k`))!]), ["p2"]);
