@@ -14,7 +14,7 @@ import {
   parentElementsOf,
   parseLegacyStored,
   parseLegacyValue,
-  parseStoredElements,
+  parseStoredElement,
   parseStoredItems,
   type SessionStore,
   type StoredItems,
@@ -144,16 +144,33 @@ export class MemoryStore implements SessionStore {
   async pop(key: string): Promise<AgentInputItem | undefined> {
     assertStoreKey(key);
     const entry = this.#live(key);
-    if (entry?.value.type !== "list") return undefined;
     const context = { key, logger: this.#logger, store: "memory" };
-    // Pop until a well-formed item comes off, as the Redis script does.
-    while (entry.value.elements.length > 0) {
-      const raw = entry.value.elements.pop()!;
-      const [item] = parseStoredElements([raw], context);
-      if (entry.value.elements.length === 0) this.#entries.delete(key);
-      if (item) return item;
+    if (entry?.value.type === "string") {
+      // A legacy JSON-array string becomes the list layout minus its newest item, keeping its
+      // expiry; one that holds no items is left alone (it reads as empty too).
+      const items = parseLegacyValue(entry.value.value, context);
+      const newest = items.pop();
+      if (newest === undefined) return undefined;
+      if (items.length === 0) this.#entries.delete(key);
+      else entry.value = { type: "list", elements: serializeItems(items) };
+      return newest;
     }
-    return undefined;
+    if (entry?.value.type !== "list") return undefined;
+    // Pop until a well-formed item comes off, as the Redis stores do.
+    let skipped = 0;
+    let item: AgentInputItem | undefined;
+    while (item === undefined && entry.value.elements.length > 0) {
+      item = parseStoredElement(entry.value.elements.pop());
+      if (item === undefined) skipped++;
+    }
+    if (entry.value.elements.length === 0) this.#entries.delete(key);
+    if (skipped > 0) {
+      this.#logger.warn(
+        { ...context, skipped },
+        "pop dropped stored elements that are not JSON objects",
+      );
+    }
+    return item;
   }
 
   async clear(key: string): Promise<void> {

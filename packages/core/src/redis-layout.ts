@@ -11,7 +11,7 @@ import {
   parentElementsOf,
   parseLegacyStored,
   parseLegacyValue,
-  parseStoredElements,
+  parseStoredElement,
   parseStoredItems,
   type StoredElement,
   type StoredItems,
@@ -165,19 +165,58 @@ export async function forkLayout(
   if (Number(copied) !== 1) await writeFull();
 }
 
-/** Pops the newest well-formed item; malformed ones the script dropped on the way are logged. */
+/**
+ * Pops the newest well-formed item (see the POP script). Elements dropped on the way, by the
+ * script or by the JSON parser, are logged once. A legacy JSON-array string is converted to the
+ * list layout minus its newest item, which is returned.
+ */
 export async function popLayout(
   driver: RedisLayoutDriver,
   redisKey: string,
   context: RedisLayoutContext,
 ): Promise<AgentInputItem | undefined> {
-  const reply = (await driver.script("pop", [redisKey], [])) as [number?, (string | null)?];
-  if (reply[0]) {
-    context.logger.warn(
-      { store: context.store, key: context.key, skipped: Number(reply[0]) },
-      "pop dropped stored elements that are not JSON objects",
-    );
+  let skipped = 0;
+  let legacy: { sha: string; rest: string[]; newest: AgentInputItem } | undefined;
+  try {
+    for (let conversions = 0; conversions < 4; ) {
+      const args = legacy ? [legacy.sha, ...legacy.rest] : [""];
+      const reply = (await driver.script("pop", [redisKey], args)) as unknown[];
+      switch (String(reply[0])) {
+        case "item": {
+          skipped += Number(reply[1]);
+          const item = parseStoredElement(reply[2]);
+          if (item) return item;
+          skipped++; // off the list already: pop the next one
+          break;
+        }
+        case "empty":
+          skipped += Number(reply[1]);
+          return undefined;
+        case "legacy": {
+          conversions++;
+          const items = parseLegacyValue(reply[1], context);
+          // Nothing to pop (read reads it as empty too): leave the value alone.
+          if (items.length === 0) return undefined;
+          legacy = {
+            sha: String(reply[2]),
+            rest: serializeItems(items.slice(0, -1)),
+            newest: items[items.length - 1]!,
+          };
+          break;
+        }
+        case "converted":
+          return legacy?.newest;
+        default:
+          return undefined;
+      }
+    }
+    throw new Error("the legacy value kept changing while converting it");
+  } finally {
+    if (skipped > 0) {
+      context.logger.warn(
+        { store: context.store, key: context.key, skipped },
+        "pop dropped stored elements that are not JSON objects",
+      );
+    }
   }
-  if (reply[1] === undefined || reply[1] === null) return undefined;
-  return parseStoredElements([reply[1]], context)[0];
 }

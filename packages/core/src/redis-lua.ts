@@ -133,20 +133,39 @@ end
 return 1`);
 
 /**
- * POP KEYS[1]: pops from the right until an element that is a JSON object comes off (others
- * are dropped, as malformed). Returns {skippedCount, element} or {skippedCount} when the list
- * ran out; {} when the key is not a list (a legacy string or foreign type is left alone).
+ * POP KEYS[1]; ARGV[1] = sha1 of the legacy string the caller converted ('' on the first try),
+ * ARGV[2..] = that string's items but the newest, as elements.
+ *
+ * On a list: pops from the right until an element that may be a JSON object (`{` after
+ * optional whitespace) comes off; others are dropped as malformed. The caller's JSON parser
+ * decides: it pops again when it rejects what came off. Returns {'item', skipped, element} or
+ * {'empty', skipped}.
+ * On a legacy string: converted client-side, as in APPEND. When it is not the string the caller
+ * converted, changes nothing and returns {'legacy', value, sha1(value)}; otherwise the key
+ * becomes the list of ARGV[2..], keeping its remaining TTL, and the script returns
+ * {'converted'} (the caller holds the newest item). Anything else: {'none'}.
  */
 const pop = withPush(`
 local key = KEYS[1]
-if redis.call('TYPE', key).ok ~= 'list' then return {} end
+local kind = redis.call('TYPE', key).ok
+if kind == 'string' then
+  local value = redis.call('GET', key)
+  local sha = redis.sha1hex(value)
+  if ARGV[1] == '' or sha ~= ARGV[1] then return {'legacy', value, sha} end
+  local ttl = redis.call('PTTL', key)
+  redis.call('DEL', key)
+  if #ARGV > 1 then
+    push(key, ARGV, 2)
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  end
+  return {'converted'}
+end
+if kind ~= 'list' then return {'none'} end
 local skipped = 0
 while true do
   local value = redis.call('RPOP', key)
-  if not value then return {skipped} end
-  if string.sub(value, 1, 1) == '{' and pcall(cjson.decode, value) then
-    return {skipped, value}
-  end
+  if not value then return {'empty', skipped} end
+  if string.find(value, '^%s*{') then return {'item', skipped, value} end
   skipped = skipped + 1
 end`);
 

@@ -249,6 +249,13 @@ export function parseStoredItems(
   return stored;
 }
 
+/** One stored element parsed, or undefined when it is not a JSON object (not logged). */
+export function parseStoredElement(element: unknown): AgentInputItem | undefined {
+  return typeof element === "string" || element instanceof Uint8Array
+    ? parseElement(elementText(element))
+    : undefined;
+}
+
 function parseElement(text: string): AgentInputItem | undefined {
   let value: unknown;
   try {

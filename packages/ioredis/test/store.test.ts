@@ -128,6 +128,17 @@ describe.each(majors)("$name", (major) => {
   });
 });
 
+test("pop on a legacy string with a TTL: the list it leaves keeps the remaining TTL", async () => {
+  const p = prefix();
+  const store = new IoRedisStore({ client: raw, logger: silentLogger });
+  await raw.set(`${p}legacy`, JSON.stringify([userItem("l0"), userItem("l1")]), "EX", 500);
+  expect(await store.pop(`${p}legacy`)).toEqual(userItem("l1"));
+  expect(await raw.type(`${p}legacy`)).toBe("list");
+  const ttl = await raw.ttl(`${p}legacy`);
+  expect(ttl).toBeGreaterThan(490);
+  expect(ttl).toBeLessThanOrEqual(500);
+});
+
 describe("construction and close", () => {
   test("defaultOptions documents the defaults", () => {
     expect(defaultOptions).toEqual({

@@ -231,6 +231,40 @@ export function runStoreConformance(
     assert.equal(await raw.type(`${p}k`), "none");
   });
 
+  it("pop agrees with read on what an item is: padded JSON is popped, what JSON.parse rejects is dropped", async (store, p) => {
+    const padded = ` \n\t${JSON.stringify(userItem("padded"))}`;
+    await raw.plant(`${p}padded`, {
+      type: "list",
+      elements: [JSON.stringify(userItem("first")), padded],
+    });
+    assert.deepEqual(texts(await store.read(`${p}padded`)), ["first", "padded"]);
+    assert.deepEqual(texts([(await store.pop(`${p}padded`))!]), ["padded"]);
+    assert.deepEqual(texts(await store.read(`${p}padded`)), ["first"]);
+    // Starts like an object, but no JSON parser in JS accepts it (Lua's cjson does: 0x10).
+    await raw.plant(`${p}hex`, {
+      type: "list",
+      elements: [JSON.stringify(userItem("below")), '{"role":"user","content":0x10}'],
+    });
+    assert.deepEqual(texts(await store.read(`${p}hex`)), ["below"]);
+    assert.deepEqual(texts([(await store.pop(`${p}hex`))!]), ["below"]);
+    assert.equal(await raw.type(`${p}hex`), "none");
+  });
+
+  it("pop on a legacy JSON-array string returns its newest item and keeps the rest as a list", async (store, p) => {
+    const legacy = JSON.stringify([userItem("l0"), userItem("l1"), userItem("l2")]);
+    await raw.plant(`${p}legacy`, { type: "string", value: legacy });
+    assert.deepEqual(texts([(await store.pop(`${p}legacy`))!]), ["l2"]);
+    assert.equal(await raw.type(`${p}legacy`), "list");
+    assert.deepEqual(texts(await store.read(`${p}legacy`)), ["l0", "l1"]);
+    await raw.plant(`${p}one`, { type: "string", value: JSON.stringify([userItem("only")]) });
+    assert.deepEqual(texts([(await store.pop(`${p}one`))!]), ["only"]);
+    assert.equal(await raw.type(`${p}one`), "none");
+    // A legacy value holding no items is left as it is.
+    await raw.plant(`${p}junk`, { type: "string", value: "not a json array" });
+    assert.equal(await store.pop(`${p}junk`), undefined);
+    assert.equal(await raw.type(`${p}junk`), "string");
+  });
+
   it("clear deletes the key and nothing else", async (store, p) => {
     await store.replace(`${p}a`, numbered("a", 2), 600);
     await store.replace(`${p}b`, numbered("b", 2), 600);
