@@ -29,8 +29,10 @@ export function errorFields(error: unknown, withStack = false): Record<string, u
   if (extra.error_code !== undefined) fields.error_code = extra.error_code;
   if (extra.status !== undefined) fields.status = extra.status;
   if (withStack && error.stack) fields.stack = error.stack;
-  if (extra.cause !== undefined && extra.cause !== error) {
-    fields.cause = errorFields(extra.cause, false);
+  // grammY's HttpError keeps what failed (the fetch error) in `error`, not `cause`.
+  const inner = extra.cause ?? (error as { error?: unknown }).error;
+  if (inner !== undefined && inner !== error) {
+    fields.cause = errorFields(inner, false);
   }
   return fields;
 }

@@ -19,6 +19,7 @@ const CHAT = {
   errors: -1001000000009,
   shutdown: -1001000000010,
   reasoning: -1001000000011,
+  network: -1001000000012,
   notAllowed: -1009999999999,
 };
 const ALLOWED = Object.entries(CHAT)
@@ -319,6 +320,32 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
     expect(attempts.map((c) => c.response?.ok)).toEqual([false, true]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
   });
+
+  test("Bot API calls that get no response are retried and logged; past the retries the turn ends with the apology", async () => {
+    tg.dropNext("sendMessage", 2);
+    const shaky = await t().turn(CHAT.network, "/a shaky");
+    expect(shaky.answer.text).toBe("echo: Ann(ann): shaky");
+    const retries = bot.logs.filter(
+      (l) => l.msg === "Telegram request failed; retrying" && l.method === "sendMessage",
+    );
+    expect(retries.map((l) => l.attempt)).toEqual([1, 2]);
+    expect(retries[0]!.level).toBe(40);
+
+    // The answer's first try and its 3 retries all go unanswered: the user gets the apology.
+    tg.dropNext("sendMessage", 4);
+    const lost = tg.sendUserMessage({ chatId: CHAT.network, from: ann, text: "/a lost" });
+    const apology = await tg.waitFor((s) => repliesTo(s, lost)[0], 20_000);
+    expect(apology.text).toMatch(/^Sorry, something went wrong/);
+    await bot.waitForLog((l) => l.msg === "Telegram request failed" && l.method === "sendMessage");
+    // A long poll that fails is logged (the runner retries it) and polling goes on.
+    tg.dropNext("getUpdates");
+    const after = await t().turn(CHAT.network, "/a still there?");
+    expect(after.answer.text).toBe("echo: Ann(ann): still there?");
+    await bot.waitForLog((l) => l.msg === "Telegram request failed" && l.method === "getUpdates");
+    const later = await t().turn(CHAT.network, "/a and now?");
+    expect(later.answer.text).toBe("echo: Ann(ann): and now?");
+    expect(bot.stdout() + bot.stderr()).not.toContain(tg.token);
+  }, 30_000);
 
   test("a model error: the user gets the apology, the error is logged with the update id, the bot goes on", async () => {
     ai.script({ error: { status: 400 } });

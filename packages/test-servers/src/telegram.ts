@@ -123,7 +123,12 @@ export interface TelegramServer {
   failNext(method: string, error: TelegramError, count?: number): void;
   /** Calls to `method` fail whenever predicate(params) is true (until clearFailures). */
   failWhen(method: string, predicate: (params: any) => boolean, error: TelegramError): void;
-  /** Drops every failNext/failWhen rule (for one method, or all). */
+  /**
+   * The next `count` (default 1) calls to `method` get no answer: the connection is closed
+   * under them (a reset, a network failure the client cannot tell from a dead host).
+   */
+  dropNext(method: string, count?: number): void;
+  /** Drops every failNext/failWhen/dropNext rule (for one method, or all). */
   clearFailures(method?: string): void;
   /** Updates queued and not yet confirmed by a getUpdates offset. */
   pendingUpdates(): Array<Record<string, unknown>>;
@@ -198,6 +203,7 @@ export async function startTelegramServer(
   let closed: Promise<void> | undefined;
   const listeners = new Set<() => void>();
   const failNextRules = new Map<string, Array<{ error: TelegramError; remaining: number }>>();
+  const dropRules = new Map<string, number>();
   const failWhenRules: Array<{
     method: string;
     predicate: (params: any) => boolean;
@@ -665,6 +671,12 @@ export async function startTelegramServer(
     const call: TelegramCall = { method: methodName, params, at: Date.now() };
     calls.push(call);
     notify();
+    const drops = dropRules.get(methodName) ?? 0;
+    if (drops > 0) {
+      dropRules.set(methodName, drops - 1);
+      req.socket.destroy();
+      return;
+    }
     const canonical = Object.keys(handlers).find(
       (name) => name.toLowerCase() === methodName.toLowerCase(),
     );
@@ -736,9 +748,17 @@ export async function startTelegramServer(
     failWhen: (method, predicate, error) => {
       failWhenRules.push({ method, predicate, error });
     },
+    dropNext: (method, count = 1) => {
+      dropRules.set(method, (dropRules.get(method) ?? 0) + count);
+    },
     clearFailures: (method) => {
-      if (method === undefined) failNextRules.clear();
-      else failNextRules.delete(method);
+      if (method === undefined) {
+        failNextRules.clear();
+        dropRules.clear();
+      } else {
+        failNextRules.delete(method);
+        dropRules.delete(method);
+      }
       for (let i = failWhenRules.length - 1; i >= 0; i--) {
         if (method === undefined || failWhenRules[i]!.method === method) failWhenRules.splice(i, 1);
       }

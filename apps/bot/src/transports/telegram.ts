@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
-import { type Api, Bot } from "grammy";
+import { type Api, Bot, HttpError, type Transformer } from "grammy";
 import type { Message, Update } from "grammy/types";
 import type { AgentCallback, BotIdentity } from "../agent-callback";
 import type { Config } from "../config";
@@ -16,6 +16,36 @@ const ALLOWED_UPDATES = ["message"] as const;
 /** How many recent webhook update ids are remembered to drop redeliveries. */
 const SEEN_UPDATES = 10_000;
 const MAX_BODY_BYTES = 1_000_000;
+/** Waits before each retry of a Bot API call that got no response at all. */
+const NETWORK_RETRY_DELAYS_MS = [500, 1000, 2000];
+
+/**
+ * A Bot API call that got no response (refused, reset, DNS) is retried a few times, each
+ * failure logged, then fails: a turn ends with the failure logged instead of waiting.
+ * (auto-retry retries these forever, with backoff up to an hour, logging nothing.) getUpdates
+ * is only logged: the polling runner retries it with its own backoff.
+ */
+export function retryNetworkErrors(
+  logger: Logger,
+  delaysMs: readonly number[] = NETWORK_RETRY_DELAYS_MS,
+): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (error) {
+        if (!(error instanceof HttpError) || signal?.aborted) throw error;
+        const delay = method === "getUpdates" ? undefined : delaysMs[attempt];
+        logger.warn(
+          { method, attempt: attempt + 1, retry_in_ms: delay, err: errorFields(error) },
+          delay === undefined ? "Telegram request failed" : "Telegram request failed; retrying",
+        );
+        if (delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+}
 
 export interface TelegramTransportOptions {
   config: Config;
@@ -81,7 +111,10 @@ export function telegramChannel(api: Api): Channel {
 export async function startTelegram(options: TelegramTransportOptions): Promise<Transport> {
   const { config, logger } = options;
   const bot = new Bot(config.telegram.token!, { client: { apiRoot: config.telegram.apiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300 }));
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }),
+    retryNetworkErrors(logger),
+  );
   await bot.init();
   const me = bot.botInfo;
   const identity: BotIdentity = { id: me.id, username: me.username, firstName: me.first_name };
@@ -125,7 +158,8 @@ async function startPolling(
     logger.warn({ err: errorFields(error) }, "deleteWebhook failed; polling anyway");
   }
   const handle: RunnerHandle = run(bot, {
-    runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 } },
+    // silent: a failed getUpdates is logged (scrubbed) by retryNetworkErrors, not printed raw.
+    runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 }, silent: true },
   });
   logger.info({ mode: "polling" }, "bot started");
   const task = handle.task() ?? Promise.resolve();
