@@ -36,8 +36,9 @@ export function markdownToTelegramHtml(markdown: string): string {
   );
   // Inline code.
   text = text.replace(/`([^`\n]+)`/g, (_m, code) => protect(`<code>${escapeHtml(code)}</code>`));
-  // Links: [label](http(s)://…)
-  text = text.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+|tg:\/\/[^\s)]+)\)/g, (_m, label, url) =>
+  // Links: [label](http(s)://…), the URL may hold balanced parentheses (Wikipedia's do).
+  const link = /\[([^\]\n]+)\]\(((?:https?|tg):\/\/(?:[^\s()]|\([^\s()]*\))+)\)/g;
+  text = text.replace(link, (_m, label, url) =>
     protect(`<a href="${escapeAttribute(url)}">${inline(escapeHtml(label))}</a>`),
   );
 
@@ -55,10 +56,13 @@ export function markdownToTelegramHtml(markdown: string): string {
 
 /** Bold, italic and strikethrough on already-escaped text. */
 function inline(text: string): string {
-  return text
-    .replace(/\*\*(?=\S)([^\n]*?\S)\*\*/g, "<b>$1</b>")
-    .replace(/__(?=\S)([^\n]*?\S)__/g, "<b>$1</b>")
-    .replace(/~~(?=\S)([^\n]*?\S)~~/g, "<s>$1</s>")
-    .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, "$1<i>$2</i>")
-    .replace(/(^|[^\w])_(?=\S)([^_\n]*?\S)_(?!\w)/g, "$1<i>$2</i>");
+  return (
+    text
+      .replace(/\*\*(?=\S)([^\n]*?\S)\*\*/g, "<b>$1</b>")
+      // Not inside a word: x__y__z and __init__ after a backslash stay as they are.
+      .replace(/(^|[^\w\\])__(?=\S)([^\n]*?\S)__(?!\w)/g, "$1<b>$2</b>")
+      .replace(/~~(?=\S)([^\n]*?\S)~~/g, "<s>$1</s>")
+      .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, "$1<i>$2</i>")
+      .replace(/(^|[^\w])_(?=\S)([^_\n]*?\S)_(?!\w)/g, "$1<i>$2</i>")
+  );
 }

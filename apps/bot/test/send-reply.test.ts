@@ -70,6 +70,15 @@ describe("Markdown to Telegram HTML", () => {
     expect(markdownToTelegramHtml("# Title\n- one\n- two")).toBe("<b>Title</b>\n• one\n• two");
     expect(markdownToTelegramHtml("snake_case_name and 2*3*4")).toBe("snake_case_name and 2*3*4");
   });
+
+  test("links with parentheses in the URL; __ inside a word is not bold", () => {
+    expect(
+      markdownToTelegramHtml("see [Lisp](https://en.wikipedia.org/wiki/Lisp_(language))."),
+    ).toBe('see <a href="https://en.wikipedia.org/wiki/Lisp_(language)">Lisp</a>.');
+    expect(markdownToTelegramHtml("x__y__z and C:\\__init__ and __bold__")).toBe(
+      "x__y__z and C:\\__init__ and <b>bold</b>",
+    );
+  });
 });
 
 /** A channel that records what it sends and can refuse HTML, like Telegram does. */
