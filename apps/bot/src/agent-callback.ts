@@ -178,7 +178,8 @@ export class AgentCallback {
     } catch (error) {
       if (error instanceof SendReplyError) sentIds = error.sentMessageIds;
       log.error({ err: errorFields(error) }, "turn failed");
-      if (sentIds.length === 0) await this.#apologise(message, channel, log);
+      // Part of a split answer went out: say, under its last part, that the rest is missing.
+      await this.#apologise(message, channel, log, sentIds.at(-1) ?? message.messageId);
     } finally {
       stopTyping();
     }
@@ -197,10 +198,15 @@ export class AgentCallback {
     }
   }
 
-  async #apologise(message: ChatMessage, channel: Channel, log: Logger): Promise<void> {
+  async #apologise(
+    message: ChatMessage,
+    channel: Channel,
+    log: Logger,
+    replyToMessageId: number,
+  ): Promise<void> {
     try {
       await channel.sendMessage(message.chatId, this.#options.config.bot.errorText, {
-        replyToMessageId: message.messageId,
+        replyToMessageId,
       });
     } catch (error) {
       log.error({ err: errorFields(error) }, "could not send the apology either");

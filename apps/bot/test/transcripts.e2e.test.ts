@@ -20,6 +20,7 @@ const CHAT = {
   shutdown: -1001000000010,
   reasoning: -1001000000011,
   network: -1001000000012,
+  partial: -1001000000013,
   notAllowed: -1009999999999,
 };
 const ALLOWED = Object.entries(CHAT)
@@ -205,6 +206,26 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
       `assistant:${paragraphs.join("\n\n")}`,
       "user:Ann(ann): and more?",
     ]);
+  });
+
+  test("a split answer whose second part cannot be sent: the apology replies to the part that went out", async () => {
+    const paragraphs = [1, 2].map((n) => `Part ${n}. ${"lorem ipsum ".repeat(300).trim()}`);
+    ai.script({ text: paragraphs.join("\n\n") });
+    tg.failWhen("sendMessage", (params) => String(params.text).startsWith("Part 2."), {
+      error_code: 400,
+      description: "Bad Request: message is too long",
+    });
+    try {
+      const cut = await t().turn(CHAT.partial, "/a tell me a lot");
+      expect(cut.answers.map((m) => m.text!.slice(0, 7))).toEqual(["Part 1."]);
+      const notice = await tg.waitFor((s) => repliesTo(s, cut.answer)[0]);
+      expect(notice.text).toMatch(/^Sorry, something went wrong/);
+      // What went out is stored: a reply to it continues the conversation.
+      const next = await t().turn(CHAT.partial, "and?", { replyTo: cut.answer });
+      expect(turns(next.requests[0])[0]).toBe("user:Ann(ann): tell me a lot");
+    } finally {
+      tg.clearFailures("sendMessage");
+    }
   });
 
   test("formatting: Markdown goes out as HTML; when Telegram rejects it, the text is resent plain", async () => {
