@@ -30,11 +30,11 @@ describe("the model from config", () => {
     const server = await startResponsesServer();
     try {
       // The first attempt and the client's two retries all stall for a minute.
-      server.script(
-        { delayMs: 60_000, then: { text: "too late" } },
-        { delayMs: 60_000, then: { text: "too late" } },
-        { delayMs: 60_000, then: { text: "too late" } },
-      );
+      const stall = { delayMs: 60_000, text: "too late" };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
+        server.script({ delayMs: stall.delayMs, then: { text: stall.text } });
+      }
       const model = createModel({
         ...base,
         name: "gpt-test",
