@@ -142,15 +142,15 @@ export async function forkLayout(
   const { maxItems, ttlSeconds } = options;
   const parent = parentElementsOf(options);
   const fresh = serializeItems(newItems);
-  const writeFull = async () => {
-    const full = trimElements([...parent, ...fresh], maxItems);
-    if (!singleKeyOnly) return writeLayout(driver, childRedisKeys, full, ttlSeconds);
-    return Promise.all(childRedisKeys.map((key) => writeLayout(driver, [key], full, ttlSeconds)));
-  };
-  // How many of the parent's oldest items the trim drops (at most one element is parsed).
+  // How many of the oldest of parent + fresh the trim drops (decided once, for both paths).
   const cut = trimCut(parent.length + fresh.length, maxItems, (index) =>
     isReasoningElement(index < parent.length ? parent[index]! : fresh[index - parent.length]!),
   );
+  const writeFull = async () => {
+    const full = [...parent, ...fresh].slice(cut);
+    if (!singleKeyOnly) return writeLayout(driver, childRedisKeys, full, ttlSeconds);
+    return Promise.all(childRedisKeys.map((key) => writeLayout(driver, [key], full, ttlSeconds)));
+  };
   if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
     await writeFull();
     return;
