@@ -40,6 +40,8 @@ export interface Chat {
   username?: string;
   first_name?: string;
   last_name?: string;
+  /** A supergroup with topics. */
+  is_forum?: boolean;
 }
 
 export interface MessageEntity {
@@ -67,6 +69,12 @@ export interface Message {
   reply_to_message?: Message;
   edit_date?: number;
   message_thread_id?: number;
+  /** True for a message sent in a forum topic (its thread id is the topic's). */
+  is_topic_message?: boolean;
+  /** Service message in a group upgraded to a supergroup: the supergroup's id. */
+  migrate_to_chat_id?: number;
+  /** Service message in that supergroup: the group's old id. */
+  migrate_from_chat_id?: number;
   link_preview_options?: unknown;
   reply_markup?: unknown;
 }
@@ -98,6 +106,8 @@ export interface SendUserMessageInput {
   sticker?: boolean;
   /** The replied message: a bot message from sentMessages() or a user message. */
   replyTo?: Message;
+  /** Sends it in this forum topic: the chat becomes a forum supergroup. */
+  topicId?: number;
 }
 
 export interface TelegramServer {
@@ -107,6 +117,13 @@ export interface TelegramServer {
   bot: { id: number; username: string; first_name: string; is_bot: true };
   /** Queues a user's message as an update for getUpdates; returns the Message it built. */
   sendUserMessage(input: SendUserMessageInput): Message;
+  /**
+   * Upgrades a group to a supergroup as Telegram does: the group gets a service message with
+   * `migrate_to_chat_id`, the new supergroup (a new id) one with `migrate_from_chat_id`, both
+   * queued as updates; calls to the old id then fail with 400 and `migrate_to_chat_id`.
+   * Returns the supergroup's id.
+   */
+  migrateGroup(chatId: number, from: SendUserMessageInput["from"]): number;
   /** Queues any raw update; assigns `update_id` if missing. Returns the update_id. */
   pushUpdate(update: Record<string, unknown>): number;
   /** Every API call the bot made, in order. */
@@ -193,6 +210,9 @@ export async function startTelegramServer(
 
   const calls: TelegramCall[] = [];
   const chats = new Map<number, ChatState>();
+  /** Groups upgraded to supergroups: old id -> new id. */
+  const migrations = new Map<number, number>();
+  let nextSupergroupId = -1_005_000_000_001;
   const sent: Message[] = [];
   let updates: Array<Record<string, unknown> & { update_id: number }> = [];
   let nextUpdateId = 1;
@@ -244,9 +264,23 @@ export async function startTelegramServer(
     }
     const id = typeof chatId === "number" ? chatId : Number(chatId);
     if (!Number.isSafeInteger(id)) throw badRequest("chat not found");
+    const migratedTo = migrations.get(id);
+    if (migratedTo !== undefined) {
+      throw new ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", {
+        migrate_to_chat_id: migratedTo,
+      });
+    }
     const state = chatState(id);
     if (!state) throw badRequest("chat not found");
     return state;
+  };
+
+  /** The forum topic a call names (`message_thread_id`), checked against the chat. */
+  const topicOf = (state: ChatState, params: any): number | undefined => {
+    if (params.message_thread_id === undefined) return undefined;
+    const topic = toInt(params.message_thread_id, 0);
+    if (!state.chat.is_forum || topic <= 0) throw badRequest("message thread not found");
+    return topic;
   };
 
   const queueUpdate = (update: Record<string, unknown>): number => {
@@ -318,6 +352,13 @@ export async function startTelegramServer(
       chat: { ...state.chat },
       date: Math.floor(Date.now() / 1000),
     };
+    if (input.topicId !== undefined) {
+      state.chat.type = "supergroup";
+      state.chat.is_forum = true;
+      message.chat = { ...state.chat };
+      message.message_thread_id = input.topicId;
+      message.is_topic_message = true;
+    }
     if (input.replyTo) message.reply_to_message = replyTarget(state, input.replyTo);
     if (input.sticker) {
       message.sticker = {
@@ -487,10 +528,14 @@ export async function startTelegramServer(
         chat: { ...state.chat },
         date: Math.floor(Date.now() / 1000),
       };
-      if (params.message_thread_id !== undefined) {
-        message.message_thread_id = toInt(params.message_thread_id, 0);
-      }
       const reply = resolveReply(state, params);
+      // A reply lands in its target's topic; without either, a forum message goes to General.
+      const topic =
+        topicOf(state, params) ?? (reply?.is_topic_message ? reply.message_thread_id : undefined);
+      if (topic !== undefined) {
+        message.message_thread_id = topic;
+        message.is_topic_message = true;
+      }
       if (reply) message.reply_to_message = reply;
       message.text = text;
       if (entities.length > 0) message.entities = entities;
@@ -538,7 +583,7 @@ export async function startTelegramServer(
     },
 
     sendChatAction: (params) => {
-      findChat(params.chat_id);
+      topicOf(findChat(params.chat_id), params);
       if (!CHAT_ACTIONS.has(String(params.action))) {
         throw badRequest("wrong parameter action in request");
       }
@@ -725,6 +770,39 @@ export async function startTelegramServer(
   });
   const port = (server.address() as AddressInfo).port;
 
+  const migrateGroup = (chatId: number, input: SendUserMessageInput["from"]): number => {
+    const group = chatState(chatId);
+    if (group?.chat.type !== "group") throw new Error(`${chatId} is not a known group`);
+    const from: User = {
+      id: input.id,
+      is_bot: input.is_bot ?? false,
+      first_name: input.first_name,
+    };
+    const newId = nextSupergroupId--;
+    const supergroup = registerChat({ ...group.chat, id: newId, type: "supergroup" });
+    const date = Math.floor(Date.now() / 1000);
+    const left: Message = {
+      message_id: group.nextMessageId,
+      from,
+      chat: { ...group.chat },
+      date,
+      migrate_to_chat_id: newId,
+    };
+    const arrived: Message = {
+      message_id: supergroup.nextMessageId,
+      from,
+      chat: { ...supergroup.chat },
+      date,
+      migrate_from_chat_id: chatId,
+    };
+    storeMessage(group, left);
+    storeMessage(supergroup, arrived);
+    queueUpdate({ message: clone(left) });
+    queueUpdate({ message: clone(arrived) });
+    migrations.set(chatId, newId);
+    return newId;
+  };
+
   const self: TelegramServer = {
     apiRoot: `http://127.0.0.1:${port}`,
     token,
@@ -736,6 +814,7 @@ export async function startTelegramServer(
     },
     calls,
     sendUserMessage,
+    migrateGroup,
     pushUpdate: (update) => queueUpdate(clone(update)),
     sentMessages: (chatId) =>
       sent.filter((message) => chatId === undefined || message.chat.id === chatId).map(clone),

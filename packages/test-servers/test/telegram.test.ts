@@ -328,6 +328,57 @@ describe("grammY against the local Bot API server", () => {
     expect(unknownChat.description).toBe("Bad Request: chat not found");
   });
 
+  test("forum topics: a reply lands in its target's topic; a thread id outside a forum is a 400", async () => {
+    const forum = -1001234567890;
+    const question = server.sendUserMessage({
+      chatId: forum,
+      from: ann,
+      text: "/a hi",
+      topicId: 5,
+    });
+    expect(question).toMatchObject({ message_thread_id: 5, is_topic_message: true });
+    expect(question.chat).toMatchObject({ type: "supergroup", is_forum: true });
+    const bot = newBot();
+    const reply = await bot.api.sendMessage(forum, "answer", {
+      reply_parameters: { message_id: question.message_id },
+    });
+    expect(reply).toMatchObject({ message_thread_id: 5, is_topic_message: true });
+    // The replied message is gone: only message_thread_id keeps the answer in the topic.
+    const gone = { message_id: 999, allow_sending_without_reply: true };
+    const lost = await bot.api.sendMessage(forum, "x", { reply_parameters: gone });
+    expect(lost.message_thread_id).toBeUndefined();
+    const kept = await bot.api.sendMessage(forum, "x", {
+      message_thread_id: 5,
+      reply_parameters: gone,
+    });
+    expect(kept.message_thread_id).toBe(5);
+    expect(await bot.api.sendChatAction(forum, "typing", { message_thread_id: 5 })).toBe(true);
+
+    openChat();
+    const notForum = await grammyError(
+      bot.api.sendChatAction(ann.id, "typing", { message_thread_id: 5 }),
+    );
+    expect(notForum.description).toBe("Bad Request: message thread not found");
+  });
+
+  test("a group upgraded to a supergroup: service messages on both ids, the old id refused", async () => {
+    const group = -4001;
+    server.sendUserMessage({ chatId: group, from: ann, text: "hello" });
+    const supergroup = server.migrateGroup(group, ann);
+    expect(supergroup).toBeLessThan(-1_000_000_000_000);
+    const messages = server.pendingUpdates().map((u) => u.message as Message);
+    expect(messages.at(-2)).toMatchObject({ chat: { id: group }, migrate_to_chat_id: supergroup });
+    expect(messages.at(-1)).toMatchObject({
+      chat: { id: supergroup, type: "supergroup" },
+      migrate_from_chat_id: group,
+    });
+    const bot = newBot();
+    const refused = await grammyError(bot.api.sendMessage(group, "x"));
+    expect(refused.description).toBe("Bad Request: group chat was upgraded to a supergroup chat");
+    expect(refused.parameters.migrate_to_chat_id).toBe(supergroup);
+    expect((await bot.api.sendMessage(supergroup, "x")).chat.id).toBe(supergroup);
+  });
+
   test("failWhen: HTML sends fail, the plain retry goes through", async () => {
     openChat();
     const bot = newBot();
