@@ -226,6 +226,14 @@ const chatIdList = z.string().transform((value, ctx) => {
     }
     ids.push(n);
   }
+  // "" is unset (every chat, warned below); "," or " , " names no chat, which is a typo.
+  if (ids.length === 0 && value.trim() !== "") {
+    ctx.addIssue({
+      code: "custom",
+      message: `BOT_WHITELIST must be comma-separated chat ids, got ${JSON.stringify(value)} (leave it empty to serve every chat)`,
+    });
+    return z.NEVER;
+  }
   return ids;
 });
 
@@ -498,13 +506,11 @@ function resolveStore(env: Env, problems: string[], warnings: string[]): StoreCo
       }
       return { kind: "memory" };
     case "redis":
-    case "rediss":
-      try {
-        new URL(raw);
-      } catch {
-        problems.push(`${STORE_EXPECTED}; got a malformed ${scheme}:// URL`);
-      }
+    case "rediss": {
+      const problem = redisUrlProblem(raw);
+      if (problem) problems.push(`${STORE_EXPECTED}; got ${problem}`);
       return { kind: "redis", url: raw };
+    }
     case "redis+cluster":
     case "rediss+cluster": {
       // redis+cluster://[user:password@]host:port,host:port — seed nodes of one Cluster.
@@ -548,6 +554,25 @@ function resolveStore(env: Env, problems: string[], warnings: string[]): StoreCo
       problems.push(`${STORE_EXPECTED}; got ${JSON.stringify(redactUrl(raw))}`);
       return { kind: "memory" };
   }
+}
+
+/**
+ * What is wrong with a redis:// URL, if anything. ioredis falls back to localhost for a missing
+ * host and to db 0 for a path it cannot read, so `redis://${UNSET}` would quietly use some
+ * other Redis: both are refused here.
+ */
+function redisUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return "a malformed URL";
+  }
+  if (url.hostname === "") return `a URL without a host (${redactUrl(raw)})`;
+  if (!/^\/?(\d+)?$/.test(url.pathname)) {
+    return `a database that is not a number (${JSON.stringify(url.pathname)})`;
+  }
+  return undefined;
 }
 
 // --- redaction -------------------------------------------------------------------------------

@@ -133,6 +133,35 @@ describe("config", () => {
     expect(config.memory.ttlSeconds).toBe(604_800);
   });
 
+  test("an allowlist that names no chat (a stray comma) is an error, not 'every chat'", () => {
+    expect(problems({ BOT_WHITELIST: "," })).toEqual([
+      expect.stringMatching(/^BOT_WHITELIST must be comma-separated chat ids, got ","/),
+    ]);
+    expect(problems({ BOT_WHITELIST: " , ," })).toHaveLength(1);
+    expect(loadConfig({ BOT_WHITELIST: "42," }).bot.whitelist).toEqual([42]);
+  });
+
+  test("a redis:// URL without a host or with a non-numeric database is refused", () => {
+    // ioredis would quietly connect to localhost (no host) or fail later on SELECT.
+    expect(problems({ STORE_URL: "redis://" })).toEqual([
+      expect.stringMatching(/^STORE_URL must be .*; got a URL without a host \(redis:\/\/\)$/),
+    ]);
+    for (const url of ["redis://:secretpw@", "rediss://:6380/0"]) {
+      const [problem] = problems({ STORE_URL: url });
+      expect(problem).toMatch(/^STORE_URL must be .*; got a malformed URL$/);
+      expect(problem).not.toContain("secretpw");
+    }
+    expect(problems({ STORE_URL: "redis://h:6379/cache" })).toEqual([
+      expect.stringMatching(/got a database that is not a number \("\/cache"\)$/),
+    ]);
+    expect(problems({ STORE_URL: "redis://h:99999" })).toEqual([
+      expect.stringMatching(/got a malformed URL$/),
+    ]);
+    for (const url of ["redis://h", "redis://h/", "redis://h:6380/15", "redis://[::1]:6379"]) {
+      expect(loadConfig({ STORE_URL: url }).memory.store).toEqual({ kind: "redis", url });
+    }
+  });
+
   test("an empty allowlist on Telegram is a start-up warning", () => {
     const config = loadConfig({ BOT_TOKEN: TOKEN, OPENAI_API_KEY: "k" });
     expect(config.warnings).toEqual([expect.stringMatching(/BOT_WHITELIST is empty/)]);

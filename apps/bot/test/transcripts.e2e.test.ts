@@ -21,6 +21,8 @@ const CHAT = {
   reasoning: -1001000000011,
   network: -1001000000012,
   partial: -1001000000013,
+  forum: -1001000000014,
+  group: -4000000015,
   notAllowed: -1009999999999,
 };
 const ALLOWED = Object.entries(CHAT)
@@ -171,6 +173,40 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
     expect(ai.requests.length).toBe(requestsBefore + 1);
     expect(tg.sentMessages(chat)).toHaveLength(1);
     expect(tg.sentMessages(CHAT.notAllowed)).toHaveLength(0);
+  });
+
+  test("a forum topic: typing and every answer go to the user's topic; a reply there continues", async () => {
+    const chat = CHAT.forum;
+    const topicId = 7;
+    const first = await t().turn(chat, "/a hello from a topic", { topicId });
+    expect(first.answer).toMatchObject({ message_thread_id: topicId, is_topic_message: true });
+    const typing = tg.calls.filter(
+      (c) => c.method === "sendChatAction" && c.params.chat_id === chat,
+    );
+    expect(typing.length).toBeGreaterThan(0);
+    expect(typing.map((c) => c.params.message_thread_id)).toEqual(typing.map(() => topicId));
+
+    const next = await t().turn(chat, "and more", { topicId, replyTo: first.answer });
+    expect(next.answer.message_thread_id).toBe(topicId);
+    expect(turns(next.requests[0])).toEqual([
+      "user:Ann(ann): hello from a topic",
+      "assistant:echo: Ann(ann): hello from a topic",
+      "user:Ann(ann): and more",
+    ]);
+    const sends = tg.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === chat);
+    expect(sends.map((c) => c.params.message_thread_id)).toEqual(sends.map(() => topicId));
+  });
+
+  test("a whitelisted group upgraded to a supergroup: a warning names the new id to allow", async () => {
+    const group = CHAT.group;
+    await t().turn(group, "/a before the upgrade");
+    const supergroup = tg.migrateGroup(group, ann);
+    const warning = await bot.waitForLog(
+      (line) => line.level === 40 && line.chat_id === group && line.new_chat_id === supergroup,
+    );
+    expect(warning.msg).toContain(`add ${supergroup} to BOT_WHITELIST`);
+    const after = tg.sendUserMessage({ chatId: supergroup, from: ann, text: "/a hi" });
+    expect(await t().ignored(after)).toBe("chat not on the allowlist");
   });
 
   test("/start, /help and a message without text get explanations, not runs", async () => {

@@ -82,10 +82,17 @@ function chatTitle(chat: { title?: string; first_name?: string }): string {
   return chat.title ?? chat.first_name ?? "Unknown";
 }
 
-export function telegramChannel(api: Api): Channel {
+/**
+ * Where the bot answers, through `api`. `topicId` is the forum topic the message came from: the
+ * answer, an apology and "typing…" go there too (without it, Telegram shows "typing…" in General,
+ * and a reply whose message was deleted lands in General).
+ */
+export function telegramChannel(api: Api, topicId?: number): Channel {
+  const topic = topicId === undefined ? {} : { message_thread_id: topicId };
   return {
     async sendMessage(chatId, text, options) {
       const sent = await api.sendMessage(chatId, text, {
+        ...topic,
         ...(options.parseMode ? { parse_mode: options.parseMode } : {}),
         ...(options.replyToMessageId
           ? {
@@ -99,7 +106,7 @@ export function telegramChannel(api: Api): Channel {
       return sent.message_id;
     },
     async sendTyping(chatId) {
-      await api.sendChatAction(chatId, "typing");
+      await api.sendChatAction(chatId, "typing", topic);
     },
   };
 }
@@ -128,11 +135,16 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
     return inFlight.track(next());
   });
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.on("message", (ctx) =>
-    callback.handle(toChatMessage(ctx.message), telegramChannel(ctx.api), {
-      updateId: ctx.update.update_id,
-    }),
+  bot.on("message:migrate_to_chat_id", (ctx) =>
+    logMigration(logger, config, ctx.chat.id, ctx.message.migrate_to_chat_id),
   );
+  bot.on("message", (ctx) => {
+    const message = ctx.message;
+    const topicId = message.is_topic_message ? message.message_thread_id : undefined;
+    return callback.handle(toChatMessage(message), telegramChannel(ctx.api, topicId), {
+      updateId: ctx.update.update_id,
+    });
+  });
   bot.catch((error) => {
     logger.error(
       { update_id: error.ctx?.update.update_id, err: errorFields(error.error) },
@@ -143,6 +155,24 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   return config.telegram.mode === "webhook"
     ? startWebhook(bot, inFlight, options)
     : startPolling(bot, inFlight, options, () => lastUpdateId);
+}
+
+/**
+ * A group upgraded to a supergroup gets a new chat id, and the allowlist goes by chat id: one
+ * naming only the old id would silently shut the bot out, so that case is a warning that says
+ * what to add.
+ */
+function logMigration(logger: Logger, config: Config, fromChatId: number, toChatId: number): void {
+  const whitelist = config.bot.whitelist;
+  const fields = { chat_id: fromChatId, new_chat_id: toChatId };
+  if (whitelist.includes(fromChatId) && !whitelist.includes(toChatId)) {
+    logger.warn(
+      fields,
+      `a whitelisted group became a supergroup with a new chat id; add ${toChatId} to BOT_WHITELIST or the bot ignores it`,
+    );
+  } else {
+    logger.info(fields, "a group became a supergroup with a new chat id");
+  }
 }
 
 async function startPolling(

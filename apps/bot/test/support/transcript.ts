@@ -36,7 +36,13 @@ export function transcript(tg: TelegramServer, ai: ResponsesServer, bot: () => B
     async turn(
       chatId: number,
       text: string,
-      options: { from?: typeof ann | typeof bob; replyTo?: Message; timeoutMs?: number } = {},
+      options: {
+        from?: typeof ann | typeof bob;
+        replyTo?: Message;
+        /** Sends it in this forum topic. */
+        topicId?: number;
+        timeoutMs?: number;
+      } = {},
     ): Promise<Turn> {
       const before = ai.requests.length;
       const message = tg.sendUserMessage({
@@ -44,6 +50,7 @@ export function transcript(tg: TelegramServer, ai: ResponsesServer, bot: () => B
         from: options.from ?? ann,
         text,
         ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+        ...(options.topicId !== undefined ? { topicId: options.topicId } : {}),
       });
       const log = await bot().waitForLog(
         (line) =>
