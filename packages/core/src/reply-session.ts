@@ -116,7 +116,20 @@ export class ReplySession implements Session {
     return this.parentKey ?? `${this.#keyPrefix}:new:${this.chatId}`;
   }
 
-  /** The history read from the replied-to message (loaded once), filtered. */
+  /**
+   * Reads the replied-to history now (once) and resolves with how many items it holds, after
+   * the filter. The items stay with the session, so the runner's `getItems()` gets them
+   * without a second parse: call this before `Runner.run` to log or branch on the history.
+   */
+  async load(): Promise<number> {
+    return (await this.#ensureHistory()).elements.length;
+  }
+
+  /**
+   * The history read from the replied-to message (loaded once), filtered, as objects the caller
+   * owns. Handing them out means a later `getItems()` parses the stored JSON again; use
+   * `load()` when the count is all you need.
+   */
   async loadHistory(): Promise<AgentInputItem[]> {
     const history = await this.#ensureHistory();
     return this.#historyItems(history.elements.length);

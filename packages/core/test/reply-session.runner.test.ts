@@ -228,6 +228,42 @@ describe("ReplySession inside Runner.run", () => {
 describe("ReplySession as a Session", () => {
   const user = (text: string) => ({ role: "user", content: text }) as AgentInputItem;
 
+  test("load() reads the history once and counts it after the filter; the run then gets all of it", async () => {
+    const { store, model } = setup();
+    const toolCall = {
+      type: "function_call",
+      callId: "c1",
+      name: "get_time",
+      arguments: "{}",
+    } as AgentInputItem;
+    await store.replace(replyKey(1, CHAT), [user("h1"), toolCall, user("h2")], 60);
+    let reads = 0;
+    const counted = new Proxy(store, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (name === "read" || name === "readStored") reads++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const s = new ReplySession({
+      store: counted,
+      chatId: CHAT,
+      replyToMessageId: 1,
+      logger: silentLogger,
+    });
+    expect(await s.load()).toBe(2);
+    expect(await s.load()).toBe(2);
+    model.script({ text: "A" });
+    const agent = new Agent({ name: "bot", model });
+    await new Runner({ tracingDisabled: true }).run(agent, "U", { session: s });
+    expect(inputTexts(model.requests[0]!)).toEqual(["user:h1", "user:h2", "user:U"]);
+    expect((await s.persist(2)).itemCount).toBe(4);
+    expect(reads).toBe(1);
+  });
+
   test("collects every addItems call of a run and persists them once", async () => {
     const { store } = setup();
     const s = new ReplySession({ store, chatId: 1, logger: silentLogger });
