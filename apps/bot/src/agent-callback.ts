@@ -160,14 +160,13 @@ export class AgentCallback {
       });
       // The replied-to message is quoted unless it is this bot's answer and its history (which
       // already holds it) was found; after expiry or a store failure the quote gives context.
-      const history = parentMessageId === null ? [] : await session.loadHistory();
+      // load() counts the history without taking the parsed items, so the runner's getItems()
+      // does not parse it a second time.
+      const historyItems = parentMessageId === null ? 0 : await session.load();
       const input = buildAgentText(message, {
-        quoteReply: parentMessageId === null || history.length === 0,
+        quoteReply: parentMessageId === null || historyItems === 0,
       });
-      log.info(
-        { parent_key: session.parentKey, history_items: history.length },
-        "running the agent",
-      );
+      log.info({ parent_key: session.parentKey, history_items: historyItems }, "running the agent");
       const answer = (await agent.run(input, session)).trim() || "(no answer)";
       sentIds = await sendReply(channel, answer, {
         chatId: message.chatId,
