@@ -8,9 +8,10 @@ import { itemText } from "./texts";
 export const TURN_TIMEOUT_MS = 5_000;
 
 /**
- * A turn the bot's way, on any store: a `ReplySession` for the incoming message reads the
- * replied-to history, the runner's two new items are added, and `persist` writes the history
- * under the bot's reply (a fork). A failed read or write fails the benchmark.
+ * A turn the bot's way, on any store: a `ReplySession` for the incoming message loads the
+ * replied-to history (the bot logs its size), the runner gets it and adds its two new items,
+ * and `persist` writes the history under the bot's reply (a fork). A failed read or write
+ * fails the benchmark.
  */
 export function replySessionTurn(
   store: SessionStore,
@@ -31,6 +32,7 @@ export function replySessionTurn(
         failure ??= error;
       },
     });
+    await session.load();
     await session.getItems();
     await session.addItems(conversation.newItems(turn));
     const result = await session.persist([chat.reply(turn)]);
