@@ -329,6 +329,14 @@ export async function startTelegramServer(
     return rest;
   };
 
+  const toUser = (input: SendUserMessageInput["from"]): User => ({
+    id: input.id,
+    is_bot: input.is_bot ?? false,
+    first_name: input.first_name,
+    ...(input.last_name ? { last_name: input.last_name } : {}),
+    ...(input.username ? { username: input.username } : {}),
+  });
+
   const sendUserMessage = (input: SendUserMessageInput): Message => {
     if (input.text === undefined && input.caption === undefined && !input.sticker) {
       throw new Error("sendUserMessage needs text, caption or sticker: true");
@@ -339,13 +347,7 @@ export async function startTelegramServer(
         ? existing
         : registerChat(defaultChat(input));
     if (input.chatType && state.chat.type !== input.chatType) state.chat.type = input.chatType;
-    const from: User = {
-      id: input.from.id,
-      is_bot: input.from.is_bot ?? false,
-      first_name: input.from.first_name,
-      ...(input.from.last_name ? { last_name: input.from.last_name } : {}),
-      ...(input.from.username ? { username: input.from.username } : {}),
-    };
+    const from = toUser(input.from);
     const message: Message = {
       message_id: state.nextMessageId,
       from,
@@ -773,32 +775,21 @@ export async function startTelegramServer(
   const migrateGroup = (chatId: number, input: SendUserMessageInput["from"]): number => {
     const group = chatState(chatId);
     if (group?.chat.type !== "group") throw new Error(`${chatId} is not a known group`);
-    const from: User = {
-      id: input.id,
-      is_bot: input.is_bot ?? false,
-      first_name: input.first_name,
-    };
     const newId = nextSupergroupId--;
     const supergroup = registerChat({ ...group.chat, id: newId, type: "supergroup" });
-    const date = Math.floor(Date.now() / 1000);
-    const left: Message = {
-      message_id: group.nextMessageId,
-      from,
-      chat: { ...group.chat },
-      date,
-      migrate_to_chat_id: newId,
-    };
-    const arrived: Message = {
-      message_id: supergroup.nextMessageId,
-      from,
-      chat: { ...supergroup.chat },
-      date,
-      migrate_from_chat_id: chatId,
-    };
-    storeMessage(group, left);
-    storeMessage(supergroup, arrived);
-    queueUpdate({ message: clone(left) });
-    queueUpdate({ message: clone(arrived) });
+    const service = (state: ChatState, fields: Partial<Message>) =>
+      // queueUpdate stores the message in its chat.
+      queueUpdate({
+        message: {
+          message_id: state.nextMessageId,
+          from: toUser(input),
+          chat: { ...state.chat },
+          date: Math.floor(Date.now() / 1000),
+          ...fields,
+        },
+      });
+    service(group, { migrate_to_chat_id: newId });
+    service(supergroup, { migrate_from_chat_id: chatId });
     migrations.set(chatId, newId);
     return newId;
   };
