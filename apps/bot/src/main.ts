@@ -13,7 +13,7 @@ import {
 import { createLogger, errorFields, type Logger } from "./logger";
 import { createStore, describeStore } from "./store-from-config";
 import { CONSOLE_HELP, startConsole } from "./transports/console";
-import { startTelegram } from "./transports/telegram";
+import { startTelegram } from "./transports/telegram/bot";
 import type { Transport } from "./transports/transport";
 
 const USAGE = `agents-memory bot — a Telegram agent bot with reply-scoped memory

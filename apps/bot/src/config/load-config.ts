@@ -1,0 +1,88 @@
+import type { CliFlags } from "./cli";
+import { ConfigError } from "./config-error";
+import { DEFAULTS } from "./defaults";
+import { resolveInstructions } from "./instructions";
+import { readMcpServers } from "./mcp-file";
+import { resolveModel } from "./model";
+import { envSchema, nonEmpty } from "./schema";
+import { resolveStore } from "./store-url";
+import type { Config } from "./types";
+
+/**
+ * Validates the environment. Throws {@link ConfigError} listing every problem, each naming
+ * the variable and what it expects; never includes a secret's value.
+ */
+export function loadConfig(
+  rawEnv: NodeJS.ProcessEnv,
+  flags: CliFlags = { console: false, demo: false, help: false },
+): Config {
+  const parsed = envSchema.safeParse(nonEmpty(rawEnv));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "config");
+        return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const transport = env.BOT_TOKEN && !flags.console ? "telegram" : "console";
+
+  if (transport === "telegram" && env.BOT_MODE === "webhook" && !env.WEBHOOK_SECRET) {
+    problems.push(
+      "WEBHOOK_SECRET: required when BOT_MODE=webhook (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)",
+    );
+  }
+
+  const model = resolveModel(env, flags, transport, problems);
+  const instructions = resolveInstructions(env, problems);
+  const mcpServers = env.MCP_SERVERS_FILE ? readMcpServers(env.MCP_SERVERS_FILE, problems) : [];
+  const store = resolveStore(env, problems, warnings);
+  const whitelist = env.BOT_WHITELIST ?? [];
+  if (transport === "telegram" && whitelist.length === 0) {
+    warnings.push("BOT_WHITELIST is empty: the bot answers in every chat");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    transport,
+    telegram: {
+      token: env.BOT_TOKEN,
+      apiRoot: env.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+      mode: env.BOT_MODE,
+      webhook: {
+        secret: env.WEBHOOK_SECRET,
+        host: env.WEBHOOK_HOST,
+        port: env.WEBHOOK_PORT,
+        path: env.WEBHOOK_PATH,
+        url: env.WEBHOOK_URL,
+      },
+    },
+    bot: {
+      commands: env.BOT_COMMANDS ?? [...DEFAULTS.commands],
+      whitelist,
+      errorText: env.BOT_ERROR_TEXT,
+      parseMode: env.BOT_PARSE_MODE,
+    },
+    model,
+    agent: {
+      name: env.AGENT_NAME,
+      instructions,
+      mcpServers,
+      mcpConnectTimeoutMs: env.MCP_CONNECT_TIMEOUT_MS,
+    },
+    memory: {
+      store,
+      ttlSeconds: env.CACHE_TTL_SECONDS,
+      maxItems: env.AGENT_MAX_CACHE_SIZE,
+      keyPrefix: env.STORE_KEY_PREFIX,
+      timeoutMs: env.STORE_TIMEOUT_MS ?? (store.kind === "upstash" ? 1000 : 250),
+    },
+    console: { chatId: env.CONSOLE_CHAT_ID },
+    logLevel: env.LOG_LEVEL ?? (transport === "console" ? "warn" : "info"),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    warnings,
+  };
+}

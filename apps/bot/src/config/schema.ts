@@ -1,0 +1,162 @@
+/** The environment variables the bot reads, their shapes and their error messages (zod). */
+import { z } from "zod";
+import { DEFAULTS } from "./defaults";
+
+/** setTimeout fires at once (after 1 ms, with a warning) for any delay above this. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const optionalString = z.string().optional();
+
+function integer(name: string, options: { min: number; max?: number }) {
+  const { min, max = Number.MAX_SAFE_INTEGER } = options;
+  return z
+    .string()
+    .regex(/^-?\d+$/, `${name} must be an integer`)
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, {
+      message: `${name} must be an integer between ${min} and ${max}`,
+    });
+}
+
+function httpUrl(name: string) {
+  return z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "http:" || url.protocol === "https:";
+      } catch {
+        return false;
+      }
+    },
+    { message: `${name} must be an http(s) URL` },
+  );
+}
+
+const commandList = z.string().transform((value, ctx) => {
+  const commands = value
+    .split(",")
+    .map((c) => c.trim().replace(/^\//, "").toLowerCase())
+    .filter(Boolean);
+  const bad = commands.filter((c) => !/^[a-z0-9_]{1,32}$/.test(c));
+  if (commands.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `BOT_COMMANDS must be a comma-separated list of commands (letters, digits, _), got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(commands)];
+});
+
+const chatIdList = z.string().transform((value, ctx) => {
+  const parts = value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const ids: number[] = [];
+  for (const part of parts) {
+    const n = Number(part);
+    if (!/^-?\d+$/.test(part) || !Number.isSafeInteger(n)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `BOT_WHITELIST must be comma-separated chat ids (integers like 123 or -1001234567890), got ${JSON.stringify(part)}`,
+      });
+      return z.NEVER;
+    }
+    ids.push(n);
+  }
+  // "" is unset (every chat, warned below); "," or " , " names no chat, which is a typo.
+  if (ids.length === 0 && value.trim() !== "") {
+    ctx.addIssue({
+      code: "custom",
+      message: `BOT_WHITELIST must be comma-separated chat ids, got ${JSON.stringify(value)} (leave it empty to serve every chat)`,
+    });
+    return z.NEVER;
+  }
+  return ids;
+});
+
+export const envSchema = z.object({
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, "BOT_TOKEN must look like 123456:ABC-DEF… (from @BotFather)")
+    .optional(),
+  TELEGRAM_API_ROOT: httpUrl("TELEGRAM_API_ROOT").default(DEFAULTS.telegramApiRoot),
+  BOT_MODE: z
+    .enum(["polling", "webhook"], { message: 'BOT_MODE must be "polling" or "webhook"' })
+    .default("polling"),
+  BOT_COMMANDS: commandList.optional(),
+  BOT_WHITELIST: chatIdList.optional(),
+  BOT_ERROR_TEXT: z.string().default(DEFAULTS.errorText),
+  BOT_PARSE_MODE: z
+    .enum(["html", "plain"], { message: 'BOT_PARSE_MODE must be "html" or "plain"' })
+    .default("html"),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,256}$/,
+      "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)",
+    )
+    .optional(),
+  WEBHOOK_HOST: z.string().default(DEFAULTS.webhookHost),
+  WEBHOOK_PORT: integer("WEBHOOK_PORT", { min: 0, max: 65_535 }).default(DEFAULTS.webhookPort),
+  WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/\S*$/, "WEBHOOK_PATH must start with /")
+    .default(DEFAULTS.webhookPath),
+  WEBHOOK_URL: z
+    .string()
+    .refine((v) => /^https:\/\//.test(v), "WEBHOOK_URL must be an https:// URL")
+    .optional(),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: httpUrl("OPENAI_BASE_URL").optional(),
+  OPENAI_MODEL: z.string().default(DEFAULTS.model),
+  OPENAI_TIMEOUT_MS: integer("OPENAI_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
+    DEFAULTS.modelTimeoutMs,
+  ),
+  OPENAI_API: z
+    .enum(["responses", "chat"], {
+      message: 'OPENAI_API must be "responses" (Responses API) or "chat" (Chat Completions)',
+    })
+    .default("responses"),
+  AGENT_NAME: z.string().default(DEFAULTS.agentName),
+  AGENT_INSTRUCTIONS: optionalString,
+  AGENT_INSTRUCTIONS_FILE: optionalString,
+  MCP_SERVERS_FILE: optionalString,
+  MCP_CONNECT_TIMEOUT_MS: integer("MCP_CONNECT_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
+    DEFAULTS.mcpConnectTimeoutMs,
+  ),
+  STORE_URL: z.string().default(DEFAULTS.storeUrl),
+  UPSTASH_REDIS_REST_URL: httpUrl("UPSTASH_REDIS_REST_URL").optional(),
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
+  STORE_TIMEOUT_MS: integer("STORE_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).optional(),
+  STORE_KEY_PREFIX: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.\-:{}]{1,64}$/,
+      "STORE_KEY_PREFIX may hold letters, digits and _ . - : { }",
+    )
+    .default(DEFAULTS.keyPrefix),
+  CACHE_TTL_SECONDS: integer("CACHE_TTL_SECONDS", { min: 1 }).default(DEFAULTS.ttlSeconds),
+  AGENT_MAX_CACHE_SIZE: integer("AGENT_MAX_CACHE_SIZE", { min: 1 }).default(DEFAULTS.maxItems),
+  CONSOLE_CHAT_ID: integer("CONSOLE_CHAT_ID", { min: Number.MIN_SAFE_INTEGER }).optional(),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .optional(),
+  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
+    DEFAULTS.shutdownTimeoutMs,
+  ),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Unset and empty (`KEY=` in .env) are the same: "not set". */
+export function nonEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== "") out[key] = value.trim();
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { redactUrl } from "./redact";
+import type { Env } from "./schema";
+import type { StoreConfig } from "./types";
+
+const STORE_EXPECTED =
+  "STORE_URL must be memory://, redis://[:password@]host:port[/db], rediss://…, redis+cluster://host:port,host:port or upstash:// (with UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)";
+
+/** The store STORE_URL names (with the Upstash variables for upstash:// and https://). */
+export function resolveStore(env: Env, problems: string[], warnings: string[]): StoreConfig {
+  const raw = env.STORE_URL;
+  const scheme = /^([a-z+]+):\/\//i.exec(raw)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case "memory":
+      if (env.UPSTASH_REDIS_REST_URL) {
+        warnings.push(
+          "UPSTASH_REDIS_REST_URL is set but STORE_URL is memory://: set STORE_URL=upstash:// to use Upstash",
+        );
+      }
+      return { kind: "memory" };
+    case "redis":
+    case "rediss": {
+      const problem = redisUrlProblem(raw);
+      if (problem) problems.push(`${STORE_EXPECTED}; got ${problem}`);
+      return { kind: "redis", url: raw };
+    }
+    case "redis+cluster":
+    case "rediss+cluster": {
+      // redis+cluster://[user:password@]host:port,host:port — seed nodes of one Cluster.
+      const rest = raw.slice(raw.indexOf("://") + 3);
+      const at = rest.lastIndexOf("@");
+      const auth = at >= 0 ? rest.slice(0, at) : "";
+      const colon = auth.indexOf(":");
+      const username = colon >= 0 ? auth.slice(0, colon) : "";
+      const password = colon >= 0 ? auth.slice(colon + 1) : auth;
+      const hosts = (at >= 0 ? rest.slice(at + 1) : rest).replace(/\/.*$/, "");
+      const nodes = hosts
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean)
+        .map((h) => {
+          const match = /^([^:]+)(?::(\d+))?$/.exec(h);
+          return match ? { host: match[1]!, port: Number(match[2] ?? 6379) } : undefined;
+        });
+      if (nodes.length === 0 || nodes.some((n) => n === undefined)) {
+        problems.push(`${STORE_EXPECTED}; got a malformed cluster node list`);
+      }
+      return {
+        kind: "redis-cluster",
+        nodes: nodes.filter((n) => n !== undefined),
+        username: username ? decodeURIComponent(username) : undefined,
+        password: password ? decodeURIComponent(password) : undefined,
+        tls: scheme === "rediss+cluster",
+        url: raw,
+      };
+    }
+    case "upstash":
+    case "https": {
+      // upstash:// takes the REST URL from UPSTASH_REDIS_REST_URL; https://… is the REST URL.
+      const url = scheme === "https" ? raw : env.UPSTASH_REDIS_REST_URL;
+      const token = env.UPSTASH_REDIS_REST_TOKEN;
+      if (!url) problems.push("UPSTASH_REDIS_REST_URL: required when STORE_URL=upstash://");
+      if (!token) problems.push("UPSTASH_REDIS_REST_TOKEN: required for the Upstash store");
+      return { kind: "upstash", url: url ?? "", token: token ?? "" };
+    }
+    default:
+      problems.push(`${STORE_EXPECTED}; got ${JSON.stringify(redactUrl(raw))}`);
+      return { kind: "memory" };
+  }
+}
+
+/**
+ * What is wrong with a redis:// URL, if anything. ioredis falls back to localhost for a missing
+ * host and to db 0 for a path it cannot read, so `redis://${UNSET}` would quietly use some
+ * other Redis: both are refused here.
+ */
+function redisUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return "a malformed URL";
+  }
+  if (url.hostname === "") return `a URL without a host (${redactUrl(raw)})`;
+  if (!/^\/?(\d+)?$/.test(url.pathname)) {
+    return `a database that is not a number (${JSON.stringify(url.pathname)})`;
+  }
+  return undefined;
+}

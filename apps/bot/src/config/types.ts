@@ -1,0 +1,77 @@
+export type StoreConfig =
+  | { kind: "memory" }
+  | { kind: "redis"; url: string }
+  | {
+      kind: "redis-cluster";
+      nodes: { host: string; port: number }[];
+      username: string | undefined;
+      password: string | undefined;
+      tls: boolean;
+      url: string;
+    }
+  | { kind: "upstash"; url: string; token: string };
+
+export interface McpServerConfig {
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface Config {
+  /** Where the bot talks: Telegram (a token is set) or the terminal. */
+  transport: "telegram" | "console";
+  telegram: {
+    token: string | undefined;
+    apiRoot: string;
+    mode: "polling" | "webhook";
+    webhook: {
+      secret: string | undefined;
+      host: string;
+      port: number;
+      path: string;
+      /** Public URL to register with setWebhook at start; unset: register it yourself. */
+      url: string | undefined;
+    };
+  };
+  bot: {
+    /** Agent commands without the slash, lowercase. */
+    commands: string[];
+    /** Allowed chat ids; empty allows every chat. */
+    whitelist: number[];
+    errorText: string;
+    parseMode: "html" | "plain";
+  };
+  model: {
+    /** "demo" is the offline demo model. */
+    name: string;
+    demo: boolean;
+    /** Why the demo model was chosen, for the banner: asked for, or nothing configured. */
+    demoReason: "requested" | "unconfigured" | undefined;
+    apiKey: string | undefined;
+    baseURL: string | undefined;
+    api: "responses" | "chat";
+    /** One model request's budget, in ms (the client retries a timed-out request twice). */
+    timeoutMs: number;
+  };
+  agent: {
+    name: string;
+    instructions: string;
+    mcpServers: McpServerConfig[];
+    mcpConnectTimeoutMs: number;
+  };
+  memory: {
+    store: StoreConfig;
+    ttlSeconds: number;
+    maxItems: number;
+    keyPrefix: string;
+    /** Budget of one store call, in ms: 250 (memory, Redis) or 1000 (Upstash) unless set. */
+    timeoutMs: number;
+  };
+  console: { chatId: number | undefined };
+  logLevel: string;
+  shutdownTimeoutMs: number;
+  /** Notes for the start-up log (e.g. an empty allowlist, an Upstash URL left unused). */
+  warnings: string[];
+}

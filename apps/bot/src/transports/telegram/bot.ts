@@ -1,0 +1,66 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot } from "grammy";
+import type { AgentCallback, BotIdentity } from "../../agent-callback";
+import type { Config } from "../../config";
+import { errorFields, type Logger } from "../../logger";
+import { InFlight } from "../in-flight";
+import type { Transport } from "../transport";
+import { telegramChannel } from "./channel";
+import { toChatMessage } from "./chat-message";
+import { logMigration } from "./group-migration";
+import { retryNetworkErrors } from "./network-retry";
+import { startPolling } from "./polling";
+import { startWebhook } from "./webhook";
+
+export interface TelegramTransportOptions {
+  config: Config;
+  logger: Logger;
+  createCallback(identity: BotIdentity): AgentCallback;
+}
+
+/**
+ * The bot on Telegram: grammY with auto-retry (429s wait `retry_after`), chats handled in
+ * parallel and each chat in order, by long polling (@grammyjs/runner) or a webhook.
+ */
+export async function startTelegram(options: TelegramTransportOptions): Promise<Transport> {
+  const { config, logger } = options;
+  const bot = new Bot(config.telegram.token!, { client: { apiRoot: config.telegram.apiRoot } });
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }),
+    retryNetworkErrors(logger),
+  );
+  await bot.init();
+  const me = bot.botInfo;
+  const identity: BotIdentity = { id: me.id, username: me.username, firstName: me.first_name };
+  logger.info({ bot_id: me.id, username: me.username }, "connected to Telegram");
+  const callback = options.createCallback(identity);
+
+  const inFlight = new InFlight();
+  let lastUpdateId = 0;
+  bot.use((ctx, next) => {
+    lastUpdateId = Math.max(lastUpdateId, ctx.update.update_id);
+    return inFlight.track(next());
+  });
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.on("message:migrate_to_chat_id", (ctx) =>
+    logMigration(logger, config, ctx.chat.id, ctx.message.migrate_to_chat_id),
+  );
+  bot.on("message", (ctx) => {
+    const message = ctx.message;
+    const topicId = message.is_topic_message ? message.message_thread_id : undefined;
+    return callback.handle(toChatMessage(message), telegramChannel(ctx.api, topicId), {
+      updateId: ctx.update.update_id,
+    });
+  });
+  bot.catch((error) => {
+    logger.error(
+      { update_id: error.ctx?.update.update_id, err: errorFields(error.error) },
+      "unhandled error while handling an update",
+    );
+  });
+
+  return config.telegram.mode === "webhook"
+    ? startWebhook({ bot, inFlight, config, logger })
+    : startPolling({ bot, inFlight, config, logger, lastUpdateId: () => lastUpdateId });
+}

@@ -1,0 +1,152 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { Config } from "../../config";
+import { errorFields, type Logger } from "../../logger";
+import type { InFlight } from "../in-flight";
+import type { Transport } from "../transport";
+import { ALLOWED_UPDATES } from "./allowed-updates";
+
+/** How many recent webhook update ids are remembered to drop redeliveries. */
+const SEEN_UPDATES = 10_000;
+const MAX_BODY_BYTES = 1_000_000;
+
+export interface WebhookOptions {
+  bot: Bot;
+  inFlight: InFlight;
+  config: Config;
+  logger: Logger;
+}
+
+/**
+ * An HTTP server Telegram posts updates to (`X-Telegram-Bot-Api-Secret-Token` checked on each
+ * request), registered with setWebhook when WEBHOOK_URL is set. Each update is acknowledged at
+ * once and handled in the background; `GET /healthz` answers while the bot runs.
+ */
+export async function startWebhook({
+  bot,
+  inFlight,
+  config,
+  logger,
+}: WebhookOptions): Promise<Transport> {
+  const { secret, host, port, path, url } = config.telegram.webhook;
+  const expected = Buffer.from(secret!);
+  const seen = new Set<number>();
+  let stopping = false;
+
+  const secretMatches = (header: string | string[] | undefined) => {
+    if (typeof header !== "string") return false;
+    const given = Buffer.from(header);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  const remember = (updateId: number) => {
+    seen.add(updateId);
+    if (seen.size > SEEN_UPDATES) seen.delete(seen.values().next().value!);
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (pathname === "/healthz" && req.method === "GET") {
+      res.writeHead(stopping ? 503 : 200).end(stopping ? "stopping" : "ok");
+      return;
+    }
+    if (pathname !== path) return void res.writeHead(404).end();
+    if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
+    if (!secretMatches(req.headers["x-telegram-bot-api-secret-token"])) {
+      logger.warn({ remote: req.socket.remoteAddress }, "webhook call with a wrong secret token");
+      return void res.writeHead(401).end();
+    }
+    // While stopping, refuse: Telegram delivers the update again later.
+    if (stopping) return void res.writeHead(503).end();
+    let update: Update;
+    try {
+      update = JSON.parse(await readBody(req)) as Update;
+    } catch (error) {
+      const tooLarge = (error as Error).message === "too large";
+      return void res.writeHead(tooLarge ? 413 : 400).end();
+    }
+    if (!update || typeof update.update_id !== "number") return void res.writeHead(400).end();
+    // Acknowledge at once; the turn runs in the background.
+    res.writeHead(200).end();
+    if (seen.has(update.update_id)) {
+      logger.info({ update_id: update.update_id }, "redelivered update ignored");
+      return;
+    }
+    remember(update.update_id);
+    inFlight.track(
+      bot.handleUpdate(update).catch((error) => {
+        logger.error(
+          { update_id: update.update_id, err: errorFields(error) },
+          "update handling failed",
+        );
+      }),
+    );
+  };
+
+  const server: Server = createServer((req, res) => {
+    handleRequest(req, res).catch((error) => {
+      logger.error({ err: errorFields(error) }, "webhook request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
+  logger.info({ mode: "webhook", host, port: boundPort, path }, "bot started");
+  if (url) {
+    await bot.api.setWebhook(url, {
+      secret_token: secret,
+      allowed_updates: ALLOWED_UPDATES,
+    });
+    logger.info("webhook registered with Telegram");
+  }
+
+  let done: () => void;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    done: finished,
+    port: boundPort,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const drained = await inFlight.drain(config.shutdownTimeoutMs);
+        if (!drained) logger.warn({ in_flight: inFlight.size }, "shutdown timed out; turns lost");
+        server.closeAllConnections();
+        await closed;
+        done();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error("too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
