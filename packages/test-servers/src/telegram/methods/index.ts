@@ -1,0 +1,16 @@
+/** Every Bot API method the server implements, by its canonical name. */
+
+import { botMethods } from "./bot";
+import { chatMethods } from "./chats";
+import type { Handler } from "./handler";
+import { messageMethods } from "./messages";
+import { updateMethods } from "./updates";
+
+export type { Handler } from "./handler";
+
+export const methods: Record<string, Handler> = {
+  ...botMethods,
+  ...updateMethods,
+  ...messageMethods,
+  ...chatMethods,
+};
