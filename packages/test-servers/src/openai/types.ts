@@ -1,0 +1,49 @@
+/** The server's script steps, options and handle. */
+
+export type ScriptStep =
+  /** An assistant message. */
+  | { text: string }
+  /** A function_call output item (arguments: a JSON string, or an object to serialize). */
+  | { toolCall: { name: string; arguments: string | object; callId?: string } }
+  /** Raw output items, for anything else (several items, reasoning, refusals...). */
+  | { output: any[] }
+  /** An HTTP error response; body defaults to OpenAI's error for that status. */
+  | { error: { status: number; body?: any; headers?: Record<string, string> } }
+  /** Answer `then` after `delayMs`. */
+  | { delayMs: number; then: ScriptStep };
+
+export interface ResponsesServerOptions {
+  /** The only key accepted (Authorization: Bearer <key>). Default "test-key". */
+  apiKey?: string;
+  /** The model GET /v1/models lists. Default "gpt-test". */
+  model?: string;
+  /** Port on 127.0.0.1; default a free one chosen by the OS. */
+  port?: number;
+  /**
+   * Reject inputs the real API rejects with 400 (default true): a function_call_output
+   * without its function_call, a function_call without its output, and assistant message /
+   * function_call items whose `id` lacks the "msg" / "fc" prefix (e.g. "__fake_id__"); and,
+   * as the real API does for the items it stored, a reasoning item it produced without the
+   * item that followed it, or that item without its reasoning item.
+   */
+  validateInput?: boolean;
+}
+
+export interface ResponsesServer {
+  /** "http://127.0.0.1:<port>/v1" — pass to `new OpenAI({ apiKey, baseURL })`. */
+  baseURL: string;
+  /** The key it accepts; a wrong or missing key gets a 401 in OpenAI's shape. */
+  apiKey: string;
+  /** Queues steps; each POST /v1/responses consumes one (an error attempt consumes one too). */
+  script(...steps: ScriptStep[]): void;
+  /** Decides per request when the queue is empty (instead of the echo default). */
+  respondWith(fn: ((body: any) => ScriptStep) | undefined): void;
+  /** Every POST /v1/responses body received, parsed, in order (errors included). */
+  requests: any[];
+  /** The response objects returned (non-streaming bodies or the `response.completed` one). */
+  responses: any[];
+  /** Steps still queued. */
+  pending(): number;
+  waitForRequests(count: number, timeoutMs?: number): Promise<any[]>;
+  close(): Promise<void>;
+}
