@@ -1,7 +1,7 @@
 import { ReplySession, type SessionStore } from "@agents-memory/core";
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
-import { errorFields, type Logger } from "./logger";
+import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
 
@@ -132,7 +132,7 @@ export class AgentCallback {
           return;
       }
     } catch (error) {
-      log.error({ err: errorFields(error) }, "failed to answer");
+      log.error({ err: error }, "failed to answer");
     }
   }
 
@@ -176,7 +176,7 @@ export class AgentCallback {
       });
     } catch (error) {
       if (error instanceof SendReplyError) sentIds = error.sentMessageIds;
-      log.error({ err: errorFields(error) }, "turn failed");
+      log.error({ err: error }, "turn failed");
       // Part of a split answer went out: say, under its last part, that the rest is missing.
       await this.#apologise(message, channel, log, sentIds.at(-1) ?? message.messageId);
     } finally {
@@ -208,7 +208,7 @@ export class AgentCallback {
         replyToMessageId,
       });
     } catch (error) {
-      log.error({ err: errorFields(error) }, "could not send the apology either");
+      log.error({ err: error }, "could not send the apology either");
     }
   }
 }
@@ -219,7 +219,7 @@ function keepTyping(channel: Channel, chatId: number, log: Logger): () => void {
   const tick = () => {
     if (stopped) return;
     channel.sendTyping(chatId).catch((error) => {
-      log.debug({ err: errorFields(error) }, "typing indicator failed");
+      log.debug({ err: error }, "typing indicator failed");
     });
   };
   tick();

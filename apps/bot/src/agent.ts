@@ -16,7 +16,7 @@ import OpenAI from "openai";
 import { z } from "zod";
 import type { Config } from "./config";
 import { DemoModel } from "./demo-model";
-import { errorFields, type Logger } from "./logger";
+import type { Logger } from "./logger";
 
 /** A small built-in tool, so tool turns are real even without MCP servers. */
 export const currentTimeTool = tool({
@@ -96,7 +96,7 @@ export async function createAgentRuntime(config: Config, logger: Logger): Promis
     });
     for (const [server, error] of mcp.errors) {
       logger.error(
-        { mcp_server: server.name, err: errorFields(error) },
+        { mcp_server: server.name, err: error },
         "MCP server failed to connect; skipped",
       );
     }

@@ -1,5 +1,6 @@
 import { writeSync } from "node:fs";
 import pino, { type Logger } from "pino";
+import { errorFields } from "./error-fields";
 
 export type { Logger } from "pino";
 
@@ -14,37 +15,18 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Error → plain loggable fields (name, message, code, cause chain), no stack unless asked. */
-export function errorFields(error: unknown, withStack = false): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const fields: Record<string, unknown> = { type: error.name, message: error.message };
-  const extra = error as Error & {
-    code?: unknown;
-    error_code?: unknown;
-    description?: unknown;
-    status?: unknown;
-    cause?: unknown;
-  };
-  if (extra.code !== undefined) fields.code = extra.code;
-  if (extra.error_code !== undefined) fields.error_code = extra.error_code;
-  if (extra.status !== undefined) fields.status = extra.status;
-  if (withStack && error.stack) fields.stack = error.stack;
-  // grammY's HttpError keeps what failed (the fetch error) in `error`, not `cause`.
-  const inner = extra.cause ?? (error as { error?: unknown }).error;
-  if (inner !== undefined && inner !== error) {
-    fields.cause = errorFields(inner, false);
-  }
-  return fields;
-}
-
-function deepScrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
+/**
+ * A log object as it is written: every Error (under `err`, pino's key, or anywhere else)
+ * becomes {@link errorFields}, and every string is scrubbed of the secrets.
+ */
+function loggable(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (depth > 8) return value;
   if (typeof value === "string") return scrub(value, secrets);
-  if (value instanceof Error) return deepScrub(errorFields(value, true), secrets, depth + 1);
-  if (Array.isArray(value)) return value.map((v) => deepScrub(v, secrets, depth + 1));
+  if (value instanceof Error) return loggable(errorFields(value), secrets, depth + 1);
+  if (Array.isArray(value)) return value.map((v) => loggable(v, secrets, depth + 1));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepScrub(v, secrets, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[k] = loggable(v, secrets, depth + 1);
     return out;
   }
   return value;
@@ -70,6 +52,17 @@ const LEVEL_NAMES: Record<number, string> = {
 };
 const QUIET_FIELDS = new Set(["level", "time", "msg", "app", "pid", "hostname"]);
 
+/** An error's fields as one line, `Type: message [code]`, each cause after a " <- ". */
+function errorLine(fields: unknown): string {
+  const parts: string[] = [];
+  for (let e = fields as Record<string, unknown> | undefined; e; ) {
+    const tag = e.status ?? e.code;
+    parts.push(`${e.type}: ${e.message}${tag === undefined ? "" : ` [${tag}]`}`);
+    e = e.cause as Record<string, unknown> | undefined;
+  }
+  return parts.join(" <- ");
+}
+
 /** `warn: message (key=value …)` lines on a file descriptor, for people rather than machines. */
 function prettyDestination(fd: number) {
   return {
@@ -83,9 +76,10 @@ function prettyDestination(fd: number) {
       }
       const fields = Object.entries(entry)
         .filter(([key]) => !QUIET_FIELDS.has(key))
-        .map(
-          ([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`,
-        );
+        .map(([key, value]) => {
+          if (key === "err") return `err=${errorLine(value)}`;
+          return `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`;
+        });
       const level = LEVEL_NAMES[entry.level as number] ?? "log";
       writeSync(fd, `${level}: ${entry.msg}${fields.length ? ` (${fields.join(" ")})` : ""}\n`);
     },
@@ -116,9 +110,17 @@ export function createLogger(options: LoggerOptions): Logger {
         ],
         censor: REDACTED,
       },
-      serializers: { err: (error: unknown) => errorFields(error, true) },
+      // pino's key for an error is `err`; its serializer makes the fields. formatters.log runs
+      // before the serializers, so it leaves `err` alone and handles every other field.
+      serializers: { err: (error: unknown) => loggable(error, secrets) },
       formatters: {
-        log: (object) => deepScrub(object, secrets) as Record<string, unknown>,
+        log: (object) => {
+          const out: Record<string, unknown> = {};
+          for (const [key, value] of Object.entries(object)) {
+            out[key] = key === "err" ? value : loggable(value, secrets);
+          }
+          return out;
+        },
       },
       hooks: {
         logMethod(args, method) {

@@ -10,7 +10,7 @@ import {
   redactConfig,
   secretsOf,
 } from "./config";
-import { createLogger, errorFields, type Logger } from "./logger";
+import { createLogger, type Logger, scrub } from "./logger";
 import { createStore, describeStore } from "./store-from-config";
 import { CONSOLE_HELP, startConsole } from "./transports/console";
 import { startTelegram } from "./transports/telegram/bot";
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     pretty: isConsole && process.stderr.isTTY,
   });
   process.on("unhandledRejection", (reason) => {
-    logger.error({ err: errorFields(reason, true) }, "unhandled rejection");
+    logger.error({ err: reason }, "unhandled rejection");
   });
   for (const warning of config.warnings) logger.warn(warning);
   logger.info({ config: redactConfig(config) }, "configuration loaded");
@@ -97,10 +97,10 @@ async function main(): Promise<void> {
   const closeAll = async () => {
     await agent
       ?.close()
-      .catch((error) => logger.warn({ err: errorFields(error) }, "closing MCP servers failed"));
+      .catch((error) => logger.warn({ err: error }, "closing MCP servers failed"));
     await store
       ?.close?.()
-      .catch((error) => logger.warn({ err: errorFields(error) }, "closing the store failed"));
+      .catch((error) => logger.warn({ err: error }, "closing the store failed"));
   };
 
   try {
@@ -120,8 +120,11 @@ async function main(): Promise<void> {
         })
       : await startTelegram({ config, logger, createCallback });
   } catch (error) {
-    logger.fatal({ err: errorFields(error, true) }, "start-up failed");
-    if (isConsole) process.stderr.write(`start-up failed: ${errorFields(error).message}\n`);
+    logger.fatal({ err: error }, "start-up failed");
+    if (isConsole) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`start-up failed: ${scrub(message, secretsOf(config))}\n`);
+    }
     await closeAll();
     process.exit(1);
   }
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
   try {
     await running.done;
   } catch (error) {
-    logger.fatal({ err: errorFields(error, true) }, "the transport stopped with an error");
+    logger.fatal({ err: error }, "the transport stopped with an error");
     await shutdown("transport error").catch(() => {});
     process.exit(1);
   }
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
 }
 
 function exitWithError(logger: Logger, error: unknown): never {
-  logger.fatal({ err: errorFields(error, true) }, "shutdown failed");
+  logger.fatal({ err: error }, "shutdown failed");
   process.exit(1);
 }
 

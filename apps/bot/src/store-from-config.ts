@@ -1,4 +1,4 @@
-import { describeCause, MemoryStore, type SessionStore } from "@agents-memory/core";
+import { MemoryStore, type SessionStore } from "@agents-memory/core";
 import { failFastClusterOptions, IoRedisStore } from "@agents-memory/ioredis";
 import { UpstashStore } from "@agents-memory/upstash";
 import { Cluster } from "ioredis";
@@ -57,7 +57,7 @@ function clusterStore(
   cluster.on("error", (error: unknown) => {
     if (down) return;
     down = true;
-    logger.warn({ cause: describeCause(error) }, "Redis Cluster error; store calls fail fast");
+    logger.warn({ err: error }, "Redis Cluster error; store calls fail fast");
   });
   cluster.on("ready", () => {
     down = false;

@@ -25,7 +25,11 @@ export const silentLogger: MemoryLogger = { warn() {}, error() {} };
 export function describeCause(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
-    const inner = cause instanceof Error && cause !== error ? `: ${cause.message}` : "";
+    // A message that already quotes its cause (`… failed: Error: boom`) is not followed by it again.
+    const inner =
+      cause instanceof Error && cause !== error && !error.message.includes(cause.message)
+        ? `: ${cause.message}`
+        : "";
     return `${error.name}: ${error.message}${inner}`;
   }
   return String(error);

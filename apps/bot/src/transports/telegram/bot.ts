@@ -3,7 +3,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
 import type { AgentCallback, BotIdentity } from "../../agent-callback";
 import type { Config } from "../../config";
-import { errorFields, type Logger } from "../../logger";
+import type { Logger } from "../../logger";
 import { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { telegramChannel } from "./channel";
@@ -55,7 +55,7 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   });
   bot.catch((error) => {
     logger.error(
-      { update_id: error.ctx?.update.update_id, err: errorFields(error.error) },
+      { update_id: error.ctx?.update.update_id, err: error.error },
       "unhandled error while handling an update",
     );
   });

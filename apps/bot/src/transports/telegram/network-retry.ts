@@ -1,5 +1,5 @@
 import { HttpError, type Transformer } from "grammy";
-import { errorFields, type Logger } from "../../logger";
+import type { Logger } from "../../logger";
 
 /** Waits before each retry of a Bot API call that got no response at all. */
 const NETWORK_RETRY_DELAYS_MS = [500, 1000, 2000];
@@ -22,7 +22,7 @@ export function retryNetworkErrors(
         if (!(error instanceof HttpError) || signal?.aborted) throw error;
         const delay = method === "getUpdates" ? undefined : delaysMs[attempt];
         logger.warn(
-          { method, attempt: attempt + 1, retry_in_ms: delay, err: errorFields(error) },
+          { method, attempt: attempt + 1, retry_in_ms: delay, err: error },
           delay === undefined ? "Telegram request failed" : "Telegram request failed; retrying",
         );
         if (delay === undefined) throw error;

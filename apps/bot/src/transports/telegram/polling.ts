@@ -1,7 +1,7 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { Config } from "../../config";
-import { errorFields, type Logger } from "../../logger";
+import type { Logger } from "../../logger";
 import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { ALLOWED_UPDATES } from "./allowed-updates";
@@ -30,7 +30,7 @@ export async function startPolling({
     // getUpdates is refused while a webhook is set (e.g. after running in webhook mode).
     await bot.api.deleteWebhook();
   } catch (error) {
-    logger.warn({ err: errorFields(error) }, "deleteWebhook failed; polling anyway");
+    logger.warn({ err: error }, "deleteWebhook failed; polling anyway");
   }
   const handle: RunnerHandle = run(bot, {
     // silent: a failed getUpdates is logged (scrubbed) by retryNetworkErrors, not printed raw.
@@ -51,9 +51,7 @@ export async function startPolling({
         if (last > 0) {
           await bot.api
             .getUpdates({ offset: last + 1, limit: 1, timeout: 0 })
-            .catch((error) =>
-              logger.warn({ err: errorFields(error) }, "could not confirm updates"),
-            );
+            .catch((error) => logger.warn({ err: error }, "could not confirm updates"));
         }
       })();
       return stopping;

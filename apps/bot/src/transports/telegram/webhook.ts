@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Config } from "../../config";
-import { errorFields, type Logger } from "../../logger";
+import type { Logger } from "../../logger";
 import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { ALLOWED_UPDATES } from "./allowed-updates";
@@ -77,17 +77,14 @@ export async function startWebhook({
     remember(update.update_id);
     inFlight.track(
       bot.handleUpdate(update).catch((error) => {
-        logger.error(
-          { update_id: update.update_id, err: errorFields(error) },
-          "update handling failed",
-        );
+        logger.error({ update_id: update.update_id, err: error }, "update handling failed");
       }),
     );
   };
 
   const server: Server = createServer((req, res) => {
     handleRequest(req, res).catch((error) => {
-      logger.error({ err: errorFields(error) }, "webhook request failed");
+      logger.error({ err: error }, "webhook request failed");
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
