@@ -1,9 +1,10 @@
 import { StoreError, silentLogger } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { startRedisCluster } from "@agents-memory/test-servers/cluster";
+import { timed } from "@agents-memory/test-servers/testing";
 import { afterAll, expect, test } from "vitest";
 import { failFastClusterOptions, IoRedisStore } from "../src";
-import { majors, timed } from "./__fixtures__/clients";
+import { majors } from "./__fixtures__/clients";
 
 const cluster = await startRedisCluster();
 afterAll(() => cluster.stop());

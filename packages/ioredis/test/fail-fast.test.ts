@@ -3,9 +3,10 @@ import { StoreError } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { freePort } from "@agents-memory/test-servers/free-port";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { timed } from "@agents-memory/test-servers/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { defaultOptions } from "../src";
-import { flavors, majors, timed } from "./__fixtures__/clients";
+import { flavors, majors } from "./__fixtures__/clients";
 
 /**
  * How long one store call takes to settle when Redis is not there, with the store's default

@@ -7,10 +7,11 @@ import {
 } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { timed, until } from "@agents-memory/test-servers/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
-import { flavors, majors, timed, until } from "./__fixtures__/clients";
+import { flavors, majors } from "./__fixtures__/clients";
 
 const server = await startRedisServer();
 // The independent reader: a plain ioredis client (it queues and reconnects on its own).

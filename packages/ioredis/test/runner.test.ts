@@ -1,8 +1,9 @@
 import { ReplySession, replyKey, silentLogger } from "@agents-memory/core";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { timed, until } from "@agents-memory/test-servers/testing";
 import { Agent, Runner, setTracingDisabled } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { flavors, timed, until } from "./__fixtures__/clients";
+import { flavors } from "./__fixtures__/clients";
 import { EchoModel, inputTexts } from "./__fixtures__/echo-model";
 
 beforeAll(() => setTracingDisabled(true));

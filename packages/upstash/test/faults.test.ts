@@ -10,10 +10,11 @@ import {
 import { userItem } from "@agents-memory/core/testing";
 import { freePort } from "@agents-memory/test-servers/free-port";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { recordingLogger, timed } from "@agents-memory/test-servers/testing";
 import { startUpstashServer } from "@agents-memory/test-servers/upstash";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { UpstashStore } from "../src";
-import { flavors, prefix, recordingLogger, startBackend, timed } from "./__fixtures__/setup";
+import { flavors, prefix, startBackend } from "./__fixtures__/setup";
 
 const backend = await startBackend();
 const { upstash } = backend;

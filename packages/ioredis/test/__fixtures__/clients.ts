@@ -1,4 +1,4 @@
-import { type MemoryLogger, silentLogger } from "@agents-memory/core";
+import { silentLogger } from "@agents-memory/core";
 import { Cluster as Cluster5, Redis as Redis5 } from "ioredis";
 import { Cluster as Cluster6, Redis as Redis6 } from "ioredis6";
 import {
@@ -28,21 +28,6 @@ export const majors: Major[] = [
     cluster: (nodes, options = {}) => new Cluster6(nodes, options) as unknown as IoRedisClient,
   },
 ];
-
-/** A logger that keeps what it was told, so tests can assert a warning was given. */
-export function recordingLogger(): MemoryLogger & {
-  warnings: { fields: Record<string, unknown>; message: string }[];
-  errors: { fields: Record<string, unknown>; message: string }[];
-} {
-  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-  const errors: { fields: Record<string, unknown>; message: string }[] = [];
-  return {
-    warnings,
-    errors,
-    warn: (fields, message) => warnings.push({ fields, message }),
-    error: (fields, message) => errors.push({ fields, message }),
-  };
-}
 
 /** A store to test, built one of the ways a user builds it, and how to let go of it. */
 export interface Flavor {
@@ -86,29 +71,3 @@ export const flavors: Flavor[] = [
   },
   ...majors.map(callerClient),
 ];
-
-/** Calls `probe` until it resolves (the server is back and the client reconnected). */
-export async function until<T>(probe: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
-/** Milliseconds a promise took to settle, and how it settled. */
-export async function timed<T>(
-  run: () => Promise<T>,
-): Promise<{ ms: number; value?: T; error?: unknown }> {
-  const start = performance.now();
-  try {
-    const value = await run();
-    return { ms: performance.now() - start, value };
-  } catch (error) {
-    return { ms: performance.now() - start, error };
-  }
-}

@@ -1,4 +1,4 @@
-import { type MemoryLogger, silentLogger } from "@agents-memory/core";
+import { silentLogger } from "@agents-memory/core";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
@@ -71,34 +71,6 @@ export const flavors: Flavor[] = [
       }),
   },
 ];
-
-/** A logger that keeps what it was told, so tests can assert what was reported. */
-export function recordingLogger(): MemoryLogger & {
-  warnings: { fields: Record<string, unknown>; message: string }[];
-  errors: { fields: Record<string, unknown>; message: string }[];
-} {
-  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-  const errors: { fields: Record<string, unknown>; message: string }[] = [];
-  return {
-    warnings,
-    errors,
-    warn: (fields, message) => warnings.push({ fields, message }),
-    error: (fields, message) => errors.push({ fields, message }),
-  };
-}
-
-/** Milliseconds a promise took to settle, and how it settled. */
-export async function timed<T>(
-  run: () => Promise<T>,
-): Promise<{ ms: number; value?: T; error?: unknown }> {
-  const start = performance.now();
-  try {
-    const value = await run();
-    return { ms: performance.now() - start, value };
-  } catch (error) {
-    return { ms: performance.now() - start, error };
-  }
-}
 
 let counter = 0;
 /** A fresh key prefix per test. */
