@@ -9,21 +9,13 @@ import {
   parseArgs,
   redactConfig,
   secretsOf,
+  USAGE,
 } from "./config";
 import { createLogger, type Logger, scrub } from "./logger";
 import { createStore, describeStore } from "./store-from-config";
 import { CONSOLE_HELP, startConsole } from "./transports/console";
 import { startTelegram } from "./transports/telegram/bot";
 import type { Transport } from "./transports/transport";
-
-const USAGE = `agents-memory bot — a Telegram agent bot with reply-scoped memory
-
-Usage: node dist/main.js [--console] [--demo]
-
-  With BOT_TOKEN set it runs on Telegram; without it (or with --console) in this terminal.
-  --demo selects the offline demo model (same as OPENAI_MODEL=demo).
-
-Configuration comes from the environment and a .env file; see apps/bot/README.md.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -58,21 +50,37 @@ function consoleBanner(config: Config): string {
   return lines.join("\n");
 }
 
+/**
+ * Flags, .env files and variables, every problem of all three reported in one message (exit 1).
+ * Undefined: --help was asked for.
+ */
+function readConfig(argv: readonly string[]): Config | undefined {
+  const problems: string[] = [];
+  const attempt = <T>(step: () => T): T | undefined => {
+    try {
+      return step();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const flags = attempt(() => parseArgs(argv));
+  if (flags?.help) return undefined;
+  attempt(() => loadEnvFiles());
+  const config = attempt(() => loadConfig(process.env, flags));
+  if (problems.length > 0 || !config) {
+    const error = new ConfigError(problems);
+    fail(`agents-memory bot: ${error.message}\nSee apps/bot/README.md for every variable.`);
+  }
+  return config;
+}
+
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    const flags = parseArgs(process.argv.slice(2));
-    if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    }
-    loadEnvFiles();
-    config = loadConfig(process.env, flags);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      fail(`agents-memory bot: ${error.message}\nSee apps/bot/README.md for every variable.`);
-    }
-    throw error;
+  const config = readConfig(process.argv.slice(2));
+  if (!config) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
   }
 
   const isConsole = config.transport === "console";

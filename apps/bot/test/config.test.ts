@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig, redactConfig, redactUrl, secretsOf } from "../src/config";
+import {
+  ConfigError,
+  loadConfig,
+  parseArgs,
+  redactConfig,
+  redactUrl,
+  secretsOf,
+} from "../src/config";
 import { scrub } from "../src/logger";
 
 const TOKEN = "123456:AAE-secret_token_value";
@@ -56,15 +63,17 @@ describe("config", () => {
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^CACHE_TTL_SECONDS must be an integer/),
-        expect.stringMatching(/^AGENT_MAX_CACHE_SIZE must be an integer between 1/),
+        expect.stringMatching(
+          /^AGENT_MAX_CACHE_SIZE must be an integer, 1 or more \(items\); got "0"$/,
+        ),
         expect.stringMatching(/^BOT_WHITELIST must be comma-separated chat ids.*"abc"/),
         expect.stringMatching(/^BOT_MODE must be "polling" or "webhook"/),
       ]),
     );
-    // The store URL is checked once the rest is valid; its credentials are never echoed.
-    const store = problems({ STORE_URL: "mongodb://u:pw@h" });
-    expect(store[0]).toMatch(/^STORE_URL must be memory:\/\//);
-    expect(store[0]).not.toContain("pw");
+    // The store URL is checked in the same run; its credentials are never echoed.
+    const store = found.find((p) => p.startsWith("STORE_URL"));
+    expect(store).toMatch(/^STORE_URL must be memory:\/\//);
+    expect(store).not.toContain("pw");
   });
 
   test("timeouts stay within what setTimeout can wait; the model gets 120 s per request", () => {
@@ -81,7 +90,9 @@ describe("config", () => {
       "MCP_CONNECT_TIMEOUT_MS",
       "OPENAI_TIMEOUT_MS",
     ]) {
-      expect(found).toContainEqual(`${name} must be an integer between 1 and 2147483647`);
+      expect(found).toContainEqual(
+        `${name} must be an integer from 1 to 2147483647 (milliseconds; the upper bound, about 24.8 days, is the longest a timer can wait); got "2147483648"`,
+      );
     }
     expect(loadConfig({}).model.timeoutMs).toBe(120_000);
     expect(loadConfig({ OPENAI_TIMEOUT_MS: "2147483647" }).model.timeoutMs).toBe(2_147_483_647);
@@ -211,5 +222,83 @@ describe("config", () => {
       "redis://***@h:1/0?password=***&db=2",
     );
     expect(redactUrl("redis+cluster://u:p@ss@h1:1,h2:2")).toBe("redis+cluster://***@h1:1,h2:2");
+  });
+
+  test("one run reports every invalid variable, the checks across variables included", () => {
+    const found = problems({
+      BOT_TOKEN: "not-a-token",
+      BOT_MODE: "webhook",
+      OPENAI_BASE_URL: "localhost:11434",
+      CACHE_TTL_SECONDS: "7d",
+      STORE_URL: "upstash://",
+      UPSTASH_REDIS_REST_TOKEN: "tok",
+      MCP_SERVERS_FILE: "/nonexistent/mcp.json",
+      AGENT_INSTRUCTIONS: "a",
+      AGENT_INSTRUCTIONS_FILE: "/nonexistent/prompt.txt",
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^BOT_TOKEN must look like/),
+      expect.stringMatching(/^OPENAI_BASE_URL must be an http\(s\) URL/),
+      expect.stringMatching(
+        /^CACHE_TTL_SECONDS must be an integer, 1 or more \(seconds\); got "7d"$/,
+      ),
+      expect.stringMatching(/^WEBHOOK_SECRET: required when BOT_MODE=webhook/),
+      expect.stringMatching(/^AGENT_INSTRUCTIONS and AGENT_INSTRUCTIONS_FILE: set one/),
+      expect.stringMatching(/^MCP_SERVERS_FILE: cannot read \/nonexistent\/mcp.json/),
+      expect.stringMatching(/^UPSTASH_REDIS_REST_URL: required when STORE_URL=upstash:\/\//),
+    ]);
+  });
+
+  test("a variable set but invalid is reported once, not also as missing", () => {
+    // Set but malformed: the URL's own message, no "required" for it or for a model setting.
+    expect(
+      problems({
+        BOT_TOKEN: TOKEN,
+        OPENAI_BASE_URL: "ftp://models",
+        STORE_URL: "upstash://",
+        UPSTASH_REDIS_REST_URL: "eu1.upstash.io",
+        UPSTASH_REDIS_REST_TOKEN: "tok",
+        WEBHOOK_SECRET: "has spaces",
+        BOT_MODE: "webhook",
+      }),
+    ).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET must be 1-256 characters/),
+      expect.stringMatching(/^OPENAI_BASE_URL must be an http\(s\) URL/),
+      expect.stringMatching(/^UPSTASH_REDIS_REST_URL must be an http\(s\) URL/),
+    ]);
+  });
+
+  test("bounds read as a person says them, never 2^53 - 1", () => {
+    const found = problems({
+      CACHE_TTL_SECONDS: "-5",
+      AGENT_MAX_CACHE_SIZE: "99999999999999999999",
+      WEBHOOK_PORT: "70000",
+      CONSOLE_CHAT_ID: "me",
+    });
+    expect(found).toEqual([
+      'WEBHOOK_PORT must be an integer from 0 to 65535 (a TCP port; 0 picks a free one); got "70000"',
+      'CACHE_TTL_SECONDS must be an integer, 1 or more (seconds); got "-5"',
+      'AGENT_MAX_CACHE_SIZE must be an integer, 1 or more (items); got "99999999999999999999"',
+      'CONSOLE_CHAT_ID must be an integer (a chat id such as 42 or -1001234567890); got "me"',
+    ]);
+    expect(found.join("\n")).not.toMatch(/9007199254740991|between/);
+  });
+
+  test("flags: a bare -- (as pnpm passes it) is skipped; every unknown argument is named", () => {
+    expect(parseArgs(["--", "--help"])).toEqual({ console: false, demo: false, help: true });
+    expect(parseArgs(["--console", "--", "--demo"])).toEqual({
+      console: true,
+      demo: true,
+      help: false,
+    });
+    expect(() => parseArgs(["--bogus", "-x"])).toThrow(ConfigError);
+    try {
+      parseArgs(["--bogus", "-x"]);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'unknown argument "--bogus" (expected --console, --demo or --help)',
+        'unknown argument "-x" (expected --console, --demo or --help)',
+      ]);
+    }
   });
 });

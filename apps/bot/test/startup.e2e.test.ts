@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
-import { spawnBot } from "./support/bot-process";
+import { BOT_DIR, spawnBot } from "./support/bot-process";
 
 const TOKEN = "987654:AAH-very-secret-token";
 
@@ -47,5 +50,40 @@ describe("start-up", () => {
     expect(out).toContain("OPENAI_BASE_URL=http://localhost:11434/v1");
     expect(out).toMatch(/^\[#2\] \[demo\] You said: "hello bot"/m);
     expect(out).toMatch(/^\[#4\] \[demo\] You said: "and again"\.\nI remember 2 earlier messages/m);
+  });
+
+  test("every problem in one run: flags, variables and the checks across them", async () => {
+    const bot = spawnBot(
+      {
+        BOT_TOKEN: TOKEN,
+        BOT_MODE: "webhook",
+        OPENAI_API_KEY: "sk-secret-key-1",
+        SHUTDOWN_TIMEOUT_MS: "1e4",
+        STORE_URL: "upstash://",
+      },
+      { args: ["--verbose"] },
+    );
+    expect((await bot.exited).code).toBe(1);
+    const lines = bot
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("  - "));
+    expect(lines).toEqual([
+      expect.stringMatching(/unknown argument "--verbose"/),
+      expect.stringMatching(/^ {2}- SHUTDOWN_TIMEOUT_MS must be an integer from 1 to 2147483647 /),
+      expect.stringMatching(/^ {2}- WEBHOOK_SECRET: required/),
+      expect.stringMatching(/^ {2}- UPSTASH_REDIS_REST_URL: required/),
+      expect.stringMatching(/^ {2}- UPSTASH_REDIS_REST_TOKEN: required/),
+    ]);
+  });
+
+  test("`pnpm start -- --help` from the repository root prints the usage and exits 0", async () => {
+    const root = resolve(BOT_DIR, "../..");
+    const { stdout, stderr } = await promisify(execFile)("pnpm", ["start", "--", "--help"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
+    expect(stdout).toContain("Usage: node apps/bot/dist/main.js [--console] [--demo] [--help]");
+    expect(stdout + stderr).not.toMatch(/unknown argument|ERR_PNPM|ELIFECYCLE/);
   });
 });

@@ -1,4 +1,4 @@
-export { type CliFlags, parseArgs } from "./cli";
+export { type CliFlags, parseArgs, USAGE } from "./cli";
 export { ConfigError } from "./config-error";
 export { DEFAULTS, DEMO_MODEL } from "./defaults";
 export { loadEnvFiles } from "./env-files";

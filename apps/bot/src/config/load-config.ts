@@ -9,40 +9,48 @@ import { resolveStore } from "./store-url";
 import type { Config } from "./types";
 
 /**
- * Validates the environment. Throws {@link ConfigError} listing every problem, each naming
- * the variable and what it expects; never includes a secret's value.
+ * Validates the environment. Throws {@link ConfigError} listing every problem at once (one per
+ * variable, each naming the variable and what it expects); never includes a secret's value.
  */
 export function loadConfig(
   rawEnv: NodeJS.ProcessEnv,
   flags: CliFlags = { console: false, demo: false, help: false },
 ): Config {
-  const parsed = envSchema.safeParse(nonEmpty(rawEnv));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? "config");
-        return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
-      }),
-    );
-  }
-  const env = parsed.data;
+  const raw = nonEmpty(rawEnv);
+  const parsed = envSchema.safeParse(raw);
   const problems: string[] = [];
+  const invalid = new Set<string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const name = String(issue.path[0] ?? "config");
+    invalid.add(name);
+    problems.push(issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`);
+  }
+  // The checks across variables still run, with each invalid one as if unset, so one run
+  // reports everything; a variable already reported is not reported again.
+  const env = parsed.success ? parsed.data : envSchema.parse(withoutKeys(raw, invalid));
+  const crossProblems: string[] = [];
   const warnings: string[] = [];
-  const transport = env.BOT_TOKEN && !flags.console ? "telegram" : "console";
+  const transport = raw.BOT_TOKEN && !flags.console ? "telegram" : "console";
 
-  if (transport === "telegram" && env.BOT_MODE === "webhook" && !env.WEBHOOK_SECRET) {
-    problems.push(
+  if (transport === "telegram" && env.BOT_MODE === "webhook" && !raw.WEBHOOK_SECRET) {
+    crossProblems.push(
       "WEBHOOK_SECRET: required when BOT_MODE=webhook (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)",
     );
   }
 
-  const model = resolveModel(env, flags, transport, problems);
-  const instructions = resolveInstructions(env, problems);
-  const mcpServers = env.MCP_SERVERS_FILE ? readMcpServers(env.MCP_SERVERS_FILE, problems) : [];
-  const store = resolveStore(env, problems, warnings);
+  const model = resolveModel(env, flags, transport, crossProblems, invalid);
+  const instructions = resolveInstructions(env, crossProblems);
+  const mcpServers = env.MCP_SERVERS_FILE
+    ? readMcpServers(env.MCP_SERVERS_FILE, crossProblems)
+    : [];
+  const store = resolveStore(env, crossProblems, warnings);
   const whitelist = env.BOT_WHITELIST ?? [];
   if (transport === "telegram" && whitelist.length === 0) {
     warnings.push("BOT_WHITELIST is empty: the bot answers in every chat");
+  }
+  for (const problem of crossProblems) {
+    const about = /^[A-Z_]+/.exec(problem)?.[0];
+    if (!about || !invalid.has(about)) problems.push(problem);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -85,4 +93,8 @@ export function loadConfig(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     warnings,
   };
+}
+
+function withoutKeys(env: Record<string, string>, keys: ReadonlySet<string>) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !keys.has(key)));
 }

@@ -27,9 +27,11 @@ export function readMcpServers(path: string, problems: string[]): McpServerConfi
   }
   const parsed = mcpFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const where = parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "root"}: ${issue.message}`)
+      .join("; ");
     problems.push(
-      `MCP_SERVERS_FILE: ${file} must be {"mcpServers": {"<name>": {"command": "...", "args": [...], "env": {...}}}} (${issue.path.join(".") || "root"}: ${issue.message})`,
+      `MCP_SERVERS_FILE: ${file} must be {"mcpServers": {"<name>": {"command": "...", "args": [...], "env": {...}}}} (${where})`,
     );
     return [];
   }

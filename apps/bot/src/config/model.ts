@@ -9,9 +9,13 @@ export function resolveModel(
   flags: CliFlags,
   transport: Config["transport"],
   problems: string[],
+  /** Variables already reported invalid: set, so not "missing". */
+  invalid: ReadonlySet<string> = new Set(),
 ): Config["model"] {
   const requested = flags.demo || env.OPENAI_MODEL === DEMO_MODEL;
-  const configured = Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL);
+  const configured = Boolean(
+    env.OPENAI_API_KEY || env.OPENAI_BASE_URL || invalid.has("OPENAI_BASE_URL"),
+  );
   // The demo model is only ever chosen on its own when nothing at all is configured and the
   // bot runs in the terminal: a fresh checkout. A deployment never falls back to it.
   const unconfigured = !requested && !configured && transport === "console";

@@ -7,15 +7,40 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 const optionalString = z.string().optional();
 
-function integer(name: string, options: { min: number; max?: number }) {
-  const { min, max = Number.MAX_SAFE_INTEGER } = options;
-  return z
-    .string()
-    .regex(/^-?\d+$/, `${name} must be an integer`)
-    .transform(Number)
-    .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, {
-      message: `${name} must be an integer between ${min} and ${max}`,
-    });
+interface IntegerRule {
+  /** Smallest allowed value; unset: any (a chat id). */
+  min?: number;
+  /** Largest allowed value; unset: no bound worth naming (up to 2^53 - 1). */
+  max?: number;
+  /** What the number counts, named after the bound ("seconds", "milliseconds, …"). */
+  unit?: string;
+}
+
+/** An integer variable whose message states its bounds as a person would say them. */
+function integer(name: string, rule: IntegerRule) {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = rule;
+  const range =
+    rule.min === undefined
+      ? ""
+      : rule.max === undefined
+        ? `, ${rule.min} or more`
+        : ` from ${rule.min} to ${rule.max}`;
+  const expected = `${name} must be an integer${range}${rule.unit ? ` (${rule.unit})` : ""}`;
+  return z.string().transform((value, ctx) => {
+    const n = Number(value);
+    if (/^-?\d+$/.test(value) && Number.isSafeInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: "custom", message: `${expected}; got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  });
+}
+
+/** A timer's budget: setTimeout cannot wait longer than MAX_TIMER_MS. */
+function milliseconds(name: string) {
+  return integer(name, {
+    min: 1,
+    max: MAX_TIMER_MS,
+    unit: "milliseconds; the upper bound, about 24.8 days, is the longest a timer can wait",
+  });
 }
 
 function httpUrl(name: string) {
@@ -99,7 +124,11 @@ export const envSchema = z.object({
     )
     .optional(),
   WEBHOOK_HOST: z.string().default(DEFAULTS.webhookHost),
-  WEBHOOK_PORT: integer("WEBHOOK_PORT", { min: 0, max: 65_535 }).default(DEFAULTS.webhookPort),
+  WEBHOOK_PORT: integer("WEBHOOK_PORT", {
+    min: 0,
+    max: 65_535,
+    unit: "a TCP port; 0 picks a free one",
+  }).default(DEFAULTS.webhookPort),
   WEBHOOK_PATH: z
     .string()
     .regex(/^\/\S*$/, "WEBHOOK_PATH must start with /")
@@ -111,9 +140,7 @@ export const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl("OPENAI_BASE_URL").optional(),
   OPENAI_MODEL: z.string().default(DEFAULTS.model),
-  OPENAI_TIMEOUT_MS: integer("OPENAI_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
-    DEFAULTS.modelTimeoutMs,
-  ),
+  OPENAI_TIMEOUT_MS: milliseconds("OPENAI_TIMEOUT_MS").default(DEFAULTS.modelTimeoutMs),
   OPENAI_API: z
     .enum(["responses", "chat"], {
       message: 'OPENAI_API must be "responses" (Responses API) or "chat" (Chat Completions)',
@@ -123,13 +150,13 @@ export const envSchema = z.object({
   AGENT_INSTRUCTIONS: optionalString,
   AGENT_INSTRUCTIONS_FILE: optionalString,
   MCP_SERVERS_FILE: optionalString,
-  MCP_CONNECT_TIMEOUT_MS: integer("MCP_CONNECT_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
+  MCP_CONNECT_TIMEOUT_MS: milliseconds("MCP_CONNECT_TIMEOUT_MS").default(
     DEFAULTS.mcpConnectTimeoutMs,
   ),
   STORE_URL: z.string().default(DEFAULTS.storeUrl),
   UPSTASH_REDIS_REST_URL: httpUrl("UPSTASH_REDIS_REST_URL").optional(),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
-  STORE_TIMEOUT_MS: integer("STORE_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).optional(),
+  STORE_TIMEOUT_MS: milliseconds("STORE_TIMEOUT_MS").optional(),
   STORE_KEY_PREFIX: z
     .string()
     .regex(
@@ -137,17 +164,21 @@ export const envSchema = z.object({
       "STORE_KEY_PREFIX may hold letters, digits and _ . - : { }",
     )
     .default(DEFAULTS.keyPrefix),
-  CACHE_TTL_SECONDS: integer("CACHE_TTL_SECONDS", { min: 1 }).default(DEFAULTS.ttlSeconds),
-  AGENT_MAX_CACHE_SIZE: integer("AGENT_MAX_CACHE_SIZE", { min: 1 }).default(DEFAULTS.maxItems),
-  CONSOLE_CHAT_ID: integer("CONSOLE_CHAT_ID", { min: Number.MIN_SAFE_INTEGER }).optional(),
+  CACHE_TTL_SECONDS: integer("CACHE_TTL_SECONDS", { min: 1, unit: "seconds" }).default(
+    DEFAULTS.ttlSeconds,
+  ),
+  AGENT_MAX_CACHE_SIZE: integer("AGENT_MAX_CACHE_SIZE", { min: 1, unit: "items" }).default(
+    DEFAULTS.maxItems,
+  ),
+  CONSOLE_CHAT_ID: integer("CONSOLE_CHAT_ID", {
+    unit: "a chat id such as 42 or -1001234567890",
+  }).optional(),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .optional(),
-  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", { min: 1, max: MAX_TIMER_MS }).default(
-    DEFAULTS.shutdownTimeoutMs,
-  ),
+  SHUTDOWN_TIMEOUT_MS: milliseconds("SHUTDOWN_TIMEOUT_MS").default(DEFAULTS.shutdownTimeoutMs),
 });
 
 export type Env = z.infer<typeof envSchema>;
