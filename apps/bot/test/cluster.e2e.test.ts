@@ -3,7 +3,8 @@ import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BotProcess, spawnBot } from "./support/bot-process";
+import type { BotProcess } from "./support/bot-process";
+import { startBot } from "./support/e2e";
 import { transcript, turns } from "./support/transcript";
 
 const CHAT = -1005000000001;
@@ -23,14 +24,9 @@ describe("the bot on a Redis Cluster (STORE_URL=redis+cluster://…)", () => {
       startRedisCluster(),
     ]);
     reader = new Cluster(cluster.nodes);
-    bot = spawnBot({
-      BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      OPENAI_API_KEY: ai.apiKey,
-      OPENAI_BASE_URL: ai.baseURL,
+    bot = await startBot(tg, ai, {
       STORE_URL: `redis+cluster://${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",")}`,
     });
-    await bot.waitForLog((line) => line.msg === "bot started");
   });
 
   afterAll(async () => {

@@ -5,7 +5,8 @@ import {
 } from "@agents-memory/test-servers/openai";
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BotProcess, spawnBot } from "./support/bot-process";
+import type { BotProcess } from "./support/bot-process";
+import { startBot } from "./support/e2e";
 import { ann, bob, repliesTo } from "./support/transcript";
 
 describe("concurrency", () => {
@@ -22,13 +23,7 @@ describe("concurrency", () => {
       // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
       return text.includes("slow") ? { delayMs: 1200, then: answer } : answer;
     });
-    bot = spawnBot({
-      BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      OPENAI_API_KEY: ai.apiKey,
-      OPENAI_BASE_URL: ai.baseURL,
-    });
-    await bot.waitForLog((line) => line.msg === "bot started");
+    bot = await startBot(tg, ai);
   });
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { type BotProcess, type LogLine, spawnBot } from "./support/bot-process";
+import { serverEnv } from "./support/e2e";
 import { type StoreBackend, startStore } from "./support/stores";
 import { ann, repliesTo } from "./support/transcript";
 
@@ -25,10 +26,7 @@ describe("every error log line carries the error", () => {
 
   const start = (env: Record<string, string>) => {
     const bot = spawnBot({
-      BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      OPENAI_API_KEY: ai.apiKey,
-      OPENAI_BASE_URL: ai.baseURL,
+      ...serverEnv(tg, ai),
       BOT_ERROR_TEXT: "sorry",
       ...env,
     });

@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BotProcess, spawnBot } from "./support/bot-process";
+import type { BotProcess } from "./support/bot-process";
+import { startBot } from "./support/e2e";
 import { transcript, turns } from "./support/transcript";
 
 const SHOUT_SERVER = join(
@@ -33,15 +34,15 @@ describe("MCP servers from MCP_SERVERS_FILE", () => {
         },
       }),
     );
-    bot = spawnBot({
-      BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      OPENAI_API_KEY: ai.apiKey,
-      OPENAI_BASE_URL: ai.baseURL,
-      MCP_SERVERS_FILE: file,
-      MCP_CONNECT_TIMEOUT_MS: "1500",
-    });
-    await bot.waitForLog((line) => line.msg === "bot started", 20_000);
+    bot = await startBot(
+      tg,
+      ai,
+      {
+        MCP_SERVERS_FILE: file,
+        MCP_CONNECT_TIMEOUT_MS: "1500",
+      },
+      { timeoutMs: 20_000 },
+    );
   });
 
   afterAll(async () => {

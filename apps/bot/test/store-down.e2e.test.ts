@@ -1,7 +1,8 @@
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BotProcess, spawnBot } from "./support/bot-process";
+import type { BotProcess } from "./support/bot-process";
+import { startBot } from "./support/e2e";
 import { type StoreBackend, type StoreKind, startStore } from "./support/stores";
 import { ann, repliesTo, transcript, turns } from "./support/transcript";
 
@@ -22,14 +23,7 @@ describe.each(["redis", "upstash"] as StoreKind[])(
         startResponsesServer(),
         startStore(kind),
       ]);
-      bot = spawnBot({
-        BOT_TOKEN: tg.token,
-        TELEGRAM_API_ROOT: tg.apiRoot,
-        OPENAI_API_KEY: ai.apiKey,
-        OPENAI_BASE_URL: ai.baseURL,
-        ...store.env,
-      });
-      await bot.waitForLog((line) => line.msg === "bot started");
+      bot = await startBot(tg, ai, store.env);
     });
 
     afterAll(async () => {

@@ -1,7 +1,8 @@
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BotProcess, spawnBot } from "./support/bot-process";
+import type { BotProcess } from "./support/bot-process";
+import { startBot } from "./support/e2e";
 import { STORE_KINDS, type StoreBackend, startStore } from "./support/stores";
 import { ann, bob, otherBot, repliesTo, transcript, turns } from "./support/transcript";
 
@@ -42,11 +43,7 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
       startResponsesServer(),
       startStore(kind),
     ]);
-    bot = spawnBot({
-      BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      OPENAI_API_KEY: ai.apiKey,
-      OPENAI_BASE_URL: ai.baseURL,
+    bot = await startBot(tg, ai, {
       OPENAI_MODEL: "gpt-test",
       AGENT_INSTRUCTIONS: "You are the test bot.",
       BOT_WHITELIST: ALLOWED.join(","),
@@ -54,7 +51,6 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
       LOG_LEVEL: "debug",
       ...store.env,
     });
-    await bot.waitForLog((line) => line.msg === "bot started");
   });
 
   afterAll(async () => {

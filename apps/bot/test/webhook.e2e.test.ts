@@ -6,7 +6,8 @@ import {
   type TelegramServer,
 } from "@agents-memory/test-servers/telegram";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BotProcess, spawnBot } from "./support/bot-process";
+import type { BotProcess } from "./support/bot-process";
+import { startBot } from "./support/e2e";
 import { ann, repliesTo, turns } from "./support/transcript";
 
 const SECRET = "webhook-secret_123";
@@ -37,19 +38,19 @@ describe("webhook mode", () => {
     [tg, ai] = await Promise.all([startTelegramServer(), startResponsesServer()]);
     const port = await freePort();
     hook = `http://127.0.0.1:${port}/tg-hook`;
-    bot = spawnBot({
-      BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      OPENAI_API_KEY: ai.apiKey,
-      OPENAI_BASE_URL: ai.baseURL,
-      BOT_MODE: "webhook",
-      WEBHOOK_SECRET: SECRET,
-      WEBHOOK_HOST: "127.0.0.1",
-      WEBHOOK_PORT: String(port),
-      WEBHOOK_PATH: "/tg-hook",
-      WEBHOOK_URL: "https://bot.example.test/tg-hook",
-    });
-    await bot.waitForLog((line) => line.msg === "webhook registered with Telegram");
+    bot = await startBot(
+      tg,
+      ai,
+      {
+        BOT_MODE: "webhook",
+        WEBHOOK_SECRET: SECRET,
+        WEBHOOK_HOST: "127.0.0.1",
+        WEBHOOK_PORT: String(port),
+        WEBHOOK_PATH: "/tg-hook",
+        WEBHOOK_URL: "https://bot.example.test/tg-hook",
+      },
+      { ready: (line) => line.msg === "webhook registered with Telegram" },
+    );
   });
 
   afterAll(async () => {
