@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { expect } from "vitest";
 
 /**
  * What a user gets from a published package: the package (and the workspace packages it
@@ -103,6 +104,34 @@ export async function packedProject(options: PackedProjectOptions): Promise<Pack
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** What reads the keys the example wrote, straight from Redis (an independent client). */
+export interface RawRedisReader {
+  type(key: string): Promise<string>;
+  llen(key: string): Promise<number>;
+  ttl(key: string): Promise<number>;
+}
+
+/**
+ * Asserts what every adapter's README example does, from its output and from Redis: a
+ * StoreSession conversation under "user:42" and a ReplySession fork under "bot:501:…" and
+ * "bot:502:…", remembered as the scripted model shows.
+ */
+export async function expectExampleOutcome(stdout: string, raw: RawRedisReader): Promise<void> {
+  // The scripted model answers with what it was given, so memory shows in the output.
+  expect(stdout).toContain(
+    "StoreSession: seen: My name is Ann. | seen: My name is Ann. | What is my name?",
+  );
+  expect(stdout).toContain(
+    "ReplySession: seen: Hi, I am Bob. / seen: Hi, I am Bob. | seen: Hi, I am Bob. | Who am I?",
+  );
+  expect(await raw.type("user:42")).toBe("list");
+  expect(await raw.llen("user:42")).toBe(4);
+  expect(await raw.llen("bot:501:-1001234567890")).toBe(2);
+  expect(await raw.llen("bot:502:-1001234567890")).toBe(4);
+  const ttl = await raw.ttl("bot:502:-1001234567890");
+  expect(ttl).toBeGreaterThan(0);
 }
 
 /** The first ```js block after the `packed-test: example` marker in the README. */
