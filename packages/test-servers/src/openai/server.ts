@@ -1,7 +1,7 @@
 /** startResponsesServer: auth, routes (/v1/models, /v1/responses), the script, the listener. */
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenLocal } from "../listen";
 import {
   defaultError,
   incorrectApiKey,
@@ -126,11 +126,7 @@ export async function startResponsesServer(
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server, options.port);
 
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,

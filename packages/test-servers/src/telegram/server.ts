@@ -1,7 +1,7 @@
 /** startTelegramServer: the state, the HTTP listener and the TelegramServer handle over them. */
 
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenLocal } from "../listen";
 import { dispatch } from "./dispatch";
 import { reply } from "./http";
 import { clone, TelegramState } from "./state";
@@ -26,11 +26,7 @@ export async function startTelegramServer(
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server, options.port);
 
   const self: TelegramServer = {
     apiRoot: `http://127.0.0.1:${port}`,

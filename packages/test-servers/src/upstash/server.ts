@@ -3,8 +3,8 @@
 
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
+import { listenLocal } from "../listen";
 import { BadRequest, commandNames, toCommand, toCommands } from "./commands";
 import { authorized, readBody } from "./http";
 import { encodeResult, type Reply, ReplyError } from "./reply";
@@ -149,11 +149,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server, options.port);
 
   return {
     url: `http://127.0.0.1:${port}`,
