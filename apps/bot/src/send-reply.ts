@@ -1,8 +1,11 @@
 import type { Logger } from "./logger";
-import { markdownToTelegramHtml } from "./telegram-html";
+import {
+  markdownToTelegramParts,
+  plainTextParts,
+  type TelegramPart,
+} from "./render/telegram-parts";
 
-/** Telegram's limit on a message's text, in UTF-16 code units (what JS `length` counts). */
-export const TELEGRAM_TEXT_LIMIT = 4096;
+export { TELEGRAM_TEXT_LIMIT } from "./render/telegram-parts";
 
 /** Where answers go: Telegram, or the terminal. */
 export interface Channel {
@@ -14,66 +17,6 @@ export interface Channel {
   ): Promise<number>;
   /** Shows "typing…" (Telegram keeps it ~5 s). */
   sendTyping(chatId: number): Promise<void>;
-}
-
-const FENCE = /^```([\w+#.-]*)/gm;
-
-/**
- * Splits text into chunks of at most `limit` characters, cutting at a paragraph break, else a
- * line break, else a space, else (one unbroken word) anywhere but inside a surrogate pair.
- * A code block cut in two is closed at the end of one chunk and reopened in the next.
- */
-export function splitMessage(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  if (limit < 16) throw new RangeError("limit must be at least 16");
-  const chunks: string[] = [];
-  let rest = text.trim();
-  while (rest.length > limit) {
-    // Leave room for closing (and the next chunk reopening) a code block cut in two.
-    const window = rest.slice(0, limit - 4);
-    let cut = lastBreak(window, "\n\n");
-    let skip = /^\n+/;
-    if (cut <= 0) cut = lastBreak(window, "\n");
-    if (cut <= 0) {
-      cut = lastSpace(window);
-      skip = /^[^\S\n]+/;
-    }
-    if (cut <= 0) {
-      cut = window.length;
-      const code = window.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // never split a surrogate pair
-      skip = /^/;
-    }
-    let chunk = rest.slice(0, cut).replace(/\s+$/, "");
-    rest = rest.slice(cut).replace(skip, "");
-    const openFence = unclosedFence(chunk);
-    if (openFence !== undefined) {
-      chunk = `${chunk}\n\`\`\``;
-      rest = `\`\`\`${openFence}\n${rest}`;
-    }
-    if (chunk.trim()) chunks.push(chunk);
-  }
-  if (rest.trim()) chunks.push(rest);
-  return chunks;
-}
-
-function lastBreak(window: string, separator: string): number {
-  return window.lastIndexOf(separator);
-}
-
-function lastSpace(window: string): number {
-  for (let i = window.length - 1; i > 0; i--) {
-    if (/\s/.test(window[i]!)) return i;
-  }
-  return -1;
-}
-
-/** The language of a code block left open at the end of `chunk` ("" for none), or undefined. */
-function unclosedFence(chunk: string): string | undefined {
-  let open: string | undefined;
-  for (const match of chunk.matchAll(FENCE)) {
-    open = open === undefined ? (match[1] ?? "") : undefined;
-  }
-  return open;
 }
 
 /** Telegram's answer when the HTML (or Markdown) of a message is malformed. */
@@ -104,40 +47,56 @@ export interface SendReplyOptions {
 }
 
 /**
- * Sends an answer: split below the limit, each chunk as HTML (from the model's Markdown) and,
- * when Telegram cannot parse it, again as plain text. Returns the sent message ids in order.
+ * Sends an answer, split below Telegram's limit. In "html" mode the model's Markdown goes out as
+ * Telegram HTML (markdownToTelegramParts); a part Telegram cannot parse is logged with
+ * Telegram's reason and sent again as the Markdown it came from, in plain text. Resolves with
+ * the sent message ids in order; rejects with a SendReplyError carrying the ids already sent.
  */
 export async function sendReply(
   channel: Channel,
   text: string,
   options: SendReplyOptions,
 ): Promise<number[]> {
+  const { chatId, replyToMessageId } = options;
+  const sendPlain = (part: string) => channel.sendMessage(chatId, part, { replyToMessageId });
   const ids: number[] = [];
-  for (const chunk of splitMessage(text)) {
-    try {
-      ids.push(await sendChunk(channel, chunk, options));
-    } catch (error) {
-      throw new SendReplyError(error, ids);
+  try {
+    if (options.parseMode === "plain") {
+      for (const part of plainTextParts(text)) ids.push(await sendPlain(part));
+      return ids;
     }
+    for (const part of markdownToTelegramParts(text)) {
+      const id = await sendHtml(channel, part, options);
+      if (id !== undefined) {
+        ids.push(id);
+        continue;
+      }
+      for (const piece of plainTextParts(part.markdown || part.text)) {
+        ids.push(await sendPlain(piece));
+      }
+    }
+    return ids;
+  } catch (error) {
+    throw new SendReplyError(error, ids);
   }
-  return ids;
 }
 
-async function sendChunk(channel: Channel, chunk: string, options: SendReplyOptions) {
-  const { chatId, replyToMessageId } = options;
-  if (options.parseMode === "html") {
-    const html = markdownToTelegramHtml(chunk);
-    // Entity parsing never makes a text longer, but the tags do: HTML beyond the limit is fine
-    // for Telegram as long as the visible text fits, which the split guarantees.
-    try {
-      return await channel.sendMessage(chatId, html, { parseMode: "HTML", replyToMessageId });
-    } catch (error) {
-      if (!isParseEntitiesError(error)) throw error;
-      options.logger?.warn(
-        { chat_id: chatId, description: (error as { description?: string }).description },
-        "Telegram rejected the formatting; sending as plain text",
-      );
-    }
+/** Sends a part as HTML; resolves undefined (logged) when Telegram cannot parse it. */
+async function sendHtml(
+  channel: Channel,
+  part: TelegramPart,
+  { chatId, replyToMessageId, logger }: SendReplyOptions,
+): Promise<number | undefined> {
+  try {
+    // The tags can make the HTML longer than the limit: Telegram counts the text after
+    // parsing, which the split keeps below it.
+    return await channel.sendMessage(chatId, part.html, { parseMode: "HTML", replyToMessageId });
+  } catch (error) {
+    if (!isParseEntitiesError(error)) throw error;
+    logger?.warn(
+      { chat_id: chatId, description: (error as { description?: string }).description },
+      "Telegram rejected the formatting; sending the Markdown as plain text",
+    );
+    return undefined;
   }
-  return channel.sendMessage(chatId, chunk, { replyToMessageId });
 }
