@@ -1,16 +1,14 @@
+/**
+ * `@agents-memory/core`: what an app needs. Sessions for the Agents SDK, the in-memory store,
+ * the policies they apply, and the errors a store raises. Store authors: see
+ * `@agents-memory/core/store` and `/testing`; Redis-protocol adapters: `/redis`.
+ */
 export { StoreError, StoreTimeoutError } from "./errors";
+export { DEFAULT_TIMEOUT_MS, type OnStoreError, type StoreFailure } from "./guard";
+export { DEFAULT_KEY_PREFIX, replyKey } from "./keys";
+export { consoleLogger, type MemoryLogger, silentLogger } from "./logger";
+export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store";
 export {
-  DEFAULT_TIMEOUT_MS,
-  type OnStoreError,
-  type StoreFailure,
-  withTimeout,
-} from "./guard";
-export { assertKeyPrefix, DEFAULT_KEY_PREFIX, replyKey } from "./keys";
-export { consoleLogger, describeCause, type MemoryLogger, silentLogger } from "./logger";
-export { type MemoryEntryValue, MemoryStore, type MemoryStoreOptions } from "./memory-store";
-export {
-  assertMaxItems,
-  assertTtlSeconds,
   CONVERSATION_ITEM_TYPES,
   compileFilter,
   DEFAULT_DROP_IDS,
@@ -19,51 +17,18 @@ export {
   filterItems,
   isReasoningItem,
   isToolItem,
-  keepItems,
-  keptMask,
   TOOL_ITEM_TYPES,
-  trimCut,
   trimItems,
 } from "./policy";
 export {
-  appendLayout,
-  forkLayout,
-  popLayout,
-  type RedisLayoutContext,
-  type RedisLayoutDriver,
-  readLayout,
-  writeLayout,
-} from "./redis-layout";
-export { REDIS_LUA } from "./redis-lua";
-export { type PersistResult, ReplySession, type ReplySessionOptions } from "./reply-session";
+  type PersistResult,
+  ReplySession,
+  type ReplySessionOptions,
+} from "./sessions/reply-session";
 export {
   DEFAULT_MAX_ITEMS,
   DEFAULT_TTL_SECONDS,
   type MemoryOptions,
-} from "./session-options";
-export {
-  type AppendOptions,
-  assertAppendOptions,
-  assertItems,
-  assertLimit,
-  assertStoreKey,
-  elementText,
-  emptyStored,
-  type ForkOptions,
-  fingerprintElements,
-  fingerprintItems,
-  isReasoningElement,
-  parentElementsOf,
-  parseLegacyValue,
-  parseStoredElements,
-  parseStoredItems,
-  readStoredItems,
-  type SessionStore,
-  type StoredElement,
-  type StoredItems,
-  serializeItems,
-  sha1Hex,
-  trimElements,
-  validateFork,
-} from "./store";
-export { StoreSession, type StoreSessionOptions } from "./store-session";
+} from "./sessions/session-options";
+export { StoreSession, type StoreSessionOptions } from "./sessions/store-session";
+export type { SessionStore } from "./store/contract";

@@ -53,7 +53,7 @@ describe("MemoryStore", () => {
       sweepIntervalMs: 0,
       logger: { warn: (fields) => warnings.push(fields), error() {} },
     });
-    store.plant("k", { type: "list", elements: ["{oops", JSON.stringify(user("ok"))] });
+    store.plant("k", ["{oops", JSON.stringify(user("ok"))]);
     expect(await store.read("k")).toEqual([user("ok")]);
     expect(warnings).toEqual([{ store: "memory", key: "k", skipped: 1 }]);
   });

@@ -5,11 +5,11 @@ import {
   DEFAULT_DROP_IDS,
   filterItems,
   isToolItem,
-  keptMask,
   TOOL_ITEM_TYPES,
-  trimElements,
   trimItems,
 } from "../src";
+import { keptMask } from "../src/policy";
+import { trimElements } from "../src/store";
 
 /** Every `type` literal the installed SDK's own item schemas define (`protocol.ModelItem`). */
 function sdkItemTypes(): string[] {

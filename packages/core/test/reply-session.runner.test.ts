@@ -91,9 +91,9 @@ describe("ReplySession inside Runner.run", () => {
 
   test("legacy Python-era items (tool types, __fake_id__) in the store are never replayed", async () => {
     const { store, model, turn } = setup();
-    store.plant(replyKey(30, CHAT), {
-      type: "string",
-      value: JSON.stringify([
+    store.plant(
+      replyKey(30, CHAT),
+      [
         { role: "user", content: "old question" },
         { type: "function_call", call_id: "c", name: "lookup", arguments: "{}", id: "fc_1" },
         { type: "function_call_output", call_id: "c", output: "42" },
@@ -111,8 +111,8 @@ describe("ReplySession inside Runner.run", () => {
           status: "completed",
           content: [{ type: "output_text", text: "old answer" }],
         },
-      ]),
-    });
+      ].map((item) => JSON.stringify(item)),
+    );
     model.script({ text: "new answer" });
     await turn("follow-up", 30, [31]);
     expect(inputTexts(model.requests[0]!)).toEqual([

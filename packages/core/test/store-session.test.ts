@@ -56,13 +56,12 @@ describe("StoreSession, as the SDK's MemorySession tests assert", () => {
     ]);
     expect(texts(await s.getItems())).toEqual(["2", "3", "4"]);
     // Legacy data written by someone else still never reaches the model.
-    store.plant("user:1", {
-      type: "string",
-      value: JSON.stringify([
-        user("old"),
-        { type: "function_call_output", call_id: "c", output: "x" },
-      ]),
-    });
+    store.plant(
+      "user:1",
+      [user("old"), { type: "function_call_output", call_id: "c", output: "x" }].map((item) =>
+        JSON.stringify(item),
+      ),
+    );
     expect(texts(await s.getItems())).toEqual(["old"]);
   });
 });

@@ -1,29 +1,16 @@
 import {
-  type AppendOptions,
-  appendLayout,
-  assertAppendOptions,
-  assertItems,
-  assertLimit,
-  assertStoreKey,
-  assertTtlSeconds,
   consoleLogger,
-  describeCause,
-  emptyStored,
-  type ForkOptions,
-  forkLayout,
   type MemoryLogger,
-  popLayout,
-  type RedisLayoutDriver,
-  readLayout,
-  type SessionStore,
-  type StoredItems,
   StoreError,
   StoreTimeoutError,
-  serializeItems,
-  validateFork,
-  writeLayout,
 } from "@agents-memory/core";
-import type { AgentInputItem } from "@openai/agents";
+import {
+  type RedisArgument,
+  type RedisCommands,
+  RedisLayoutStore,
+  type StoreOperation,
+} from "@agents-memory/core/redis";
+import { describeCause } from "@agents-memory/core/store";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   ConnectionGate,
@@ -32,7 +19,6 @@ import {
   type IoRedisClient,
   queuingRisks,
 } from "./connection";
-import { runScript, SCRIPTS } from "./scripts";
 
 export interface IoRedisStoreOptions {
   /**
@@ -46,6 +32,11 @@ export interface IoRedisStoreOptions {
   redisOptions?: RedisOptions;
   /** Prepended to every key the store is given. Default "" (the key exactly as given). */
   keyPrefix?: string;
+  /**
+   * Read a JSON array stored in a plain string (the Python bot's cache format) as its items;
+   * the first write turns it into a list. Default true.
+   */
+  legacyStrings?: boolean;
   /** Longest wait for one command's reply, in ms (store-built client only). Default 200. */
   commandTimeoutMs?: number;
   /** Longest wait for a connection, in ms: the TCP connect and the first call's wait. Default 1000. */
@@ -64,48 +55,49 @@ export const defaultOptions = Object.freeze({
 const STORE = "ioredis";
 
 /**
- * The `SessionStore` on Redis through ioredis, single node or Cluster. One Redis list of JSON
- * strings per key; every operation is one Lua script call (one round trip, atomic) on one key,
- * except a fork to several children, which is one call on a single node and one call per
- * child on a Cluster. See the package README for the failure behaviour.
+ * The `SessionStore` on Redis through ioredis, single node or Cluster, on the shared Redis
+ * layout (`@agents-memory/core/redis`): one list of JSON strings per key; every operation is
+ * one round trip (a Lua script call or one command), atomic, on one key, except a fork to
+ * several children, which is one call on a single node and one call per child on a Cluster.
+ * This class keeps the connection and its failure policy. See the package README.
  */
-export class IoRedisStore implements SessionStore {
+export class IoRedisStore extends RedisLayoutStore {
   /** The ioredis client in use (the one passed in, or the one the store built). */
   readonly client: IoRedisClient;
-  readonly keyPrefix: string;
   readonly #owned: boolean;
-  readonly #logger: MemoryLogger;
   readonly #gate: ConnectionGate;
   readonly #commandTimeoutMs: number | undefined;
   #closed = false;
   /**
-   * The shared layout's operations (core) run on this client. Lists are read as Buffers: a
-   * turn holds its history until the fork is written, and Buffers keep it off the JS heap
-   * (measured: +15-30% turns/s at 200 x 4 KB items, 32 chats, fewer young-generation copies).
-   * They are views of the client's read buffers, so a held history keeps the buffers its reply
-   * came in alive (its own size, plus whatever shared a socket read with it) until it is dropped.
+   * Lists are read as Buffers: a turn holds its history until the fork is written, and Buffers
+   * keep it off the JS heap. They are views of the client's read buffers, so a held history
+   * keeps the buffers its reply came in alive until it is dropped.
    */
-  readonly #driver: RedisLayoutDriver = {
-    script: (name, keys, args) => runScript(this.client, SCRIPTS[name], keys, args),
+  readonly #commands: RedisCommands = {
+    evalsha: (sha, keys, args) =>
+      this.client.evalsha(sha, keys.length, ...keys, ...args.map(asArgument)),
+    eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args.map(asArgument)),
     lrange: (key, start, stop) => this.client.lrangeBuffer(key, start, stop),
+    del: (key) => this.client.del(key),
   };
 
   constructor(options: IoRedisStoreOptions = {}) {
     if (options === null || typeof options !== "object") {
       throw new TypeError("[agents-memory] [ioredis] options must be an object");
     }
+    const logger: MemoryLogger = options.logger ?? consoleLogger;
+    super({
+      name: STORE,
+      keyPrefix: options.keyPrefix ?? defaultOptions.keyPrefix,
+      logger,
+      legacyStrings: options.legacyStrings,
+    });
     const settings = {
       commandTimeoutMs: options.commandTimeoutMs ?? defaultOptions.commandTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs ?? defaultOptions.connectTimeoutMs,
       maxReconnectDelayMs: options.maxReconnectDelayMs ?? defaultOptions.maxReconnectDelayMs,
     };
     for (const [name, value] of Object.entries(settings)) assertPositiveMs(name, value);
-    this.keyPrefix = options.keyPrefix ?? defaultOptions.keyPrefix;
-    if (typeof this.keyPrefix !== "string") {
-      throw new TypeError("[agents-memory] [ioredis] keyPrefix must be a string");
-    }
-    this.#logger = options.logger ?? consoleLogger;
-
     if (options.client) {
       if (options.url !== undefined || options.redisOptions !== undefined) {
         throw new TypeError(
@@ -116,7 +108,7 @@ export class IoRedisStore implements SessionStore {
       this.#owned = false;
       const risks = queuingRisks(this.client);
       if (risks.length > 0) {
-        this.#logger.warn(
+        this.logger.warn(
           { store: STORE, risks },
           "the ioredis client may queue, hold or repeat calls while Redis is down; build it with failFastRedisOptions() / failFastClusterOptions()",
         );
@@ -142,65 +134,9 @@ export class IoRedisStore implements SessionStore {
     if (this.#owned) this.#gate.connectSoon();
   }
 
-  async read(key: string, limit?: number): Promise<AgentInputItem[]> {
-    return (await this.readStored(key, limit)).items;
-  }
-
-  async readStored(key: string, limit?: number): Promise<StoredItems> {
-    assertStoreKey(key);
-    assertLimit(limit);
-    if (limit === 0) return emptyStored();
-    return this.#call("read", key, () =>
-      readLayout(this.#driver, this.#key(key), limit, this.#context(key)),
-    );
-  }
-
-  async replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertTtlSeconds(ttlSeconds);
-    await this.#call("replace", key, () =>
-      writeLayout(this.#driver, [this.#key(key)], serializeItems(items), ttlSeconds),
-    );
-  }
-
-  async append(
-    key: string,
-    items: readonly AgentInputItem[],
-    options: AppendOptions,
-  ): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertAppendOptions(options);
-    await this.#call("append", key, () =>
-      appendLayout(this.#driver, this.#key(key), items, options, this.#context(key)),
-    );
-  }
-
-  async fork(
-    parentKey: string | null,
-    childKeys: readonly string[],
-    newItems: readonly AgentInputItem[],
-    options: ForkOptions,
-  ): Promise<void> {
-    const children = validateFork(parentKey, childKeys, newItems, options);
-    const parent = parentKey === null ? null : this.#key(parentKey);
-    const targets = children.map((child) => this.#key(child));
-    await this.#call("fork", children[0]!, () =>
-      forkLayout(this.#driver, parent, targets, newItems, options, Boolean(this.client.isCluster)),
-    );
-  }
-
-  async pop(key: string): Promise<AgentInputItem | undefined> {
-    assertStoreKey(key);
-    return this.#call("pop", key, () =>
-      popLayout(this.#driver, this.#key(key), this.#context(key)),
-    );
-  }
-
-  async clear(key: string): Promise<void> {
-    assertStoreKey(key);
-    await this.#call("clear", key, () => this.client.del(this.#key(key)));
+  /** On a Cluster a chat's keys hash to different slots: a fork writes each child alone. */
+  protected override get singleKeyOnly(): boolean {
+    return Boolean(this.client.isCluster);
   }
 
   /** Ends the client if the store built it; a client passed in is left open. Idempotent. */
@@ -222,19 +158,15 @@ export class IoRedisStore implements SessionStore {
     await Promise.race([ended, delay(500)]);
   }
 
-  #key(key: string): string {
-    return this.keyPrefix + key;
-  }
-
-  #context(key: string) {
-    return { key, logger: this.#logger, store: STORE };
-  }
-
-  async #call<T>(operation: string, key: string, run: () => Promise<T>): Promise<T> {
+  protected async run<T>(
+    operation: StoreOperation,
+    key: string,
+    work: (commands: RedisCommands) => Promise<T>,
+  ): Promise<T> {
     try {
       if (this.#closed) throw new Error("the store was closed");
       await this.#gate.whenUsable();
-      return await run();
+      return await work(this.#commands);
     } catch (error) {
       if (error instanceof Error && error.message === "Command timed out") {
         throw new StoreTimeoutError({
@@ -256,7 +188,7 @@ export class IoRedisStore implements SessionStore {
     this.client.on("error", (error: unknown) => {
       if (down) return;
       down = true;
-      this.#logger.warn(
+      this.logger.warn(
         { store: STORE, cause: describeCause(error) },
         "Redis connection error; store calls fail fast until it reconnects",
       );
@@ -264,7 +196,7 @@ export class IoRedisStore implements SessionStore {
     this.client.on("ready", () => {
       if (!down) return;
       down = false;
-      this.#logger.debug?.({ store: STORE }, "Redis connection restored");
+      this.logger.debug?.({ store: STORE }, "Redis connection restored");
     });
   }
 }
@@ -276,6 +208,12 @@ export function createIoRedisStore(options: IoRedisStoreOptions = {}): IoRedisSt
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** ioredis sends a Buffer's bytes as they are, but any other Uint8Array as `String(array)`. */
+function asArgument(arg: RedisArgument): string | number | Buffer {
+  if (!(arg instanceof Uint8Array) || Buffer.isBuffer(arg)) return arg as string | number | Buffer;
+  return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
 }
 
 function assertPositiveMs(name: string, value: unknown): void {

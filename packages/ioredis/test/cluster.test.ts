@@ -26,7 +26,10 @@ describe.each(majors)("$name, a Cluster client", (major) => {
     expect(queuingRisks(client)).toEqual([]);
   });
 
-  runStoreConformance(test, () => new IoRedisStore({ client, logger: silentLogger }), { raw });
+  runStoreConformance(test, () => new IoRedisStore({ client, logger: silentLogger }), {
+    raw,
+    groups: { legacy: true },
+  });
 
   test("a multi-message fork reaches children that live on different nodes", async () => {
     const store = new IoRedisStore({ client, logger: silentLogger });

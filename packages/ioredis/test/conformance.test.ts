@@ -20,11 +20,15 @@ afterAll(async () => {
 describe.each(majors)("$name, a client the caller built", (major) => {
   const client = major.redis(server.url, failFastRedisOptions());
   afterAll(() => client.disconnect());
-  runStoreConformance(test, () => new IoRedisStore({ client, logger: silentLogger }), { raw });
+  runStoreConformance(test, () => new IoRedisStore({ client, logger: silentLogger }), {
+    raw,
+    groups: { legacy: true },
+  });
 });
 
 describe("a client the store built from a URL (and owns)", () => {
   runStoreConformance(test, () => new IoRedisStore({ url: server.url, logger: silentLogger }), {
     raw,
+    groups: { legacy: true },
   });
 });

@@ -1,4 +1,5 @@
-import { fingerprintItems, silentLogger } from "@agents-memory/core";
+import { silentLogger } from "@agents-memory/core";
+import { fingerprintItems } from "@agents-memory/core/store";
 import { assistantItem, userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { Redis } from "ioredis";

@@ -1,6 +1,5 @@
 import { type MemoryLogger, StoreError, StoreTimeoutError } from "@agents-memory/core";
 import { classify, conciseReason, ENV_TOKEN, type Requester } from "./client";
-import type { Send } from "./scripts";
 
 export interface BudgetSettings {
   requester: Requester;
@@ -14,6 +13,9 @@ export interface BudgetSettings {
   /** The host, for the one-time bad-token report. */
   host: string | undefined;
 }
+
+/** Sends one command (one HTTP request) and resolves with its result. */
+export type Send = (command: (string | number)[]) => Promise<unknown>;
 
 /**
  * Sends a store operation's requests within its budget, and turns what went wrong into a

@@ -1,29 +1,13 @@
+import { consoleLogger, type MemoryLogger, StoreError } from "@agents-memory/core";
 import {
-  type AppendOptions,
-  appendLayout,
-  assertAppendOptions,
-  assertItems,
-  assertLimit,
-  assertStoreKey,
-  assertTtlSeconds,
-  consoleLogger,
-  elementText,
-  emptyStored,
-  type ForkOptions,
-  forkLayout,
-  type MemoryLogger,
-  popLayout,
-  type RedisLayoutDriver,
-  readLayout,
-  type SessionStore,
-  type StoredItems,
-  StoreError,
-  serializeItems,
-  validateFork,
-  writeLayout,
-} from "@agents-memory/core";
-import type { AgentInputItem } from "@openai/agents";
+  type RedisArgument,
+  type RedisCommands,
+  RedisLayoutStore,
+  type StoreOperation,
+} from "@agents-memory/core/redis";
+import { elementText } from "@agents-memory/core/store";
 import type { Redis } from "@upstash/redis";
+import type { Send } from "./budget";
 import { Budget } from "./budget";
 import {
   buildClient,
@@ -37,7 +21,6 @@ import {
   type Requester,
   requesterOf,
 } from "./client";
-import { runScript, SCRIPTS, type Send } from "./scripts";
 
 export interface UpstashStoreOptions {
   /**
@@ -52,6 +35,11 @@ export interface UpstashStoreOptions {
   token?: string;
   /** Prepended to every key the store is given. Default "" (the key exactly as given). */
   keyPrefix?: string;
+  /**
+   * Read a JSON array stored in a plain string (the Python bot's cache format) as its items;
+   * the first write turns it into a list. Default true.
+   */
+  legacyStrings?: boolean;
   /**
    * Budget for one store operation, in ms: every HTTP request it makes (a NOSCRIPT fallback, a
    * fork's second trip, a retry) shares it, and each request is aborted when it runs out.
@@ -78,36 +66,35 @@ export const defaultOptions = Object.freeze({
 });
 
 const STORE = "upstash";
-const IDEMPOTENT = true;
+/** A lost response does not prove these did not happen: never retried. */
+const NOT_IDEMPOTENT: ReadonlySet<StoreOperation> = new Set(["append", "pop"]);
 
-/** The shared layout's operations (core) over one call's HTTP sender. */
-function layoutOver(send: Send): RedisLayoutDriver {
+/** The layout's commands over one operation's HTTP sender (see `Budget`). */
+function commandsOver(send: Send): RedisCommands {
   return {
-    // A JSON body carries text: elements held as bytes are sent as their UTF-8 text.
-    script: (name, keys, args) =>
-      runScript(
-        send,
-        SCRIPTS[name],
-        keys,
-        args.map((arg) => (arg instanceof Uint8Array ? elementText(arg) : arg)),
-      ),
+    evalsha: (sha, keys, args) => send(["evalsha", sha, keys.length, ...keys, ...args.map(text)]),
+    eval: (lua, keys, args) => send(["eval", lua, keys.length, ...keys, ...args.map(text)]),
     lrange: (key, start, stop) => send(["lrange", key, start, stop]),
+    del: (key) => send(["del", key]),
   };
 }
 
+/** A JSON body carries text: elements held as bytes are sent as their UTF-8 text. */
+function text(arg: RedisArgument): string | number {
+  return arg instanceof Uint8Array ? elementText(arg) : arg;
+}
+
 /**
- * The `SessionStore` on Upstash Redis through `@upstash/redis` (REST). One Redis list of JSON
- * strings per key, the layout of `@agents-memory/ioredis`; every operation is one Lua script
- * call, so one HTTP request (two the first time a script meets a database: EVALSHA, then EVAL).
- * A fork copies the parent server-side after checking its fingerprint, so a turn's write sends
+ * The `SessionStore` on Upstash Redis through `@upstash/redis` (REST), on the shared Redis
+ * layout (`@agents-memory/core/redis`), so it reads what `@agents-memory/ioredis` writes; every
+ * operation is one Lua script call or one command, so one HTTP request (two the first time a
+ * script meets a database: EVALSHA, then EVAL). A fork copies the parent server-side after checking its fingerprint, so a turn's write sends
  * the new items, not the history. See the package README for the failure behaviour.
  */
-export class UpstashStore implements SessionStore {
+export class UpstashStore extends RedisLayoutStore {
   /** The client in use (the one passed in, or the one the store built). */
   readonly client: Redis;
-  readonly keyPrefix: string;
   readonly timeoutMs: number;
-  readonly #logger: MemoryLogger;
   readonly #budget: Budget;
   #closed = false;
 
@@ -115,17 +102,19 @@ export class UpstashStore implements SessionStore {
     if (options === null || typeof options !== "object") {
       throw new TypeError("[agents-memory] [upstash] options must be an object");
     }
-    this.keyPrefix = options.keyPrefix ?? defaultOptions.keyPrefix;
-    if (typeof this.keyPrefix !== "string") {
-      throw new TypeError("[agents-memory] [upstash] keyPrefix must be a string");
-    }
+    const logger: MemoryLogger = options.logger ?? consoleLogger;
+    super({
+      name: STORE,
+      keyPrefix: options.keyPrefix ?? defaultOptions.keyPrefix,
+      logger,
+      legacyStrings: options.legacyStrings,
+    });
     this.timeoutMs = options.timeoutMs ?? defaultOptions.timeoutMs;
     const retries = options.retries ?? defaultOptions.retries;
     const retryDelayMs = options.retryDelayMs ?? defaultOptions.retryDelayMs;
     assertNumber("timeoutMs", this.timeoutMs, { min: 1 });
     assertNumber("retries", retries, { min: 0, integer: true });
     assertNumber("retryDelayMs", retryDelayMs, { min: 0 });
-    this.#logger = options.logger ?? consoleLogger;
 
     let requester: Requester;
     if (options.client) {
@@ -138,7 +127,7 @@ export class UpstashStore implements SessionStore {
       requester = requesterOf(this.client);
       const risks = clientRisks(requester);
       if (risks.length > 0) {
-        this.#logger.warn(
+        this.logger.warn(
           { store: STORE, risks },
           "the @upstash/redis client may repeat store calls; see the @agents-memory/upstash README",
         );
@@ -165,70 +154,9 @@ export class UpstashStore implements SessionStore {
       timeoutMs: this.timeoutMs,
       retries,
       retryDelayMs,
-      logger: this.#logger,
+      logger: this.logger,
       host: hostOf(requester),
     });
-  }
-
-  async read(key: string, limit?: number): Promise<AgentInputItem[]> {
-    return (await this.readStored(key, limit)).items;
-  }
-
-  async readStored(key: string, limit?: number): Promise<StoredItems> {
-    assertStoreKey(key);
-    assertLimit(limit);
-    if (limit === 0) return emptyStored();
-    return this.#call("read", key, IDEMPOTENT, (send) =>
-      readLayout(layoutOver(send), this.#key(key), limit, this.#context(key)),
-    );
-  }
-
-  async replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertTtlSeconds(ttlSeconds);
-    await this.#call("replace", key, IDEMPOTENT, (send) =>
-      writeLayout(layoutOver(send), [this.#key(key)], serializeItems(items), ttlSeconds),
-    );
-  }
-
-  async append(
-    key: string,
-    items: readonly AgentInputItem[],
-    options: AppendOptions,
-  ): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertAppendOptions(options);
-    await this.#call("append", key, !IDEMPOTENT, (send) =>
-      appendLayout(layoutOver(send), this.#key(key), items, options, this.#context(key)),
-    );
-  }
-
-  async fork(
-    parentKey: string | null,
-    childKeys: readonly string[],
-    newItems: readonly AgentInputItem[],
-    options: ForkOptions,
-  ): Promise<void> {
-    const children = validateFork(parentKey, childKeys, newItems, options);
-    const parent = parentKey === null ? null : this.#key(parentKey);
-    const targets = children.map((child) => this.#key(child));
-    await this.#call("fork", children[0]!, IDEMPOTENT, (send) =>
-      forkLayout(layoutOver(send), parent, targets, newItems, options, false),
-    );
-  }
-
-  async pop(key: string): Promise<AgentInputItem | undefined> {
-    assertStoreKey(key);
-    return this.#call("pop", key, !IDEMPOTENT, (send) =>
-      popLayout(layoutOver(send), this.#key(key), this.#context(key)),
-    );
-  }
-
-  async clear(key: string): Promise<void> {
-    assertStoreKey(key);
-    await this.#call("clear", key, IDEMPOTENT, (send) => send(["del", this.#key(key)]));
   }
 
   /** Marks the store closed: later calls fail. HTTP holds no connection to release. Idempotent. */
@@ -236,19 +164,10 @@ export class UpstashStore implements SessionStore {
     this.#closed = true;
   }
 
-  #key(key: string): string {
-    return this.keyPrefix + key;
-  }
-
-  #context(key: string) {
-    return { key, logger: this.#logger, store: STORE };
-  }
-
-  #call<T>(
-    operation: string,
+  protected run<T>(
+    operation: StoreOperation,
     key: string,
-    idempotent: boolean,
-    work: (send: Send) => Promise<T>,
+    work: (commands: RedisCommands) => Promise<T>,
   ): Promise<T> {
     if (this.#closed) {
       return Promise.reject(
@@ -258,7 +177,9 @@ export class UpstashStore implements SessionStore {
         }),
       );
     }
-    return this.#budget.run(operation, key, idempotent, work);
+    return this.#budget.run(operation, key, !NOT_IDEMPOTENT.has(operation), (send) =>
+      work(commandsOver(send)),
+    );
   }
 }
 

@@ -5,10 +5,11 @@
  *
  * Not part of `pnpm bench`: these are candidate designs, not shipped code.
  */
-import { fingerprintItems, parseStoredElements, silentLogger } from "@agents-memory/core";
+import { silentLogger } from "@agents-memory/core";
+import { REDIS_LUA } from "@agents-memory/core/redis";
+import { fingerprintItems, parseStoredElements } from "@agents-memory/core/store";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { Redis } from "ioredis";
-import { FORK_COPY, READ } from "../../../../packages/ioredis/src/scripts";
 import { Conversation } from "../content";
 
 /** The last 8 bytes of DUMP: a CRC64 of the serialized value, computed natively. */
@@ -28,8 +29,8 @@ const redis = new Redis(server.url);
 try {
   const crcSha = String(await redis.script("LOAD", DUMP_CRC));
   const tokenForkSha = String(await redis.script("LOAD", FORK_BY_TOKEN));
-  await redis.script("LOAD", READ.lua);
-  await redis.script("LOAD", FORK_COPY.lua);
+  const READ = { sha: String(await redis.script("LOAD", REDIS_LUA.read)) };
+  const FORK_COPY = { sha: String(await redis.script("LOAD", REDIS_LUA.forkCopy)) };
   const cpuSeconds = async () => {
     const info = await redis.info("cpu");
     const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1]);

@@ -1,5 +1,5 @@
+import { REDIS_LUA } from "@agents-memory/core/redis";
 import type { Redis } from "ioredis";
-import { FORK_COPY } from "../../../../packages/ioredis/src/scripts";
 import { PERIOD } from "../content";
 import { connect } from "./legacy";
 import { type CellPlan, type Chat, messageKey, type Row, type RowCell } from "./row";
@@ -27,7 +27,7 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
     async open(plan: CellPlan): Promise<RowCell> {
       client ??= await connect(url);
       const redis = client;
-      await redis.script("LOAD", FORK_COPY.lua);
+      const forkCopySha = String(await redis.script("LOAD", REDIS_LUA.forkCopy));
       const { window, ttlSeconds, conversation } = plan;
       // Everything a turn sends, by `turn mod PERIOD` (the history repeats with that period).
       const forkArgs: (string | number)[][] = [];
@@ -58,7 +58,7 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
           }
           const reply = messageKey(chat.reply(turn), chat.chatId);
           const copied = await redis.evalsha(
-            FORK_COPY.sha,
+            forkCopySha,
             2,
             parent,
             reply,

@@ -1,10 +1,19 @@
+/**
+ * `@agents-memory/core/testing`: the store conformance suite, in groups, and the independent
+ * readers it checks a backend with. A Redis-protocol store adopts it in a few lines:
+ *
+ * ```ts
+ * const raw = redisRawAccess((...args) => client.call(...args));
+ * runStoreConformance(test, () => new MyStore(client), { raw, groups: { legacy: true } });
+ * ```
+ */
+export { assistantItem, userItem } from "./items";
+export { memoryRawAccess } from "./memory-raw";
+export type { RawAccess, RawValue } from "./raw-access";
+export { type RedisCall, redisRawAccess } from "./redis-raw";
 export {
-  assistantItem,
+  type ConformanceGroups,
   type ConformanceOptions,
-  type RawAccess,
-  type RawValue,
   runStoreConformance,
   type TestFn,
-  userItem,
-} from "./conformance";
-export { memoryRawAccess } from "./memory-raw";
+} from "./suite";

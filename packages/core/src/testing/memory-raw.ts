@@ -1,18 +1,17 @@
-import type { MemoryStore } from "../memory-store";
-import type { RawAccess } from "./conformance";
+import type { MemoryStore } from "../memory/memory-store";
+import type { RawAccess } from "./raw-access";
 
 /** The independent reader for a {@link MemoryStore}: its inspection hooks, not its contract. */
 export function memoryRawAccess(getStore: () => MemoryStore): RawAccess {
   return {
     async type(key) {
-      return getStore().inspect(key).value?.type ?? "none";
+      return getStore().inspect(key).elements ? "list" : "none";
     },
     async ttlSeconds(key) {
       return getStore().inspect(key).ttlSeconds;
     },
     async elements(key) {
-      const value = getStore().inspect(key).value;
-      return value?.type === "list" ? value.elements : [];
+      return getStore().inspect(key).elements ?? [];
     },
     async keys(prefix) {
       return getStore()
@@ -20,7 +19,10 @@ export function memoryRawAccess(getStore: () => MemoryStore): RawAccess {
         .filter((key) => key.startsWith(prefix));
     },
     async plant(key, value) {
-      getStore().plant(key, value);
+      if (value.type !== "list") {
+        throw new TypeError("[agents-memory] a MemoryStore holds lists of elements only");
+      }
+      getStore().plant(key, value.elements);
     },
   };
 }

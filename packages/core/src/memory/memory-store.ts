@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
-import { consoleLogger, type MemoryLogger } from "./logger";
-import { assertTtlSeconds } from "./policy";
+import { consoleLogger, type MemoryLogger } from "../logger";
+import { assertTtlSeconds } from "../policy";
 import {
   type AppendOptions,
   assertAppendOptions,
@@ -12,8 +12,6 @@ import {
   type ForkOptions,
   newestStored,
   parentElementsOf,
-  parseLegacyStored,
-  parseLegacyValue,
   parseStoredElement,
   parseStoredItems,
   type SessionStore,
@@ -21,16 +19,11 @@ import {
   serializeItems,
   trimElements,
   validateFork,
-} from "./store";
-
-/** What one key holds: a list of JSON strings (the layout), or a legacy/foreign value. */
-export type MemoryEntryValue =
-  | { type: "list"; elements: string[] }
-  | { type: "string"; value: string }
-  | { type: "other" };
+} from "../store";
 
 interface Entry {
-  value: MemoryEntryValue;
+  /** One JSON string per item, oldest first (never empty: an empty list is no key). */
+  elements: string[];
   expiresAt: number; // epoch ms; Infinity for no TTL
 }
 
@@ -43,8 +36,8 @@ export interface MemoryStoreOptions {
 }
 
 /**
- * The embedded default store: a Map in this process, with the same semantics as the Redis
- * stores (JSON per item, TTL, trim). Items are stored serialized, so mutating an item after
+ * The embedded default store: a Map in this process, with the store contract's semantics
+ * (JSON per item, TTL, trim). Items are stored serialized, so mutating an item after
  * writing it never changes what is stored, and every read returns fresh copies.
  * Expired keys are dropped on access and by a periodic sweep (an unref'd timer), so a
  * long-running process does not grow without bound.
@@ -75,18 +68,8 @@ export class MemoryStore implements SessionStore {
     const entry = this.#live(key);
     if (!entry) return emptyStored();
     const context = { key, logger: this.#logger, store: "memory" };
-    const value = entry.value;
-    if (value.type === "string")
-      return newestStored(parseLegacyStored(value.value, context), limit);
-    if (value.type !== "list") {
-      this.#logger.warn(
-        { store: "memory", key },
-        "the key holds a value of another type; read as empty",
-      );
-      return emptyStored();
-    }
-    const elements =
-      limit === undefined ? value.elements : limit === 0 ? [] : value.elements.slice(-limit);
+    const all = entry.elements;
+    const elements = limit === undefined ? all : limit === 0 ? [] : all.slice(-limit);
     return parseStoredItems(elements, context);
   }
 
@@ -109,16 +92,7 @@ export class MemoryStore implements SessionStore {
     assertStoreKey(key);
     assertItems(items);
     assertAppendOptions(options);
-    const entry = this.#live(key);
-    // A legacy JSON-array string is converted to the list layout, keeping its items; a value
-    // of a foreign type is replaced.
-    let existing: string[] = [];
-    if (entry?.value.type === "list") existing = entry.value.elements;
-    else if (entry?.value.type === "string") {
-      existing = serializeItems(
-        parseLegacyValue(entry.value.value, { key, logger: this.#logger, store: "memory" }),
-      );
-    }
+    const existing = this.#live(key)?.elements ?? [];
     const merged = trimElements([...existing, ...serializeItems(items)], options.maxItems);
     if (merged.length === 0) return;
     this.#set(key, merged, options.ttlSeconds);
@@ -144,26 +118,16 @@ export class MemoryStore implements SessionStore {
   async pop(key: string): Promise<AgentInputItem | undefined> {
     assertStoreKey(key);
     const entry = this.#live(key);
+    if (!entry) return undefined;
     const context = { key, logger: this.#logger, store: "memory" };
-    if (entry?.value.type === "string") {
-      // A legacy JSON-array string becomes the list layout minus its newest item, keeping its
-      // expiry; one that holds no items is left alone (it reads as empty too).
-      const items = parseLegacyValue(entry.value.value, context);
-      const newest = items.pop();
-      if (newest === undefined) return undefined;
-      if (items.length === 0) this.#entries.delete(key);
-      else entry.value = { type: "list", elements: serializeItems(items) };
-      return newest;
-    }
-    if (entry?.value.type !== "list") return undefined;
     // Pop until a well-formed item comes off, as the Redis stores do.
     let skipped = 0;
     let item: AgentInputItem | undefined;
-    while (item === undefined && entry.value.elements.length > 0) {
-      item = parseStoredElement(entry.value.elements.pop());
+    while (item === undefined && entry.elements.length > 0) {
+      item = parseStoredElement(entry.elements.pop());
       if (item === undefined) skipped++;
     }
-    if (entry.value.elements.length === 0) this.#entries.delete(key);
+    if (entry.elements.length === 0) this.#entries.delete(key);
     if (skipped > 0) {
       this.#logger.warn(
         { ...context, skipped },
@@ -201,22 +165,35 @@ export class MemoryStore implements SessionStore {
     return this.#entries.size;
   }
 
-  /** Test and migration aid: what a key holds and its remaining TTL in seconds (-2 missing, -1 none). */
-  inspect(key: string): { value: MemoryEntryValue | null; ttlSeconds: number } {
+  /**
+   * Test and migration aid: the elements under a key as stored (one JSON string per item,
+   * oldest first; null when missing) and its remaining TTL in seconds (-2 missing, -1 none).
+   */
+  inspect(key: string): { elements: string[] | null; ttlSeconds: number } {
     const entry = this.#live(key);
-    if (!entry) return { value: null, ttlSeconds: -2 };
+    if (!entry) return { elements: null, ttlSeconds: -2 };
     const ttl =
       entry.expiresAt === Number.POSITIVE_INFINITY
         ? -1
         : Math.ceil((entry.expiresAt - this.#now()) / 1000);
-    return { value: structuredClone(entry.value), ttlSeconds: ttl };
+    return { elements: [...entry.elements], ttlSeconds: ttl };
   }
 
-  /** Test and migration aid: put a raw value under a key (e.g. a legacy JSON string). */
-  plant(key: string, value: MemoryEntryValue, ttlSeconds?: number): void {
+  /**
+   * Test and migration aid: put raw elements under a key, as another program might have
+   * written them (malformed ones included). No elements deletes the key.
+   */
+  plant(key: string, elements: readonly string[], ttlSeconds?: number): void {
     assertStoreKey(key);
+    if (!Array.isArray(elements) || elements.some((element) => typeof element !== "string")) {
+      throw new TypeError("[agents-memory] plant takes an array of strings");
+    }
+    if (elements.length === 0) {
+      this.#entries.delete(key);
+      return;
+    }
     this.#entries.set(key, {
-      value: structuredClone(value),
+      elements: [...elements],
       expiresAt:
         ttlSeconds === undefined ? Number.POSITIVE_INFINITY : this.#now() + ttlSeconds * 1000,
     });
@@ -239,7 +216,7 @@ export class MemoryStore implements SessionStore {
 
   #set(key: string, elements: string[], ttlSeconds: number): void {
     this.#entries.set(key, {
-      value: { type: "list", elements },
+      elements,
       expiresAt: this.#now() + ttlSeconds * 1000,
     });
   }

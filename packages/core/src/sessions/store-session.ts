@@ -1,13 +1,13 @@
 import type { AgentInputItem, Session } from "@openai/agents";
-import { StoreError } from "./errors";
-import { reportStoreFailure, withTimeout } from "./guard";
-import { keepItems } from "./policy";
+import { StoreError } from "../errors";
+import { reportStoreFailure, withTimeout } from "../guard";
+import { keepItems } from "../policy";
+import { assertStoreKey } from "../store";
 import {
   type MemoryOptions,
   type ResolvedMemoryOptions,
   resolveMemoryOptions,
 } from "./session-options";
-import { assertStoreKey } from "./store";
 
 export interface StoreSessionOptions extends MemoryOptions {
   /** The stable key this session lives under (per user, per thread, …). */

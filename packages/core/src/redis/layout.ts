@@ -1,42 +1,35 @@
 import type { AgentInputItem } from "@openai/agents";
-import type { MemoryLogger } from "./logger";
-import { trimCut } from "./policy";
-import type { REDIS_LUA } from "./redis-lua";
+import type { MemoryLogger } from "../logger";
+import { trimCut } from "../policy/trim";
+import type { ForkOptions, StoredElement, StoredItems } from "../store/contract";
+import { fingerprintElements, sha1Hex } from "../store/fingerprint";
 import {
   emptyStored,
-  type ForkOptions,
-  fingerprintElements,
   isReasoningElement,
   newestStored,
   parentElementsOf,
-  parseLegacyStored,
-  parseLegacyValue,
   parseStoredElement,
   parseStoredItems,
-  type StoredElement,
-  type StoredItems,
   serializeItems,
-  sha1Hex,
   trimElements,
-} from "./store";
+} from "../store/stored-json";
+import type { RedisArgument, RedisCommands } from "./commands";
+import { parseLegacyStored, parseLegacyValue } from "./legacy";
+import { REDIS_SCRIPTS, runScript } from "./script-runner";
 
-/**
- * The contract operations on the Redis layout (one list of JSON strings per key), written
- * once for every client. An adapter supplies the transport — how it runs one of `REDIS_LUA`'s
- * scripts and one LRANGE — and keeps its own budget, retries and key prefix around each call.
+/*
+ * The store operations on the Redis layout (one list of JSON strings per key), written once
+ * for every client: an adapter gives its commands (`RedisCommands`) and keeps its own budget,
+ * retries and key prefix around each call.
  */
-export interface RedisLayoutDriver {
-  /** Runs one of `REDIS_LUA`'s scripts (EVALSHA, falling back to EVAL on NOSCRIPT). */
-  script(
-    name: keyof typeof REDIS_LUA,
-    keys: string[],
-    args: (string | number | StoredElement)[],
-  ): Promise<unknown>;
-  /**
-   * `LRANGE key start stop`, elements as strings or as bytes (better: see `StoredElement`);
-   * rejects with an error naming WRONGTYPE for a key of another type.
-   */
-  lrange(key: string, start: number, stop: number): Promise<unknown>;
+
+function script(
+  commands: RedisCommands,
+  name: keyof typeof REDIS_SCRIPTS,
+  keys: readonly string[],
+  args: readonly RedisArgument[],
+): Promise<unknown> {
+  return runScript(commands, REDIS_SCRIPTS[name], keys, args);
 }
 
 /** Who is asking, for the warnings the layout logs. */
@@ -46,6 +39,12 @@ export interface RedisLayoutContext {
   logger: MemoryLogger;
   /** The adapter's name in log fields, e.g. "ioredis". */
   store: string;
+  /**
+   * Read a JSON array stored as a plain string (the Python bot's cache format) as its items,
+   * and convert it to a list on the first write. When false, such a string is a value of
+   * another type: read as empty, replaced by a write.
+   */
+  legacyStrings: boolean;
 }
 
 /**
@@ -54,21 +53,22 @@ export interface RedisLayoutContext {
  * second trip, through the read script. `limit` is undefined or positive.
  */
 export async function readLayout(
-  driver: RedisLayoutDriver,
+  commands: RedisCommands,
   redisKey: string,
   limit: number | undefined,
   context: RedisLayoutContext,
 ): Promise<StoredItems> {
   let reply: [string, unknown?];
   try {
-    reply = ["list", await driver.lrange(redisKey, limit === undefined ? 0 : -limit, -1)];
+    reply = ["list", await commands.lrange(redisKey, limit === undefined ? 0 : -limit, -1)];
   } catch (error) {
     if (!(error instanceof Error && /\bWRONGTYPE\b/.test(error.message))) throw error;
-    reply = (await driver.script("read", [redisKey], [limit ?? -1])) as [string, unknown?];
+    reply = (await script(commands, "read", [redisKey], [limit ?? -1])) as [string, unknown?];
   }
   const [kind, payload] = reply;
   if (kind === "list") return parseStoredItems(payload as unknown[], context);
-  if (kind === "string") return newestStored(parseLegacyStored(payload, context), limit);
+  if (kind === "string" && context.legacyStrings)
+    return newestStored(parseLegacyStored(payload, context), limit);
   if (kind !== "none") {
     context.logger.warn(
       { store: context.store, key: context.key, type: kind },
@@ -80,12 +80,12 @@ export async function readLayout(
 
 /** Each key becomes exactly `elements` with the TTL, in one script call. */
 export function writeLayout(
-  driver: RedisLayoutDriver,
+  commands: RedisCommands,
   redisKeys: string[],
   elements: readonly StoredElement[],
   ttlSeconds: number,
 ): Promise<unknown> {
-  return driver.script("write", redisKeys, [ttlSeconds, ...elements]);
+  return script(commands, "write", redisKeys, [ttlSeconds, ...elements]);
 }
 
 /**
@@ -94,7 +94,7 @@ export function writeLayout(
  * the same string; a concurrent change makes it answer again with the new value.
  */
 export async function appendLayout(
-  driver: RedisLayoutDriver,
+  commands: RedisCommands,
   redisKey: string,
   items: readonly AgentInputItem[],
   options: { maxItems: number; ttlSeconds: number },
@@ -104,7 +104,8 @@ export async function appendLayout(
   const elements = trimElements(serializeItems(items), maxItems);
   let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
   for (let attempt = 0; attempt < 4; attempt++) {
-    const reply = (await driver.script(
+    const reply = (await script(
+      commands,
       "append",
       [redisKey],
       [maxItems, ttlSeconds, legacy.sha, legacy.elements.length, ...legacy.elements, ...elements],
@@ -118,9 +119,18 @@ export async function appendLayout(
       }
       return;
     }
+    const sha = reply[2] ?? (await sha1Hex(reply[1]));
+    if (!context.legacyStrings) {
+      // Replaced like any value of another type: the script drops it when its sha matches.
+      context.logger.warn(
+        { store: context.store, key: context.key, type: "string" },
+        "append replaced a value of another type with the list layout",
+      );
+      legacy = { sha, elements: [] };
+      continue;
+    }
     // All of it: the script trims legacy + new items as one list (see `trimCut`).
-    const converted = serializeItems(parseLegacyValue(reply[1], context));
-    legacy = { sha: reply[2] ?? (await sha1Hex(reply[1])), elements: converted };
+    legacy = { sha, elements: serializeItems(parseLegacyValue(reply[1], context)) };
   }
   throw new Error("the legacy value kept changing while converting it");
 }
@@ -132,7 +142,7 @@ export async function appendLayout(
  * (Redis Cluster, where children may live on different nodes) writes each child on its own.
  */
 export async function forkLayout(
-  driver: RedisLayoutDriver,
+  commands: RedisCommands,
   parentRedisKey: string | null,
   childRedisKeys: string[],
   newItems: readonly AgentInputItem[],
@@ -148,15 +158,16 @@ export async function forkLayout(
   );
   const writeFull = async () => {
     const full = [...parent, ...fresh].slice(cut);
-    if (!singleKeyOnly) return writeLayout(driver, childRedisKeys, full, ttlSeconds);
-    return Promise.all(childRedisKeys.map((key) => writeLayout(driver, [key], full, ttlSeconds)));
+    if (!singleKeyOnly) return writeLayout(commands, childRedisKeys, full, ttlSeconds);
+    return Promise.all(childRedisKeys.map((key) => writeLayout(commands, [key], full, ttlSeconds)));
   };
   if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
     await writeFull();
     return;
   }
   const keep = parent.length - cut;
-  const copied = await driver.script(
+  const copied = await script(
+    commands,
     "forkCopy",
     [parentRedisKey, ...childRedisKeys],
     [ttlSeconds, parent.length, await fingerprintElements(parent), keep, ...fresh],
@@ -171,7 +182,7 @@ export async function forkLayout(
  * list layout minus its newest item, which is returned.
  */
 export async function popLayout(
-  driver: RedisLayoutDriver,
+  commands: RedisCommands,
   redisKey: string,
   context: RedisLayoutContext,
 ): Promise<AgentInputItem | undefined> {
@@ -180,7 +191,7 @@ export async function popLayout(
   try {
     for (let conversions = 0; conversions < 4; ) {
       const args = legacy ? [legacy.sha, ...legacy.rest] : [""];
-      const reply = (await driver.script("pop", [redisKey], args)) as unknown[];
+      const reply = (await script(commands, "pop", [redisKey], args)) as unknown[];
       switch (String(reply[0])) {
         case "item": {
           skipped += Number(reply[1]);
@@ -193,6 +204,7 @@ export async function popLayout(
           skipped += Number(reply[1]);
           return undefined;
         case "legacy": {
+          if (!context.legacyStrings) return undefined;
           conversions++;
           const items = parseLegacyValue(reply[1], context);
           // Nothing to pop (read reads it as empty too): leave the value alone.

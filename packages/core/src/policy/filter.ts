@@ -1,4 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
+import { isReasoningItem, itemType } from "./items";
 
 /**
  * Every tool call/output item type, of the installed SDK (`protocol.ModelItem`) and of the
@@ -66,10 +67,6 @@ export const DEFAULT_FILTER_POLICY: Readonly<
 
 const TOOL_TYPE_SET = new Set(TOOL_ITEM_TYPES);
 
-function itemType(item: unknown): unknown {
-  return item !== null && typeof item === "object" ? (item as { type?: unknown }).type : undefined;
-}
-
 /** True for any tool call or tool output item, SDK or Python era. */
 export function isToolItem(item: unknown): boolean {
   const type = itemType(item);
@@ -94,11 +91,6 @@ export function compileFilter(policy: FilterPolicy = {}): (item: AgentInputItem)
     if (typeof id === "string" && ids.has(id)) return false;
     return true;
   };
-}
-
-/** True for a reasoning item (a reasoning model's output, answered by the item after it). */
-export function isReasoningItem(item: unknown): boolean {
-  return itemType(item) === "reasoning";
 }
 
 /**
@@ -135,40 +127,4 @@ export function filterItems(
   policy?: FilterPolicy,
 ): AgentInputItem[] {
   return keepItems(items, compileFilter(policy));
-}
-
-/**
- * How many of the oldest of `count` items a trim to the newest `max` removes. A cut never
- * leaves the item that answered a reasoning item without it (the API rejects that item then:
- * "…was provided without its required 'reasoning' item"), so a cut right after a reasoning
- * item takes the following item too.
- */
-export function trimCut(
-  count: number,
-  max: number,
-  isReasoningAt: (index: number) => boolean,
-): number {
-  let cut = Math.max(0, count - max);
-  while (cut > 0 && cut < count && isReasoningAt(cut - 1)) cut++;
-  return cut;
-}
-
-/** The newest `max` items, in chronological order (see {@link trimCut}). */
-export function trimItems<T>(items: readonly T[], max: number): T[] {
-  assertMaxItems(max);
-  return items.slice(trimCut(items.length, max, (index) => isReasoningItem(items[index])));
-}
-
-export function assertMaxItems(max: unknown): asserts max is number {
-  if (typeof max !== "number" || !Number.isSafeInteger(max) || max < 1) {
-    throw new RangeError(`[agents-memory] maxItems must be a positive integer, got ${String(max)}`);
-  }
-}
-
-export function assertTtlSeconds(ttl: unknown): asserts ttl is number {
-  if (typeof ttl !== "number" || !Number.isSafeInteger(ttl) || ttl < 1) {
-    throw new RangeError(
-      `[agents-memory] ttlSeconds must be a positive integer, got ${String(ttl)}`,
-    );
-  }
 }

@@ -1,14 +1,8 @@
 import type { AgentInputItem, Session } from "@openai/agents";
-import { StoreError } from "./errors";
-import { reportStoreFailure, withTimeout } from "./guard";
-import { DEFAULT_KEY_PREFIX, replyKey } from "./keys";
-import { isReasoningItem, keepItems, keptMask, trimCut, trimItems } from "./policy";
-import {
-  cloneItems,
-  type MemoryOptions,
-  type ResolvedMemoryOptions,
-  resolveMemoryOptions,
-} from "./session-options";
+import { StoreError } from "../errors";
+import { reportStoreFailure, withTimeout } from "../guard";
+import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
+import { isReasoningItem, keepItems, keptMask, trimCut, trimItems } from "../policy";
 import {
   elementText,
   type ForkOptions,
@@ -16,7 +10,13 @@ import {
   readStoredItems,
   type StoredElement,
   serializeItems,
-} from "./store";
+} from "../store";
+import {
+  cloneItems,
+  type MemoryOptions,
+  type ResolvedMemoryOptions,
+  resolveMemoryOptions,
+} from "./session-options";
 
 export interface ReplySessionOptions extends MemoryOptions {
   /** The chat the conversation lives in (negative for groups). */

@@ -1,8 +1,8 @@
 import type { AgentInputItem } from "@openai/agents";
-import { assertTimeoutMs, DEFAULT_TIMEOUT_MS, type OnStoreError } from "./guard";
-import { consoleLogger, type MemoryLogger } from "./logger";
-import { assertMaxItems, assertTtlSeconds, compileFilter, type FilterPolicy } from "./policy";
-import type { SessionStore } from "./store";
+import { assertTimeoutMs, DEFAULT_TIMEOUT_MS, type OnStoreError } from "../guard";
+import { consoleLogger, type MemoryLogger } from "../logger";
+import { assertMaxItems, assertTtlSeconds, compileFilter, type FilterPolicy } from "../policy";
+import type { SessionStore } from "../store";
 
 /** Items kept per conversation (the Python bot's `max_cache_size`). */
 export const DEFAULT_MAX_ITEMS = 50;

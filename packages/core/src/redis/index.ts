@@ -1,0 +1,23 @@
+/**
+ * `@agents-memory/core/redis`: the Redis layout both Redis adapters share, for authors of a
+ * store on another Redis-protocol client. Subclass {@link RedisLayoutStore} with your client's
+ * {@link RedisCommands} and failure policy; the layout, its Lua scripts and the script runner
+ * come with it.
+ */
+export type { RedisArgument, RedisCommands } from "./commands";
+export {
+  appendLayout,
+  forkLayout,
+  popLayout,
+  type RedisLayoutContext,
+  readLayout,
+  writeLayout,
+} from "./layout";
+export { parseLegacyStored, parseLegacyValue } from "./legacy";
+export { REDIS_LUA } from "./lua";
+export {
+  RedisLayoutStore,
+  type RedisLayoutStoreOptions,
+  type StoreOperation,
+} from "./redis-layout-store";
+export { isNoScript, REDIS_SCRIPTS, type RedisScript, runScript } from "./script-runner";

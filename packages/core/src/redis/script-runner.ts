@@ -1,0 +1,49 @@
+import { sha1Hex } from "../store/fingerprint";
+import type { RedisArgument, RedisCommands } from "./commands";
+import { REDIS_LUA } from "./lua";
+
+/** A Lua script of the layout, with its SHA-1 computed once, on first use. */
+export interface RedisScript {
+  readonly name: keyof typeof REDIS_LUA;
+  readonly lua: string;
+  sha(): Promise<string>;
+}
+
+function script(name: keyof typeof REDIS_LUA): RedisScript {
+  let sha: Promise<string> | undefined;
+  const lua = REDIS_LUA[name];
+  return { name, lua, sha: () => (sha ??= sha1Hex(lua)) };
+}
+
+/** Every script of the layout, by operation. */
+export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>> = Object.freeze({
+  read: script("read"),
+  write: script("write"),
+  append: script("append"),
+  forkCopy: script("forkCopy"),
+  pop: script("pop"),
+});
+
+/** True when a reply error is NOSCRIPT (the server does not hold the script yet). */
+export function isNoScript(error: unknown): boolean {
+  return error instanceof Error && /\bNOSCRIPT\b/.test(error.message);
+}
+
+/**
+ * Runs a script with EVALSHA, falling back to EVAL (which also caches it) when the server
+ * answers NOSCRIPT: a fresh, restarted or flushed server, or a Cluster node seen for the first
+ * time. NOSCRIPT means nothing ran, so the fallback never applies a write twice.
+ */
+export async function runScript(
+  commands: RedisCommands,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly RedisArgument[],
+): Promise<unknown> {
+  try {
+    return await commands.evalsha(await script.sha(), keys, args);
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return await commands.eval(script.lua, keys, args);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * `@agents-memory/core/store`: for authors of a `SessionStore`. The contract, the argument
+ * checks every store makes, the stored-JSON helpers (one JSON object per item; a malformed
+ * element is skipped and logged, never a crash) and the parent fingerprint a network store
+ * checks before copying a parent server-side. The conformance suite is in `./testing`.
+ */
+
+export { describeCause } from "../logger";
+export type {
+  AppendOptions,
+  ForkOptions,
+  SessionStore,
+  StoredElement,
+  StoredItems,
+} from "./contract";
+export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
+export {
+  elementText,
+  emptyStored,
+  isReasoningElement,
+  newestStored,
+  parentElementsOf,
+  parseStoredElement,
+  parseStoredElements,
+  parseStoredItems,
+  readStoredItems,
+  serializeItems,
+  trimElements,
+} from "./stored-json";
+export {
+  assertAppendOptions,
+  assertItems,
+  assertLimit,
+  assertStoreKey,
+  validateFork,
+} from "./validate";

@@ -1,0 +1,121 @@
+import type { AgentInputItem } from "@openai/agents";
+import type { MemoryLogger } from "../logger";
+import { trimCut } from "../policy/trim";
+import type { ForkOptions, SessionStore, StoredElement, StoredItems } from "./contract";
+
+const utf8 = new TextDecoder();
+
+/** The JSON text of a stored element (bytes are decoded as UTF-8). */
+export function elementText(element: StoredElement): string {
+  return typeof element === "string" ? element : utf8.decode(element);
+}
+
+/** The parent of a fork as stored JSON: `parentElements` when given, else serialized. */
+export function parentElementsOf(options: ForkOptions): readonly StoredElement[] {
+  return options.parentElements ?? serializeItems(options.parentItems);
+}
+
+/** A read of nothing (fresh arrays: callers may push to them). */
+export function emptyStored(): StoredItems {
+  return { items: [], elements: [] };
+}
+
+/** The newest `limit` of a read (all when undefined), both arrays alike. */
+export function newestStored(stored: StoredItems, limit: number | undefined): StoredItems {
+  if (limit === undefined || stored.items.length <= limit) return stored;
+  if (limit === 0) return emptyStored();
+  return { items: stored.items.slice(-limit), elements: stored.elements.slice(-limit) };
+}
+
+/**
+ * `store.readStored` when the store has it; otherwise `read`, serialized here (one extra
+ * pass, only for a store that does not keep JSON).
+ */
+export async function readStoredItems(
+  store: SessionStore,
+  key: string,
+  limit?: number,
+): Promise<StoredItems> {
+  if (typeof store.readStored === "function") return store.readStored(key, limit);
+  const items = await store.read(key, limit);
+  return { items, elements: serializeItems(items) };
+}
+
+/** True when a stored element is a reasoning item's JSON (see `keptMask` in the policy). */
+export function isReasoningElement(element: StoredElement): boolean {
+  const text = elementText(element);
+  if (!text.includes('"reasoning"')) return false;
+  try {
+    return (JSON.parse(text) as { type?: unknown } | null)?.type === "reasoning";
+  } catch {
+    return false;
+  }
+}
+
+/** The newest `max` stored elements, cut as `trimItems` cuts items (see `trimCut`). */
+export function trimElements<T extends StoredElement>(elements: readonly T[], max: number): T[] {
+  return elements.slice(trimCut(elements.length, max, (i) => isReasoningElement(elements[i]!)));
+}
+
+/** One JSON string per item: the stored form of every store. */
+export function serializeItems(items: readonly AgentInputItem[]): string[] {
+  return items.map((item) => JSON.stringify(item));
+}
+
+/**
+ * Parses stored elements, skipping (and logging once per read) any that is not a JSON object.
+ * A store never crashes on data another program or an older version left behind.
+ */
+export function parseStoredElements(
+  elements: readonly unknown[],
+  context: { key: string; logger: MemoryLogger; store: string },
+): AgentInputItem[] {
+  return parseStoredItems(elements, context).items;
+}
+
+/** {@link parseStoredElements}, keeping each kept item's JSON beside it. */
+export function parseStoredItems(
+  elements: readonly unknown[],
+  context: { key: string; logger: MemoryLogger; store: string },
+): StoredItems {
+  const stored = emptyStored();
+  let skipped = 0;
+  for (const element of elements) {
+    const item =
+      typeof element === "string" || element instanceof Uint8Array
+        ? parseElement(elementText(element))
+        : undefined;
+    if (item === undefined) {
+      skipped++;
+    } else {
+      stored.items.push(item);
+      // Kept as read: bytes stay bytes (off the heap), see StoredElement.
+      stored.elements.push(element as StoredElement);
+    }
+  }
+  if (skipped > 0) {
+    context.logger.warn(
+      { store: context.store, key: context.key, skipped },
+      "skipped stored elements that are not JSON objects",
+    );
+  }
+  return stored;
+}
+
+/** One stored element parsed, or undefined when it is not a JSON object (not logged). */
+export function parseStoredElement(element: unknown): AgentInputItem | undefined {
+  return typeof element === "string" || element instanceof Uint8Array
+    ? parseElement(elementText(element))
+    : undefined;
+}
+
+function parseElement(text: string): AgentInputItem | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  return value as AgentInputItem;
+}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import type { AgentInputItem } from "@openai/agents";
+import { assistantItem, numbered, texts, userItem } from "../items";
+import type { GroupContext } from "../suite";
+
+/**
+ * Limits and trim: append keeps the newest maxItems, a trim never splits a reasoning item from
+ * the item after it, and concurrent appends lose nothing.
+ */
+export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupContext): void {
+  it("append trims to the newest maxItems and refreshes the TTL", async (store, p) => {
+    await store.append(`${p}k`, numbered("a", 4), ttlOpts(5, 100));
+    assert.ok((await raw.ttlSeconds(`${p}k`)) <= 100);
+    await store.append(`${p}k`, numbered("b", 3), ttlOpts(5, 1000));
+    assert.deepEqual(texts(await store.read(`${p}k`)), ["a2", "a3", "b0", "b1", "b2"]);
+    const ttl = await raw.ttlSeconds(`${p}k`);
+    assert.ok(ttl > 100 && ttl <= 1000, `TTL refreshed to ~1000 s, got ${ttl}`);
+    assert.equal((await raw.elements(`${p}k`)).length, 5);
+  });
+
+  it("append of more than maxItems at once keeps the newest", async (store, p) => {
+    await store.append(`${p}k`, numbered("c", 8), ttlOpts(3));
+    assert.deepEqual(texts(await store.read(`${p}k`)), ["c5", "c6", "c7"]);
+  });
+
+  it("a trim never keeps an answer without its reasoning item (append, fork copy, fork in full)", async (store, p) => {
+    const turn = (n: number) => [
+      userItem(`q${n}`),
+      { type: "reasoning", id: `rs_${n}`, content: [] } as unknown as AgentInputItem,
+      assistantItem(`a${n}`, `msg_${n}`),
+    ];
+    const ids = (items: AgentInputItem[]) =>
+      items.map((item) => (item as { id?: string }).id ?? texts([item])[0]);
+    const newest = ["q2", "rs_2", "msg_2"];
+    // The newest 4 of turn 1 + turn 2 would start at msg_1, whose rs_1 is cut: msg_1 goes too.
+    await store.append(`${p}a`, turn(1), ttlOpts(4));
+    await store.append(`${p}a`, turn(2), ttlOpts(4));
+    assert.deepEqual(ids(await store.read(`${p}a`)), newest);
+    await store.replace(`${p}parent`, turn(1), 600);
+    const parentItems = await store.read(`${p}parent`);
+    await store.fork(`${p}parent`, [`${p}copy`], turn(2), { ...ttlOpts(4), parentItems });
+    assert.deepEqual(ids(await store.read(`${p}copy`)), newest);
+    await store.fork(`${p}parent`, [`${p}roomy`], turn(2), { ...ttlOpts(5), parentItems });
+    assert.deepEqual(ids(await store.read(`${p}roomy`)), ["rs_1", "msg_1", ...newest]);
+    await store.fork(null, [`${p}full`], [...turn(1), ...turn(2)], {
+      ...ttlOpts(4),
+      parentItems: [],
+    });
+    assert.deepEqual(ids(await store.read(`${p}full`)), newest);
+  });
+
+  it("two writers appending concurrently lose nothing", async (store, p) => {
+    const second = await makeStore();
+    try {
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 10; i++) {
+        writes.push(store.append(`${p}k`, [userItem(`x${i}`)], ttlOpts(100)));
+        writes.push(second.append(`${p}k`, [userItem(`y${i}`)], ttlOpts(100)));
+      }
+      await Promise.all(writes);
+      const got = texts(await store.read(`${p}k`));
+      assert.equal(got.length, 20);
+      assert.deepEqual(
+        got.filter((t) => t.startsWith("x")),
+        numbered("x", 10).map((i) => texts([i])[0]),
+      );
+      assert.deepEqual(
+        got.filter((t) => t.startsWith("y")),
+        numbered("y", 10).map((i) => texts([i])[0]),
+      );
+    } finally {
+      if (closeStores) await second.close?.();
+    }
+  });
+}

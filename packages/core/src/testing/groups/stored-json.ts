@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import type { AgentInputItem } from "@openai/agents";
+import { elementText, type StoredElement } from "../../store";
+import { texts, userItem } from "../items";
+import type { GroupContext } from "../suite";
+
+/** Stored JSON: malformed elements are skipped, never a crash; readStored and parentElements keep each item's JSON verbatim. */
+export function storedJsonGroup({ it, raw, ttlOpts }: GroupContext): void {
+  // Stored JSON as another writer formatted it (spaces, key order): what must survive verbatim.
+  const foreignJson = (text: string) => `{ "content": ${JSON.stringify(text)},  "role": "user" }`;
+
+  it("malformed elements are skipped; nothing crashes", async (store, p) => {
+    await raw.plant(`${p}bad`, {
+      type: "list",
+      elements: [
+        JSON.stringify(userItem("ok1")),
+        "{not json",
+        "42",
+        '"str"',
+        "[]",
+        "null",
+        JSON.stringify(userItem("ok2")),
+      ],
+    });
+    assert.deepEqual(texts(await store.read(`${p}bad`)), ["ok1", "ok2"]);
+    assert.deepEqual(texts([(await store.pop(`${p}bad`))!]), ["ok2"]);
+
+    await raw.plant(`${p}empty`, { type: "list", elements: [] });
+    assert.deepEqual(await store.read(`${p}empty`), []);
+  });
+
+  it("readStored (when the store has it) gives each item's stored JSON, verbatim, beside it", async (store, p) => {
+    if (typeof store.readStored !== "function") return;
+    // Non-ASCII text: elements given as UTF-8 bytes must decode to the same JSON.
+    const elements = [
+      foreignJson("f0 привет 👋"),
+      "not json",
+      JSON.stringify(userItem("u1")),
+      "[1]",
+    ];
+    await raw.plant(`${p}k`, { type: "list", elements });
+    const stored = await store.readStored(`${p}k`);
+    assert.deepEqual(stored.elements.map(elementText), [elements[0], elements[2]]);
+    assert.deepEqual(stored.items, await store.read(`${p}k`));
+    assert.deepEqual(
+      stored.items,
+      stored.elements.map((element) => JSON.parse(elementText(element))),
+    );
+    const newest = await store.readStored(`${p}k`, 2);
+    assert.deepEqual(
+      newest.elements.map(elementText),
+      [elements[2]],
+      "limit counts stored elements, then skips",
+    );
+    assert.deepEqual(await store.readStored(`${p}missing`), { items: [], elements: [] });
+  });
+
+  it("fork with parentElements writes the parent's stored JSON verbatim and never needs parentItems", async (store, p) => {
+    if (typeof store.readStored !== "function") return;
+    const parent = [foreignJson("h0 é"), foreignJson("h1"), JSON.stringify(userItem("h2 👋"))];
+    const fresh = userItem("n");
+    const options = (parentElements: readonly StoredElement[], maxItems = 50) => ({
+      ...ttlOpts(maxItems),
+      parentElements,
+      get parentItems(): AgentInputItem[] {
+        throw new Error("parentItems read although parentElements was given");
+      },
+    });
+    const expectChild = async (key: string, expected: string[]) => {
+      assert.deepEqual(await raw.elements(key), expected, key);
+      assert.ok((await raw.ttlSeconds(key)) > 500, `${key} has the TTL`);
+    };
+    // The elements as the store read them, and both forms a caller may hold (a plain
+    // Uint8Array, not a Node Buffer, for the bytes).
+    const forms: [string, (read: StoredElement[]) => StoredElement[]][] = [
+      ["read", (read) => read],
+      ["text", (read) => read.map(elementText)],
+      ["bytes", (read) => read.map((e) => new TextEncoder().encode(elementText(e)))],
+    ];
+    for (const [form, as] of forms) {
+      const q = `${p}${form}:`;
+      await raw.plant(`${q}parent`, { type: "list", elements: parent });
+      const read = as((await store.readStored(`${q}parent`)).elements);
+
+      // Unchanged parent: the store may copy it server-side.
+      await store.fork(`${q}parent`, [`${q}a`, `${q}b`], [fresh], options(read));
+      for (const key of [`${q}a`, `${q}b`])
+        await expectChild(key, [...parent, JSON.stringify(fresh)]);
+      // Trimmed to maxItems.
+      await store.fork(`${q}parent`, [`${q}trim`], [fresh], options(read, 2));
+      await expectChild(`${q}trim`, [parent[2]!, JSON.stringify(fresh)]);
+      // Changed since it was read: the children get what was read, as it was stored.
+      await store.append(`${q}parent`, [userItem("late")], ttlOpts());
+      await store.fork(`${q}parent`, [`${q}changed`], [fresh], options(read));
+      await expectChild(`${q}changed`, [...parent, JSON.stringify(fresh)]);
+      // Gone, or no parent key at all.
+      await store.clear(`${q}parent`);
+      await store.fork(`${q}parent`, [`${q}gone`], [fresh], options(read));
+      await expectChild(`${q}gone`, [...parent, JSON.stringify(fresh)]);
+      await store.fork(null, [`${q}orphan`], [fresh], options(read.slice(0, 1)));
+      await expectChild(`${q}orphan`, [parent[0]!, JSON.stringify(fresh)]);
+    }
+    await assert.rejects(
+      () => store.fork(null, [`${p}bad`], [fresh], options([42 as unknown as StoredElement])),
+      TypeError,
+    );
+    assert.equal(await raw.type(`${p}bad`), "none");
+  });
+}

@@ -1,0 +1,23 @@
+/** What a raw key holds, as planted or seen by an independent reader of the backend. */
+export type RawValue =
+  | { type: "list"; elements: string[] }
+  | { type: "string"; value: string }
+  /** A value of another type (a Redis hash, say): the store must read it as empty. */
+  | { type: "other" };
+
+/**
+ * Reads and writes the backend directly, not through the store under test (for Redis: a
+ * separate client), so the suite checks what was really written.
+ */
+export interface RawAccess {
+  /** `list`, `string`, `none`, or the backend's name for another type. */
+  type(key: string): Promise<string>;
+  /** Remaining TTL in seconds; -2 when the key is missing, -1 when it has no TTL. */
+  ttlSeconds(key: string): Promise<number>;
+  /** The raw elements of a list key, oldest first. */
+  elements(key: string): Promise<string[]>;
+  /** Every key that starts with `prefix`. */
+  keys(prefix: string): Promise<string[]>;
+  /** Puts a raw value under `key` (legacy strings, malformed elements, foreign types). */
+  plant(key: string, value: RawValue): Promise<void>;
+}

@@ -1,0 +1,121 @@
+import type { SessionStore } from "../store";
+import { basicGroup } from "./groups/basic";
+import { forkGroup } from "./groups/fork";
+import { legacyGroup } from "./groups/legacy";
+import { limitsGroup } from "./groups/limits";
+import { popClearGroup } from "./groups/pop-clear";
+import { storedJsonGroup } from "./groups/stored-json";
+import { ttlGroup } from "./groups/ttl";
+import type { RawAccess } from "./raw-access";
+
+/** The subset of vitest's (or node:test's) `test` the suite needs. */
+export type TestFn = (name: string, fn: () => Promise<void>, timeoutMs?: number) => unknown;
+
+/** The groups of the suite; each can be switched off (or, for `legacy`, on). */
+export interface ConformanceGroups {
+  /** Missing keys, exact JSON round trips, newest-n reads, argument checks. Default on. */
+  basic?: boolean;
+  /** Append's trim to maxItems and reasoning pairs across a cut. Default on. */
+  limits?: boolean;
+  /** TTL on every write, and expiry. Default on. */
+  ttl?: boolean;
+  /** The reply write (`fork`). Default on. */
+  fork?: boolean;
+  /** `pop` and `clear`. Default on. */
+  popClear?: boolean;
+  /** Malformed stored elements, `readStored`, `parentElements`. Default on. */
+  storedJson?: boolean;
+  /**
+   * Legacy values of the Redis layout: a JSON array in a plain string (the Python bot's cache
+   * format) and values of other types. Default off; the Redis-protocol stores turn it on.
+   */
+  legacy?: boolean;
+}
+
+export interface ConformanceOptions {
+  /** The independent reader of the backend (see `redisRawAccess`, `memoryRawAccess`). */
+  raw: RawAccess;
+  /** Waits `ms` of store time: a real sleep for servers, a clock advance for a fake clock. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Close each store after its test (default true). */
+  closeStores?: boolean;
+  /** Test name prefix, e.g. the adapter name. */
+  name?: string;
+  /** Skip the TTL expiry test (it waits ~2.2 s of store time). Default false. */
+  skipExpiry?: boolean;
+  /** Which groups run; see {@link ConformanceGroups}. */
+  groups?: ConformanceGroups;
+}
+
+/** What each group file gets: `it` registers one test with a fresh store and key prefix. */
+export interface GroupContext {
+  it: (
+    name: string,
+    body: (store: SessionStore, prefix: string) => Promise<void>,
+    timeoutMs?: number,
+  ) => void;
+  raw: RawAccess;
+  sleep: (ms: number) => Promise<void>;
+  makeStore: () => SessionStore | Promise<SessionStore>;
+  closeStores: boolean;
+  skipExpiry: boolean;
+  ttlOpts: (maxItems?: number, ttlSeconds?: number) => { maxItems: number; ttlSeconds: number };
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+let suiteCounter = 0;
+
+/**
+ * The store conformance suite: every `SessionStore` passes it. Call it from a test file:
+ *
+ * ```ts
+ * runStoreConformance(test, () => new MyStore(client), { raw: myRawReader });
+ * ```
+ *
+ * `makeStore` is called once per test; each test uses keys under its own random prefix, so
+ * tests never see each other's data and a shared server needs no flushing.
+ */
+export function runStoreConformance(
+  test: TestFn,
+  makeStore: () => SessionStore | Promise<SessionStore>,
+  options: ConformanceOptions,
+): void {
+  const closeStores = options.closeStores ?? true;
+  const label = options.name ? `${options.name}: ` : "";
+  const suiteId = `${process.pid}-${++suiteCounter}-${Math.random().toString(36).slice(2, 8)}`;
+  let testCounter = 0;
+
+  const it: GroupContext["it"] = (name, body, timeoutMs) => {
+    test(
+      `${label}${name}`,
+      async () => {
+        const prefix = `am-conf:${suiteId}:${++testCounter}:`;
+        const store = await makeStore();
+        try {
+          await body(store, prefix);
+        } finally {
+          if (closeStores) await store.close?.();
+        }
+      },
+      timeoutMs,
+    );
+  };
+  const context: GroupContext = {
+    it,
+    raw: options.raw,
+    sleep: options.sleep ?? realSleep,
+    makeStore,
+    closeStores,
+    skipExpiry: options.skipExpiry ?? false,
+    ttlOpts: (maxItems = 50, ttlSeconds = 600) => ({ maxItems, ttlSeconds }),
+  };
+  const groups = { legacy: false, ...options.groups };
+  if (groups.basic !== false) basicGroup(context);
+  if (groups.limits !== false) limitsGroup(context);
+  if (groups.ttl !== false) ttlGroup(context);
+  if (groups.popClear !== false) popClearGroup(context);
+  if (groups.fork !== false) forkGroup(context);
+  if (groups.storedJson !== false) storedJsonGroup(context);
+  if (groups.legacy) legacyGroup(context);
+}
