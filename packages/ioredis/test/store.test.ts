@@ -204,3 +204,34 @@ describe("construction and close", () => {
     client.disconnect();
   });
 });
+
+test("legacyStrings: false reads a JSON-array string as a value of another type and replaces it on write", async () => {
+  const p = prefix();
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const store = new IoRedisStore({
+    url: server.url,
+    legacyStrings: false,
+    logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
+  });
+  try {
+    const legacy = JSON.stringify([userItem("py-user"), assistantItem("py-bot")]);
+    await raw.set(`${p}legacy`, legacy);
+    expect(await store.read(`${p}legacy`)).toEqual([]);
+    expect(await store.pop(`${p}legacy`)).toBeUndefined();
+    expect(await raw.get(`${p}legacy`)).toBe(legacy);
+    await store.append(`${p}legacy`, [userItem("new")], opts);
+    expect(await store.read(`${p}legacy`)).toEqual([userItem("new")]);
+    expect(await raw.type(`${p}legacy`)).toBe("list");
+    expect(warnings.map((w) => [w.fields.type, w.message])).toEqual([
+      ["string", "the key holds a value of another type; read as empty"],
+      ["string", "append replaced a value of another type with the list layout"],
+    ]);
+    // The default reads the same value as its items.
+    await raw.set(`${p}default`, legacy);
+    const byDefault = new IoRedisStore({ url: server.url, logger: silentLogger });
+    expect(await byDefault.read(`${p}default`)).toEqual(JSON.parse(legacy));
+    await byDefault.close();
+  } finally {
+    await store.close();
+  }
+});

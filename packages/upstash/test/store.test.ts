@@ -167,3 +167,24 @@ describe("building the store", () => {
     expect(upstash.requests.count).toBe(0);
   });
 });
+
+test("legacyStrings: false reads a JSON-array string as empty and replaces it on write", async () => {
+  const p = prefix("legacy-off");
+  const store = new UpstashStore({
+    url: upstash.url,
+    token: upstash.token,
+    legacyStrings: false,
+    logger: silentLogger,
+  });
+  const legacy = JSON.stringify([userItem("py-user")]);
+  await direct.set(`${p}k`, legacy);
+  expect(await store.read(`${p}k`)).toEqual([]);
+  expect(await store.pop(`${p}k`)).toBeUndefined();
+  expect(await direct.get(`${p}k`)).toBe(legacy);
+  await store.append(`${p}k`, [userItem("new")], { maxItems: 50, ttlSeconds: 600 });
+  expect(await store.read(`${p}k`)).toEqual([userItem("new")]);
+  expect(
+    () =>
+      new UpstashStore({ url: upstash.url, token: upstash.token, legacyStrings: "no" as never }),
+  ).toThrow(/legacyStrings must be a boolean/);
+});
