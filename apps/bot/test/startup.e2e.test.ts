@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "@agents-memory/test-servers/free-port";
+import { startTelegramServer } from "@agents-memory/test-servers/telegram";
 import { describe, expect, test } from "vitest";
 import { BOT_DIR, spawnBot } from "./support/bot-process";
 
@@ -85,5 +87,40 @@ describe("start-up", () => {
     });
     expect(stdout).toContain("Usage: node apps/bot/dist/main.js [--console] [--demo] [--help]");
     expect(stdout + stderr).not.toMatch(/unknown argument|ERR_PNPM|ELIFECYCLE/);
+  });
+
+  test("an unreachable Bot API: 3 retries, then exit 1 naming the API root and the cause", async () => {
+    const port = await freePort();
+    const root = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    const bot = spawnBot({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: root, OPENAI_API_KEY: "k" });
+    expect((await bot.exited).code).toBe(1);
+    // 0.5 + 1 + 2 s between the 4 attempts, then out (grammY's init alone would retry forever).
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const attempts = bot.logs.filter((l) => l.method === "getMe").map((l) => l.attempt);
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    const fatal = bot.logs.find((l) => l.msg === "start-up failed") as any;
+    expect(fatal.err.message).toBe(`cannot reach the Telegram Bot API at ${root}`);
+    expect(JSON.stringify(fatal.err)).toContain(`ECONNREFUSED`);
+    expect(bot.stdout() + bot.stderr()).not.toContain(TOKEN);
+  });
+
+  test("a token the Bot API refuses: exit 1 at once, saying so", async () => {
+    const tg = await startTelegramServer();
+    try {
+      const bot = spawnBot({
+        BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        OPENAI_API_KEY: "k",
+      });
+      expect((await bot.exited).code).toBe(1);
+      const fatal = bot.logs.find((l) => l.msg === "start-up failed") as any;
+      expect(fatal.err.message).toBe(
+        `the Telegram Bot API at ${tg.apiRoot} refused BOT_TOKEN (401 Unauthorized)`,
+      );
+      expect(fatal.err.cause).toMatchObject({ type: "GrammyError", status: 401, method: "getMe" });
+    } finally {
+      await tg.close();
+    }
   });
 });

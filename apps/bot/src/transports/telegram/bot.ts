@@ -8,6 +8,7 @@ import { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { telegramChannel } from "./channel";
 import { toChatMessage } from "./chat-message";
+import { getMe } from "./get-me";
 import { logMigration } from "./group-migration";
 import { retryNetworkErrors } from "./network-retry";
 import { startPolling } from "./polling";
@@ -30,8 +31,8 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
     autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }),
     retryNetworkErrors(logger),
   );
-  await bot.init();
-  const me = bot.botInfo;
+  const me = await getMe(bot.api, config.telegram.apiRoot);
+  bot.botInfo = me;
   const identity: BotIdentity = { id: me.id, username: me.username, firstName: me.first_name };
   logger.info({ bot_id: me.id, username: me.username }, "connected to Telegram");
   const callback = options.createCallback(identity);
