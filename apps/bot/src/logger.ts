@@ -1,19 +1,12 @@
 import { writeSync } from "node:fs";
 import pino, { type Logger } from "pino";
+import { scrub } from "./config/redact";
 import { errorFields } from "./error-fields";
 
 export type { Logger } from "pino";
+export { scrub } from "./config/redact";
 
 const REDACTED = "[redacted]";
-
-/** Replaces every occurrence of each secret in `text`. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
 
 /**
  * A log object as it is written: every Error (under `err`, pino's key, or anywhere else)

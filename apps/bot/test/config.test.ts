@@ -301,4 +301,41 @@ describe("config", () => {
       ]);
     }
   });
+
+  test("a STORE_URL with a typo'd or unknown scheme is refused without echoing its password", () => {
+    const cases: [string, RegExp][] = [
+      [
+        "redis//:S3cret@host",
+        /got a value without ":\/\/" after the scheme \(did you mean redis:\/\/…\?\)$/,
+      ],
+      ["default:S3cret@host:6379", /got a value without a scheme such as redis:\/\/$/],
+      ["reddis://:S3cret@host:6379", /got the scheme "reddis:\/\/"$/],
+      ["http://:S3cret@host:6379", /got the scheme "http:\/\/"$/],
+      ["rediss//default:S3cret@host", /did you mean rediss:\/\/…\?/],
+    ];
+    for (const [url, expected] of cases) {
+      const found = problems({ STORE_URL: url });
+      expect(found, url).toEqual([expect.stringMatching(/^STORE_URL must be memory:\/\//)]);
+      expect(found[0], url).toMatch(expected);
+      expect(found[0], url).not.toContain("S3cret");
+    }
+    expect(redactUrl("redis//:S3cret@host")).toBe("***@host");
+    expect(redactUrl("default:S3cret@host:6379")).toBe("***@host:6379");
+  });
+
+  test("no config error carries a secret, whatever variable it quotes", () => {
+    // A key pasted into the wrong variable is quoted by that variable's message: scrubbed.
+    const found = problems({
+      OPENAI_API_KEY: "sk-live-abcdef123",
+      BOT_WHITELIST: "sk-live-abcdef123",
+      UPSTASH_REDIS_REST_TOKEN: "AXyz-Token.Value",
+      BOT_COMMANDS: "AXyz-Token.Value",
+    });
+    expect(found).toEqual([
+      'BOT_COMMANDS must be a comma-separated list of commands (letters, digits, _), got "[redacted]"',
+      expect.stringMatching(
+        /^BOT_WHITELIST must be comma-separated chat ids .*got "\[redacted\]"$/,
+      ),
+    ]);
+  });
 });

@@ -123,4 +123,13 @@ describe("start-up", () => {
       await tg.close();
     }
   });
+
+  test("a STORE_URL with a scheme typo: exit 1, the password never printed", async () => {
+    for (const url of ["redis//:S3cretPw@db.internal", "default:S3cretPw@db.internal:6379"]) {
+      const bot = spawnBot({ STORE_URL: url });
+      expect((await bot.exited).code, url).toBe(1);
+      expect(bot.stderr(), url).toMatch(/STORE_URL must be memory:\/\//);
+      expect(bot.stdout() + bot.stderr(), url).not.toContain("S3cretPw");
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { DEFAULTS } from "./defaults";
 import { resolveInstructions } from "./instructions";
 import { readMcpServers } from "./mcp-file";
 import { resolveModel } from "./model";
+import { scrub, secretsOfEnv } from "./redact";
 import { envSchema, nonEmpty } from "./schema";
 import { resolveStore } from "./store-url";
 import type { Config } from "./types";
@@ -52,7 +53,10 @@ export function loadConfig(
     const about = /^[A-Z_]+/.exec(problem)?.[0];
     if (!about || !invalid.has(about)) problems.push(problem);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    const secrets = secretsOfEnv(raw);
+    throw new ConfigError(problems.map((problem) => scrub(problem, secrets)));
+  }
 
   return {
     transport,

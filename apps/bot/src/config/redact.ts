@@ -10,7 +10,9 @@ function credentialParts(value: string): { userinfo?: [number, number]; query: s
   const authorityStart = start < 0 ? 0 : start + 3;
   const queryAt = value.slice(authorityStart).search(/[?#]/);
   const beforeQuery = queryAt < 0 ? value.length : authorityStart + queryAt;
-  const at = start < 0 ? -1 : value.lastIndexOf("@", beforeQuery - 1);
+  // Without "://" (a typo such as `redis//:pw@host`, or `user:pw@host`) the whole text before
+  // the last "@" counts as userinfo: better masked than echoed.
+  const at = value.lastIndexOf("@", beforeQuery - 1);
   const query = [...value.slice(beforeQuery).matchAll(QUERY_SECRET)].map((m) => m[2]!);
   return { userinfo: at >= authorityStart ? [authorityStart, at] : undefined, query };
 }
@@ -36,6 +38,38 @@ function secretsInUrl(value: string | undefined): string[] {
   return found.flatMap((secret) => [secret, safeDecode(secret)]);
 }
 
+const REDACTED = "[redacted]";
+
+/** Replaces every occurrence of each secret in `text`. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/** Secret-bearing variables of a raw environment, for scrubbing config errors. */
+export function secretsOfEnv(env: Readonly<Record<string, string | undefined>>): string[] {
+  return secretList([
+    env.BOT_TOKEN,
+    env.WEBHOOK_SECRET,
+    env.OPENAI_API_KEY,
+    env.UPSTASH_REDIS_REST_TOKEN,
+    ...[
+      "STORE_URL",
+      "OPENAI_BASE_URL",
+      "UPSTASH_REDIS_REST_URL",
+      "TELEGRAM_API_ROOT",
+      "WEBHOOK_URL",
+    ].flatMap((name) => secretsInUrl(env[name])),
+  ]);
+}
+
+function secretList(values: (string | undefined)[]): string[] {
+  return [...new Set(values)].filter((s): s is string => typeof s === "string" && s.length >= 4);
+}
+
 /** The secret values in this config, for scrubbing log lines and error messages. */
 export function secretsOf(config: Config): string[] {
   const store = config.memory.store;
@@ -44,11 +78,13 @@ export function secretsOf(config: Config): string[] {
     config.telegram.webhook.secret,
     config.model.apiKey,
     ...secretsInUrl(config.model.baseURL),
+    ...secretsInUrl(config.telegram.apiRoot),
+    ...secretsInUrl(config.telegram.webhook.url),
     store.kind === "upstash" ? store.token : undefined,
     ...(store.kind === "memory" ? [] : secretsInUrl(store.url)),
     store.kind === "redis-cluster" ? store.password : undefined,
   ];
-  return [...new Set(secrets)].filter((s): s is string => typeof s === "string" && s.length >= 4);
+  return secretList(secrets);
 }
 
 function safeDecode(value: string): string {

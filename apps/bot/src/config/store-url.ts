@@ -63,9 +63,31 @@ export function resolveStore(env: Env, problems: string[], warnings: string[]): 
       return { kind: "upstash", url: url ?? "", token: token ?? "" };
     }
     default:
-      problems.push(`${STORE_EXPECTED}; got ${JSON.stringify(redactUrl(raw))}`);
+      problems.push(`${STORE_EXPECTED}; got ${describeUnknown(raw, scheme)}`);
       return { kind: "memory" };
   }
+}
+
+const SCHEMES = [
+  "rediss+cluster",
+  "redis+cluster",
+  "rediss",
+  "redis",
+  "upstash",
+  "memory",
+  "https",
+];
+
+/**
+ * What an unusable STORE_URL looks like, without echoing it: a typo'd scheme often leaves the
+ * password where no URL parser finds it (`redis//:pw@host`, `default:pw@host:6379`).
+ */
+function describeUnknown(raw: string, scheme: string | undefined): string {
+  if (scheme) return `the scheme ${JSON.stringify(`${scheme}://`)}`;
+  const near = SCHEMES.find((s) => raw.toLowerCase().startsWith(s));
+  return near
+    ? `a value without "://" after the scheme (did you mean ${near}://…?)`
+    : "a value without a scheme such as redis://";
 }
 
 /**
