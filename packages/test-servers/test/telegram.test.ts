@@ -41,6 +41,16 @@ const api = (method: string, params: Record<string, unknown> = {}) =>
     body: JSON.stringify(params),
   });
 
+/** The message parseHtml throws for `html`, or "no error". */
+const error = (html: string) => {
+  try {
+    parseHtml(html);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "no error";
+};
+
 async function grammyError(promise: Promise<unknown>): Promise<GrammyError> {
   try {
     await promise;
@@ -208,27 +218,25 @@ describe("grammY against the local Bot API server", () => {
     expect(plain.entities).toBeUndefined();
   });
 
-  test("HTML parser follows TDLib on entities, nesting, attributes and pre/code", () => {
-    expect(parseHtml("&ge;&lt;&gt;&amp;&quot;&laquo;&#33;&#x41;&#12345678;")).toEqual({
-      text: '&ge;<>&"&laquo;!A&#12345678;',
+  test("HTML parser follows TDLib on text, attributes and pre/code", () => {
+    expect(parseHtml("&lt;&gt;&amp;&quot;&#33;&#x41;&#X1F600;\"'")).toEqual({
+      text: '<>&"!A😀"\'',
       entities: [],
     });
     expect(parseHtml("<b></b>x")).toEqual({ text: "x", entities: [] });
-    expect(parseHtml("🏟 <i>🏟 &lt</i>").entities).toEqual([
+    expect(parseHtml("🏟 <i>🏟 &lt;</i>").entities).toEqual([
       { type: "italic", offset: 3, length: 4 },
     ]);
     expect(parseHtml("<i>a</>").entities).toEqual([{ type: "italic", offset: 0, length: 1 }]);
-    expect(parseHtml("<code><i><b> </b></i></code>").entities.map((e) => e.type)).toEqual([
-      "code",
-      "bold",
-      "italic",
-    ]);
     expect(parseHtml('<pre><code class="language-ts">x</code></pre>').entities).toEqual([
       { type: "pre", offset: 0, length: 1, language: "ts" },
     ]);
     expect(parseHtml("<pre><code>x</code></pre>").entities).toEqual([
       { type: "pre", offset: 0, length: 1 },
       { type: "code", offset: 0, length: 1 },
+    ]);
+    expect(parseHtml('<a href="https://e.x/?a=1&amp;b=2">t</a>').entities).toEqual([
+      { type: "text_link", offset: 0, length: 1, url: "https://e.x/?a=1&b=2" },
     ]);
     expect(parseHtml("<a href=telegram.org>t</a>").entities).toEqual([
       { type: "text_link", offset: 0, length: 1, url: "http://telegram.org/" },
@@ -240,14 +248,6 @@ describe("grammY against the local Bot API server", () => {
       { type: "expandable_blockquote", offset: 0, length: 1 },
       { type: "spoiler", offset: 1, length: 1 },
     ]);
-    const error = (html: string) => {
-      try {
-        parseHtml(html);
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return "no error";
-    };
     expect(error("🏟 🏟&lt;<abacaba")).toBe("Unclosed start tag at byte offset 13");
     expect(error("🏟 🏟&lt;<i   =aba>")).toBe(
       'Empty attribute name in the tag "i" at byte offset 13',
@@ -257,6 +257,68 @@ describe("grammY against the local Bot API server", () => {
       "Unexpected end of name token at byte offset 27",
     );
     expect(error("🏟 🏟&lt;<i>a</i   ")).toBe("Unclosed end tag at byte offset 17");
+  });
+
+  test("HTML parser holds to the documented rules where TDLib guesses: escaping and entities", () => {
+    // TDLib keeps these as text; the Bot API says to escape them and names the entities it has.
+    expect(error("a > b")).toBe('Character ">" at byte offset 2 must be written as "&gt;"');
+    expect(error("AT&T")).toBe(
+      'Unsupported HTML entity "&T" at byte offset 2: only &lt; &gt; &amp; &quot; and numeric entities, ending in ";", are supported',
+    );
+    expect(error("a & b")).toBe('Character "&" at byte offset 2 must be written as "&amp;"');
+    expect(error("x &ge; y")).toBe(
+      'Unsupported HTML entity "&ge;" at byte offset 2: only &lt; &gt; &amp; &quot; and numeric entities, ending in ";", are supported',
+    );
+    expect(error("🏟 &lt")).toBe(
+      'Unsupported HTML entity "&lt" at byte offset 5: only &lt; &gt; &amp; &quot; and numeric entities, ending in ";", are supported',
+    );
+    expect(error("&#33 &#x;")).toBe(
+      'Invalid numeric HTML entity "&#33 " at byte offset 0: write &#N; or &#xH; with a valid code point',
+    );
+    expect(error("&#0;")).toMatch(/^Invalid numeric HTML entity "&#0;"/);
+    expect(error("&#1114112;")).toMatch(/^Invalid numeric HTML entity/);
+    expect(error("&#xD800;")).toMatch(/unmatched surrogate/);
+    expect(error('<a href="https://e.x/?a=1&b=2">t</a>')).toMatch(
+      /^Unsupported HTML entity "&b" at byte offset 25/,
+    );
+  });
+
+  test("HTML parser holds to the documented rules where TDLib repairs: nesting", () => {
+    const cannot = (tag: string, parent: string, at: number, reason: string) =>
+      `Tag "${tag}" at byte offset ${at} can't be inside "${parent}": ${reason}`;
+    const inCode = "pre and code can't contain other entities";
+    const codeOutside = "pre and code can be inside a block quote only";
+    const inLink = "links and custom emoji can't contain links, custom emoji or block quotes";
+    expect(error("<code><i>x</i></code>")).toBe(cannot("i", "code", 6, inCode));
+    expect(error("<pre>a<code>x</code></pre>")).toBe(cannot("code", "pre", 6, inCode));
+    expect(error('<pre><code class="language-ts">x</code>y</pre>')).toBe(
+      'Text after "</code>" inside "pre" at byte offset 39: pre and code can\'t contain other entities',
+    );
+    expect(error("<b>x <code>y</code></b>")).toBe(cannot("code", "b", 5, codeOutside));
+    expect(error('<a href="https://e.x/">x <code>y</code></a>')).toBe(
+      cannot("code", "a", 25, codeOutside),
+    );
+    expect(error("<i><pre>y</pre></i>")).toBe(cannot("pre", "i", 3, codeOutside));
+    expect(error('<a href="https://e.x/"><a href="https://e.y/">x</a></a>')).toBe(
+      cannot("a", "a", 23, "an entity can't contain another of its type"),
+    );
+    expect(error('<a href="https://e.x/"><blockquote>x</blockquote></a>')).toBe(
+      cannot("blockquote", "a", 23, inLink),
+    );
+    expect(error("<blockquote>a<blockquote>b</blockquote></blockquote>")).toBe(
+      cannot("blockquote", "blockquote", 13, "an entity can't contain another of its type"),
+    );
+    expect(error("<b>a <strong>b</strong></b>")).toBe(
+      cannot("strong", "b", 5, "an entity can't contain another of its type"),
+    );
+    // What the rules allow: splittable entities in and around anything but code; code and
+    // pre (with its language) inside a block quote; links inside bold and bold inside links.
+    expect(
+      parseHtml(
+        '<blockquote><b>a <i>b</i> <a href="https://e.x/">c <s>d</s></a></b> <code>e</code>' +
+          '<pre><code class="language-py">f</code></pre></blockquote>',
+      ).entities.map((e) => e.type),
+    ).toEqual(["blockquote", "bold", "italic", "text_link", "strikethrough", "code", "pre"]);
   });
 
   test("text limits: empty and over-long texts are rejected, 4096 characters pass", async () => {

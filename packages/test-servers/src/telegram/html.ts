@@ -1,6 +1,15 @@
-/** HTML parse mode, after TDLib's parse_html (https://core.telegram.org/bots/api#html-style). */
+/**
+ * HTML parse mode, after TDLib's parse_html (https://core.telegram.org/bots/api#html-style),
+ * held to the Bot API's documented rules where TDLib is lenient: `<`, `>` and `&` outside a
+ * tag or an entity are refused (TDLib keeps them as text), the only entities are `&lt; &gt;
+ * &amp; &quot;` and numeric references, each ending in `;` (TDLib keeps `&ge;` as text and
+ * takes `&lt` without `;`), and tags nest as the entity rules say (html-nesting.ts; TDLib
+ * repairs what breaks them). A test against this server thus sees markup Telegram would
+ * take only by guessing, or would show differently, as an error.
+ */
 
 import { sortEntities } from "./entities";
+import { nestingError } from "./html-nesting";
 import type { MessageEntity } from "./types";
 
 export class HtmlParseError extends Error {}
@@ -27,40 +36,46 @@ const HTML_TAGS = new Set([
 const isSpace = (ch: string | undefined) =>
   ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v";
 
-/** Decodes `&lt;` `&gt;` `&amp;` `&quot;` and numeric references at `pos`; anything else is
- * literal text, as Telegram keeps it. */
-function decodeEntity(html: string, pos: number): { char: string; end: number } | undefined {
+const NAMED_ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
+
+/**
+ * Decodes the entity at `pos` (an "&"): `&lt;` `&gt;` `&amp;` `&quot;`, `&#N;` or `&#xH;`.
+ * Anything else is an error, as the Bot API documents.
+ */
+function decodeEntity(html: string, pos: number, at: string): { char: string; end: number } {
   let end = pos + 1;
-  let code = 0;
   if (html[end] === "#") {
     end++;
-    if (html[end] === "x") {
-      end++;
-      while (end < html.length && /[0-9a-fA-F]/.test(html[end]!)) {
-        code = code * 16 + Number.parseInt(html[end]!, 16);
-        end++;
-      }
-    } else {
-      while (end < html.length && /[0-9]/.test(html[end]!)) {
-        code = code * 10 + Number(html[end]);
-        end++;
-      }
+    const hex = html[end] === "x" || html[end] === "X";
+    if (hex) end++;
+    const digitsStart = end;
+    while (end < html.length && (hex ? /[0-9a-fA-F]/ : /[0-9]/).test(html[end]!)) end++;
+    const digits = html.slice(digitsStart, end);
+    const code = digits === "" ? 0 : Number.parseInt(digits, hex ? 16 : 10);
+    if (digits === "" || html[end] !== ";" || code === 0 || code > 0x10ffff) {
+      throw new HtmlParseError(
+        `Invalid numeric HTML entity "${html.slice(pos, end + 1)}" ${at}: write &#N; or &#xH; with a valid code point`,
+      );
     }
-    if (code === 0 || code >= 0x10ffff || end - pos >= 10) return undefined;
     if (code >= 0xd800 && code <= 0xdfff) {
       throw new HtmlParseError(
         "Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units",
       );
     }
-  } else {
-    while (end < html.length && /[A-Za-z]/.test(html[end]!)) end++;
-    const name = html.slice(pos + 1, end);
-    const named: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
-    if (!(name in named)) return undefined;
-    code = named[name]!.charCodeAt(0);
+    return { char: String.fromCodePoint(code), end: end + 1 };
   }
-  if (html[end] === ";") end++;
-  return { char: String.fromCodePoint(code), end };
+  while (end < html.length && /[A-Za-z0-9]/.test(html[end]!)) end++;
+  const name = html.slice(pos + 1, end);
+  if (name === "") {
+    throw new HtmlParseError(`Character "&" ${at} must be written as "&amp;"`);
+  }
+  const char = NAMED_ENTITIES[name];
+  if (char === undefined || html[end] !== ";") {
+    throw new HtmlParseError(
+      `Unsupported HTML entity "${html.slice(pos, html[end] === ";" ? end + 1 : end)}" ${at}: only &lt; &gt; &amp; &quot; and numeric entities, ending in ";", are supported`,
+    );
+  }
+  return { char, end: end + 1 };
 }
 
 interface OpenTag {
@@ -68,6 +83,8 @@ interface OpenTag {
   start: number;
   attributes: Map<string, string>;
   byteOffset: number;
+  /** pre only: its `<code>` (the language form) has opened; after it closes, nothing may follow. */
+  codeChild?: "open" | "closed";
 }
 
 /** Parses Telegram HTML into plain text and entities; throws HtmlParseError with Telegram's
@@ -82,18 +99,26 @@ export function parseHtml(html: string): { text: string; entities: MessageEntity
   const collected: Array<MessageEntity & { codeLanguage?: string }> = [];
   let i = 0;
   const n = html.length;
+  const append = (chars: string, at: number) => {
+    const top = stack.at(-1);
+    if (top?.codeChild === "closed") {
+      fail(
+        `Text after "</code>" inside "pre" at byte offset ${byteOffset(at)}: pre and code can't contain other entities`,
+      );
+    }
+    text += chars;
+  };
   while (i < n) {
     const ch = html[i]!;
     if (ch === "&") {
-      const decoded = decodeEntity(html, i);
-      if (decoded) {
-        text += decoded.char;
-        i = decoded.end;
-        continue;
-      }
+      const decoded = decodeEntity(html, i, `at byte offset ${byteOffset(i)}`);
+      append(decoded.char, i);
+      i = decoded.end;
+      continue;
     }
+    if (ch === ">") fail(`Character ">" at byte offset ${byteOffset(i)} must be written as "&gt;"`);
     if (ch !== "<") {
-      text += ch;
+      append(ch, i);
       i++;
       continue;
     }
@@ -115,6 +140,8 @@ export function parseHtml(html: string): { text: string; entities: MessageEntity
           `Unmatched end tag at byte offset ${byteOffset(begin)}, expected "</${open.name}>", found "</${endName}>"`,
         );
       }
+      const parent = stack.at(-1);
+      if (open.name === "code" && parent?.codeChild === "open") parent.codeChild = "closed";
       const length = text.length - open.start;
       if (length > 0) {
         const entity = tagEntity(open, text.slice(open.start));
@@ -162,12 +189,10 @@ export function parseHtml(html: string): { text: string; entities: MessageEntity
         i++;
         while (i < n && html[i] !== quote) {
           if (html[i] === "&") {
-            const decoded = decodeEntity(html, i);
-            if (decoded) {
-              value += decoded.char;
-              i = decoded.end;
-              continue;
-            }
+            const decoded = decodeEntity(html, i, `at byte offset ${byteOffset(i)}`);
+            value += decoded.char;
+            i = decoded.end;
+            continue;
           }
           value += html[i];
           i++;
@@ -183,6 +208,18 @@ export function parseHtml(html: string): { text: string; entities: MessageEntity
     }
     if (name === "tg-emoji" && !/^[0-9]+$/.test(attributes.get("emoji-id") ?? "")) {
       fail(`Custom emoji entity must contain a tg://emoji URL at byte offset ${byteOffset(begin)}`);
+    }
+    const top = stack.at(-1);
+    if (name === "code" && top?.name === "pre" && !top.codeChild && top.start === text.length) {
+      top.codeChild = "open"; // <pre><code class="language-x">: one pre entity
+    } else {
+      const at = `at byte offset ${byteOffset(begin)}`;
+      const reason = nestingError(
+        name,
+        stack.map((tag) => tag.name),
+        at,
+      );
+      if (reason) fail(reason);
     }
     stack.push({ name, start: text.length, attributes, byteOffset: byteOffset(begin) });
   }
