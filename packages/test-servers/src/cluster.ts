@@ -17,6 +17,12 @@ export interface RedisCluster {
   nodes: { host: string; port: number }[];
   /** The node servers, e.g. to kill one. */
   servers: RedisServer[];
+  /**
+   * Brings node `index` back after a kill (or restarts it): the same port and nodes.conf, so
+   * it rejoins with its node id and slots (not its data: there is no persistence). Resolves
+   * once every node reports `cluster_state:ok` again, within `readyTimeoutMs` (default 20 000).
+   */
+  restartNode(index: number, readyTimeoutMs?: number): Promise<void>;
   /** Stops every node and removes their temp dirs. */
   stop(): Promise<void>;
 }
@@ -71,6 +77,13 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   return {
     nodes: servers.map((server) => ({ host: "127.0.0.1", port: server.port })),
     servers,
+    async restartNode(index, readyTimeoutMs = 20_000) {
+      const server = servers[index];
+      if (!server) throw new RangeError(`no cluster node ${index} (${servers.length} nodes)`);
+      await server.restart();
+      const deadline = Date.now() + readyTimeoutMs;
+      for (const node of servers) await waitForClusterOk(node.port, deadline);
+    },
     stop,
   };
 }

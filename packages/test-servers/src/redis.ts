@@ -21,6 +21,13 @@ export interface RedisServer {
   dir: string;
   /** Kills the process (SIGKILL: no goodbye to clients) and waits for it to exit. */
   kill(): Promise<void>;
+  /**
+   * Freezes the process (SIGSTOP): connections stay open and commands sent to it wait in its
+   * socket, unanswered, until {@link resume}; a hung server, not a dead one.
+   */
+  pause(): void;
+  /** Lets a paused process run again (SIGCONT); it then runs what it received meanwhile. */
+  resume(): void;
   /** Starts a fresh server on the same port (empty data) and waits for PING. */
   restart(): Promise<void>;
   /** Stops the server and removes its temp dir. */
@@ -80,6 +87,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     });
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`redis-server on port ${port} is not running (${name})`);
+    }
+    child.kill(name);
+  };
+
   await launch();
   return {
     port,
@@ -87,6 +101,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     url: `redis://127.0.0.1:${port}`,
     dir,
     kill,
+    pause: () => signal("SIGSTOP"),
+    resume: () => signal("SIGCONT"),
     restart: async () => {
       await kill();
       await launch();

@@ -1,4 +1,4 @@
-import { Cluster } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type RedisCluster, startRedisCluster } from "../src/cluster";
 
@@ -29,3 +29,40 @@ test("three masters own all slots and an ioredis Cluster client reaches keys on 
     client.disconnect();
   }
 });
+
+test("a killed master brought back by restartNode serves its slots again (its data is gone)", async () => {
+  const client = new Cluster(cluster.nodes, { lazyConnect: true });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const victim = cluster.servers[0]!;
+    const keys = Array.from({ length: 30 }, (_, i) => `restart:${i}`);
+    for (const key of keys) await client.set(key, "before");
+    const onVictim = await victimKeys(victim.port, keys);
+    expect(onVictim.length).toBeGreaterThan(0);
+
+    await victim.kill();
+    await cluster.restartNode(0);
+
+    for (const key of onVictim) {
+      await expect(client.set(key, "after")).resolves.toBe("OK");
+    }
+    const survivors = keys.filter((key) => !onVictim.includes(key));
+    for (const key of survivors) expect(await client.get(key)).toBe("before");
+    expect(await client.get(onVictim[0]!)).toBe("after");
+    expect(await victimKeys(victim.port, onVictim)).toEqual(onVictim);
+  } finally {
+    client.disconnect();
+  }
+});
+
+/** The keys held by the node on `port`, read with a plain connection to that node. */
+async function victimKeys(port: number, keys: string[]): Promise<string[]> {
+  const node = new Redis(port, "127.0.0.1");
+  try {
+    const present = await Promise.all(keys.map((key) => node.exists(key).catch(() => 0)));
+    return keys.filter((_, i) => present[i] === 1);
+  } finally {
+    node.disconnect();
+  }
+}
