@@ -14,7 +14,7 @@ import {
 } from "@openai/agents";
 import OpenAI from "openai";
 import { z } from "zod";
-import type { Config } from "./config";
+import { type Config, DEFAULTS } from "./config";
 import { DemoModel } from "./demo-model";
 import type { Logger } from "./logger";
 
@@ -48,7 +48,7 @@ export function createModel(config: Config["model"]): Model {
     // Local OpenAI-compatible servers (Ollama, llama.cpp) accept any key.
     apiKey: config.apiKey ?? "not-needed",
     baseURL: config.baseURL,
-    maxRetries: 2,
+    maxRetries: DEFAULTS.modelMaxRetries,
     // A stalled server would otherwise hold the chat (its turns run one at a time) for the
     // client's default of 10 minutes per attempt.
     timeout: config.timeoutMs,

@@ -129,3 +129,95 @@ describe("webhook mode", () => {
     expect(repliesTo(tg, message)[0]?.text).toBe("last words");
   });
 });
+
+describe("webhook mode at its edges", () => {
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let bot: BotProcess;
+  let hook: string;
+
+  const post = (body: string | ReadableStream, secret: string | null = SECRET) =>
+    fetch(hook, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+
+  beforeAll(async () => {
+    [tg, ai] = await Promise.all([startTelegramServer(), startResponsesServer()]);
+    const port = await freePort();
+    hook = `http://127.0.0.1:${port}/tg-hook`;
+    bot = await startBot(tg, ai, {
+      BOT_MODE: "webhook",
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_HOST: "127.0.0.1",
+      WEBHOOK_PORT: String(port),
+      WEBHOOK_PATH: "/tg-hook",
+      SHUTDOWN_TIMEOUT_MS: "1000",
+      OPENAI_TIMEOUT_MS: "20000",
+    });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await Promise.all([tg?.close(), ai?.close()]);
+  });
+
+  test("a shutdown timeout shorter than a model request is a start-up warning", () => {
+    const warning = bot.logs.find((l) => l.msg.startsWith("SHUTDOWN_TIMEOUT_MS=1000"));
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toContain("one model request can take (61500 ms");
+  });
+
+  test("a body over the limit gets 413, whether its length is declared or streamed", async () => {
+    const big = JSON.stringify({ update_id: 1, padding: "x".repeat(2_000_000) });
+    expect((await post(big)).status).toBe(413);
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    expect((await post(chunked)).status).toBe(413);
+    // The server is still fine afterwards.
+    expect((await fetch(hook.replace("/tg-hook", "/healthz"))).status).toBe(200);
+  });
+
+  test("300 calls with a wrong secret: one warning at once, the rest counted in one line", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => post("{}", i % 2 ? "wrong" : null)),
+    );
+    expect(statuses.every((r) => r.status === 401)).toBe(true);
+    const first = await bot.waitForLog((l) => l.msg === "webhook call with a wrong secret token");
+    expect(first).toMatchObject({ level: 40, count: 1 });
+    // The other 299 are counted, not logged (the shutdown test below sees their line).
+    expect(bot.logs.filter((l) => l.msg === first.msg)).toHaveLength(1);
+  });
+
+  test("shutdown timed out: each acknowledged, unanswered update is logged with its chat", async () => {
+    const chats = [-1003000000011, -1003000000012];
+    // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
+    ai.respondWith(() => ({ delayMs: 10_000, then: { text: "too late" } }));
+    const ids: number[] = [];
+    for (const [i, chatId] of chats.entries()) {
+      const message = tg.sendUserMessage({ chatId, from: ann, text: `/a slow ${i}` });
+      ids.push(5000 + i);
+      expect((await post(JSON.stringify({ update_id: 5000 + i, message }))).status).toBe(200);
+    }
+    await ai.waitForRequests(2);
+    const { code } = await bot.stop();
+    expect(code).toBe(0);
+    const lost = bot.logs.filter((l) => l.msg.includes("before this update was answered"));
+    expect(lost.map((l) => [l.level, l.update_id, l.chat_id])).toEqual([
+      [50, ids[0], chats[0]],
+      [50, ids[1], chats[1]],
+    ]);
+    // The wrong-secret count not yet logged is flushed at shutdown: 299 after the first line.
+    const counted = bot.logs.filter((l) => l.msg === "webhook call with a wrong secret token");
+    expect(counted.map((l) => l.count)).toEqual([1, 299]);
+  });
+});

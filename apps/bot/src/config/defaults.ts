@@ -23,6 +23,8 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 60_000,
   /** One model request (the OpenAI client's own default is 10 minutes). */
   modelTimeoutMs: 120_000,
+  /** Retries of a failed or timed-out model request (the OpenAI client's default). */
+  modelMaxRetries: 2,
 } as const;
 
 /** The value of `OPENAI_MODEL` (or the `--demo` flag) that selects the offline demo model. */

@@ -3,7 +3,7 @@ import { ConfigError } from "./config-error";
 import { DEFAULTS } from "./defaults";
 import { resolveInstructions } from "./instructions";
 import { readMcpServers } from "./mcp-file";
-import { resolveModel } from "./model";
+import { longestModelRequestMs, resolveModel } from "./model";
 import { scrub, secretsOfEnv } from "./redact";
 import { envSchema, nonEmpty } from "./schema";
 import { resolveStore } from "./store-url";
@@ -45,6 +45,17 @@ export function loadConfig(
     ? readMcpServers(env.MCP_SERVERS_FILE, crossProblems)
     : [];
   const store = resolveStore(env, crossProblems, warnings);
+  const longest = longestModelRequestMs(env.OPENAI_TIMEOUT_MS);
+  if (
+    transport === "telegram" &&
+    env.BOT_MODE === "webhook" &&
+    !model.demo &&
+    env.SHUTDOWN_TIMEOUT_MS < longest
+  ) {
+    warnings.push(
+      `SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS} is shorter than one model request can take (${longest} ms: OPENAI_TIMEOUT_MS=${env.OPENAI_TIMEOUT_MS} for each of ${DEFAULTS.modelMaxRetries + 1} attempts, plus the backoff between them): in webhook mode, a turn still running at shutdown is lost (each is logged)`,
+    );
+  }
   const whitelist = env.BOT_WHITELIST ?? [];
   if (transport === "telegram" && whitelist.length === 0) {
     warnings.push("BOT_WHITELIST is empty: the bot answers in every chat");

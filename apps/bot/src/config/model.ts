@@ -1,5 +1,5 @@
 import type { CliFlags } from "./cli";
-import { DEMO_MODEL } from "./defaults";
+import { DEFAULTS, DEMO_MODEL } from "./defaults";
 import type { Env } from "./schema";
 import type { Config } from "./types";
 
@@ -34,4 +34,16 @@ export function resolveModel(
     api: env.OPENAI_API,
     timeoutMs: env.OPENAI_TIMEOUT_MS,
   };
+}
+
+/** The OpenAI client's waits between attempts when the server names none: 0.5 s, then 1 s. */
+const RETRY_BACKOFF_MS = 1_500;
+
+/**
+ * The longest one model request can take: every attempt (the first and the client's retries)
+ * running into OPENAI_TIMEOUT_MS, plus the backoff between them. A turn makes one request, or
+ * more when the agent calls tools.
+ */
+export function longestModelRequestMs(timeoutMs: number): number {
+  return timeoutMs * (DEFAULTS.modelMaxRetries + 1) + RETRY_BACKOFF_MS;
 }

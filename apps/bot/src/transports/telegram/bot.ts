@@ -41,7 +41,7 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   let lastUpdateId = 0;
   bot.use((ctx, next) => {
     lastUpdateId = Math.max(lastUpdateId, ctx.update.update_id);
-    return inFlight.track(next());
+    return inFlight.track(next(), { update_id: ctx.update.update_id, chat_id: ctx.chat?.id });
   });
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.on("message:migrate_to_chat_id", (ctx) =>

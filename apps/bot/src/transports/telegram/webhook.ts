@@ -7,10 +7,15 @@ import type { Logger } from "../../logger";
 import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { ALLOWED_UPDATES } from "./allowed-updates";
+import { RateLimitedWarning } from "./rate-limited-warning";
 
 /** How many recent webhook update ids are remembered to drop redeliveries. */
 const SEEN_UPDATES = 10_000;
 const MAX_BODY_BYTES = 1_000_000;
+/** How long the rest of a refused oversized body is read before the connection is cut. */
+const DRAIN_TIMEOUT_MS = 10_000;
+/** At most one "wrong secret token" line per this interval (with a count). */
+const WRONG_SECRET_LOG_INTERVAL_MS = 60_000;
 
 export interface WebhookOptions {
   bot: Bot;
@@ -41,6 +46,12 @@ export async function startWebhook({
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
+  const wrongSecret = new RateLimitedWarning(
+    logger,
+    "webhook call with a wrong secret token",
+    WRONG_SECRET_LOG_INTERVAL_MS,
+  );
+
   const remember = (updateId: number) => {
     seen.add(updateId);
     if (seen.size > SEEN_UPDATES) seen.delete(seen.values().next().value!);
@@ -55,17 +66,18 @@ export async function startWebhook({
     if (pathname !== path) return void res.writeHead(404).end();
     if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
     if (!secretMatches(req.headers["x-telegram-bot-api-secret-token"])) {
-      logger.warn({ remote: req.socket.remoteAddress }, "webhook call with a wrong secret token");
+      wrongSecret.hit({ remote: req.socket.remoteAddress });
       return void res.writeHead(401).end();
     }
     // While stopping, refuse: Telegram delivers the update again later.
     if (stopping) return void res.writeHead(503).end();
+    const body = await readBody(req);
+    if (body === TOO_LARGE) return refuseTooLarge(req, res);
     let update: Update;
     try {
-      update = JSON.parse(await readBody(req)) as Update;
-    } catch (error) {
-      const tooLarge = (error as Error).message === "too large";
-      return void res.writeHead(tooLarge ? 413 : 400).end();
+      update = JSON.parse(body) as Update;
+    } catch {
+      return void res.writeHead(400).end();
     }
     if (!update || typeof update.update_id !== "number") return void res.writeHead(400).end();
     // Acknowledge at once; the turn runs in the background.
@@ -117,10 +129,21 @@ export async function startWebhook({
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        wrongSecret.flush();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
-        if (!drained) logger.warn({ in_flight: inFlight.size }, "shutdown timed out; turns lost");
+        if (!drained) {
+          // Telegram had each one acknowledged on arrival and will not deliver it again.
+          const lost = inFlight.unfinished();
+          for (const update of lost) {
+            logger.error(update, "shutdown timed out before this update was answered; it is lost");
+          }
+          logger.error(
+            { unfinished: lost.length, shutdown_timeout_ms: config.shutdownTimeoutMs },
+            "shutdown timed out; the updates above were acknowledged and not answered",
+          );
+        }
         server.closeAllConnections();
         await closed;
         done();
@@ -130,20 +153,37 @@ export async function startWebhook({
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+const TOO_LARGE = Symbol("too large");
+
+/** The request body as text, or TOO_LARGE as soon as it passes MAX_BODY_BYTES. */
+function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) return resolve(TOO_LARGE);
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error("too large"));
-        req.destroy();
+        req.off("data", onData);
+        resolve(TOO_LARGE);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/**
+ * 413, then the rest of the body is read and dropped: closing a socket with unread data makes
+ * the kernel reset the connection, and the client would never see the status.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(413, { connection: "close" }).end();
+  const giveUp = setTimeout(() => req.destroy(), DRAIN_TIMEOUT_MS);
+  giveUp.unref();
+  req.on("end", () => clearTimeout(giveUp));
+  req.resume();
 }
