@@ -5,8 +5,11 @@ const STORE_ERROR_MARKER = Symbol.for("agents-memory.store-error");
  * Carries the operation, the key and the original error as `cause`; never a secret.
  */
 export class StoreError extends Error {
+  /** Marks a `StoreError` across duplicate installs; see {@link StoreError.isInstance}. */
   readonly [STORE_ERROR_MARKER] = true;
+  /** The operation that failed: `"read"`, `"replace"`, `"append"`, `"fork"`, `"pop"`, `"clear"`. */
   readonly operation: string;
+  /** The key it was called on (for `fork`, the parent key), when there was one. */
   readonly key: string | undefined;
 
   constructor(
@@ -31,6 +34,7 @@ export class StoreError extends Error {
 
 /** The operation did not settle within its budget. */
 export class StoreTimeoutError extends StoreError {
+  /** The budget that ran out, in milliseconds. */
   readonly timeoutMs: number;
   constructor(options: { operation: string; key?: string | undefined; timeoutMs: number }) {
     super(

@@ -4,12 +4,20 @@ import { describeCause, type MemoryLogger } from "./logger";
 /** Default budget for one store call made by a session, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 250;
 
+/** One failed store call made by a session, as passed to {@link OnStoreError}. */
 export interface StoreFailure {
+  /** The store operation: `"read"`, `"replace"`, `"append"`, `"fork"`, `"pop"` or `"clear"`. */
   operation: string;
+  /** The key the session called it on (for a fork, the first child key). */
   key: string;
+  /** What failed, with the backend's error as `cause` ({@link StoreTimeoutError} for a timeout). */
   error: StoreError;
 }
 
+/**
+ * The app's hook for store failures (metrics, alerts), called after the failure is logged. It
+ * is called synchronously; what it throws is logged and never rethrown into the run.
+ */
 export type OnStoreError = (failure: StoreFailure) => void;
 
 /**

@@ -2,6 +2,8 @@
  * `@agents-memory/core`: what an app needs. Sessions for the Agents SDK, the in-memory store,
  * the policies they apply, and the errors a store raises. Store authors: see
  * `@agents-memory/core/store` and `/testing`; Redis-protocol adapters: `/redis`.
+ *
+ * @module \@agents-memory/core
  */
 export { StoreError, StoreTimeoutError } from "./errors";
 export { DEFAULT_TIMEOUT_MS, type OnStoreError, type StoreFailure } from "./guard";

@@ -3,8 +3,14 @@
  * any compatible) logger can be passed as it is. Fields never carry secrets.
  */
 export interface MemoryLogger {
+  /** Optional detail, e.g. a lost Redis connection restored. */
   debug?(fields: Record<string, unknown>, message: string): void;
+  /**
+   * The run goes on, with something to know: a malformed stored element skipped, a client
+   * built without fail-fast options, a lost connection.
+   */
   warn(fields: Record<string, unknown>, message: string): void;
+  /** A store call failed or a credential was rejected; `fields.cause` (or `reason`) says why. */
   error(fields: Record<string, unknown>, message: string): void;
 }
 

@@ -3,6 +3,7 @@ import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis";
 /** A single-node `Redis` or a `Cluster` client, of ioredis 5 or 6. */
 export type IoRedisClient = Redis | Cluster;
 
+/** The three bounds of a fail-fast client, each in ms; see {@link failFastRedisOptions}. */
 export interface FailFastSettings {
   /** Longest wait for one command's reply, in ms (ioredis `commandTimeout`). */
   commandTimeoutMs: number;
@@ -12,6 +13,7 @@ export interface FailFastSettings {
   maxReconnectDelayMs: number;
 }
 
+/** 200 ms per command, 1 s to connect, reconnect backoff capped at 2 s. */
 export const defaultFailFastSettings: Readonly<FailFastSettings> = Object.freeze({
   commandTimeoutMs: 200,
   connectTimeoutMs: 1000,

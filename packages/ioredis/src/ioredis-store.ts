@@ -20,6 +20,10 @@ import {
   queuingRisks,
 } from "./connection";
 
+/**
+ * Options of {@link IoRedisStore}: a `client` you built, or a `url` (or `REDIS_URL`) the store
+ * connects to itself; every other option has a default ({@link defaultOptions}).
+ */
 export interface IoRedisStoreOptions {
   /**
    * A client you built (`Redis` or `Cluster`). You own it: `close()` leaves it open. Build it
@@ -47,7 +51,9 @@ export interface IoRedisStoreOptions {
   logger?: MemoryLogger;
 }
 
+/** The defaults of {@link IoRedisStoreOptions}: no key prefix, {@link defaultFailFastSettings}. */
 export const defaultOptions = Object.freeze({
+  /** No prefix: keys are stored exactly as the sessions name them. */
   keyPrefix: "",
   ...defaultFailFastSettings,
 });

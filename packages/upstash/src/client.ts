@@ -2,13 +2,19 @@ import { Redis } from "@upstash/redis";
 
 /** The environment variables Upstash's console and integrations set. */
 export const ENV_URL = "UPSTASH_REDIS_REST_URL";
+/** The REST token's variable; see {@link ENV_URL}. */
 export const ENV_TOKEN = "UPSTASH_REDIS_REST_TOKEN";
 /** What Vercel's KV integration sets; read as a fallback, like `Redis.fromEnv()` does. */
 const ENV_URL_FALLBACK = "KV_REST_API_URL";
 const ENV_TOKEN_FALLBACK = "KV_REST_API_TOKEN";
 
 /** `{ url, token }` from `UPSTASH_REDIS_REST_URL` / `UPSTASH_REDIS_REST_TOKEN` (or `KV_REST_API_*`). */
-export function credentialsFromEnv(): { url: string | undefined; token: string | undefined } {
+export function credentialsFromEnv(): {
+  /** The REST URL, or undefined when neither variable is set (or set empty). */
+  url: string | undefined;
+  /** The REST token, or undefined likewise. */
+  token: string | undefined;
+} {
   const env: Record<string, string | undefined> =
     typeof process === "object" && process?.env ? process.env : {};
   return {

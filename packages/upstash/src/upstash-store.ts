@@ -22,6 +22,10 @@ import {
   requesterOf,
 } from "./client";
 
+/**
+ * Options of {@link UpstashStore}: a `client` you built, or `url` and `token` (or the
+ * environment); every other option has a default ({@link defaultOptions}).
+ */
 export interface UpstashStoreOptions {
   /**
    * A client you built (`new Redis({ url, token })`). The store sends its commands through the
@@ -58,10 +62,15 @@ export interface UpstashStoreOptions {
   logger?: MemoryLogger;
 }
 
+/** The defaults of {@link UpstashStoreOptions}. */
 export const defaultOptions = Object.freeze({
+  /** No prefix: keys are stored exactly as the sessions name them. */
   keyPrefix: "",
+  /** Budget of one operation, retries included, in ms. */
   timeoutMs: 1000,
+  /** Retries of an idempotent operation whose request got no response. */
   retries: 1,
+  /** Wait before the first retry, in ms, doubling after each. */
   retryDelayMs: 50,
 });
 
@@ -94,6 +103,7 @@ function text(arg: RedisArgument): string | number {
 export class UpstashStore extends RedisLayoutStore {
   /** The client in use (the one passed in, or the one the store built). */
   readonly client: Redis;
+  /** The budget of one operation, retries included, in ms (the `timeoutMs` option). */
   readonly timeoutMs: number;
   readonly #budget: Budget;
   #closed = false;

@@ -27,11 +27,13 @@ interface Entry {
   expiresAt: number; // epoch ms; Infinity for no TTL
 }
 
+/** Options of {@link MemoryStore}; every one has a default. */
 export interface MemoryStoreOptions {
   /** Milliseconds since the epoch; inject a fake clock in tests. Default `Date.now`. */
   now?: () => number;
   /** How often expired keys are swept, in ms (0 disables the timer). Default 60 000. */
   sweepIntervalMs?: number;
+  /** Where skipped malformed stored elements are reported. Default {@link consoleLogger}. */
   logger?: MemoryLogger;
 }
 
@@ -169,7 +171,12 @@ export class MemoryStore implements SessionStore {
    * Test and migration aid: the elements under a key as stored (one JSON string per item,
    * oldest first; null when missing) and its remaining TTL in seconds (-2 missing, -1 none).
    */
-  inspect(key: string): { elements: string[] | null; ttlSeconds: number } {
+  inspect(key: string): {
+    /** One JSON string per item, oldest first; null when the key is missing. */
+    elements: string[] | null;
+    /** Remaining TTL in seconds: -2 when missing, -1 when it never expires. */
+    ttlSeconds: number;
+  } {
     const entry = this.#live(key);
     if (!entry) return { elements: null, ttlSeconds: -2 };
     const ttl =

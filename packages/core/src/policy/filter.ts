@@ -50,6 +50,10 @@ export const CONVERSATION_ITEM_TYPES: readonly string[] = Object.freeze([
 /** Ids of placeholder items that must never be stored or replayed (the API rejects them). */
 export const DEFAULT_DROP_IDS: readonly string[] = Object.freeze(["__fake_id__"]);
 
+/**
+ * What memory drops before it stores a history: an item goes when its `type` or its `id` is
+ * listed. Omitted lists take the defaults ({@link DEFAULT_FILTER_POLICY}); `extra*` adds to them.
+ */
 export interface FilterPolicy {
   /** Item `type`s dropped from memory. Default: {@link TOOL_ITEM_TYPES}. */
   dropTypes?: readonly string[];
@@ -61,6 +65,7 @@ export interface FilterPolicy {
   extraDropIds?: readonly string[];
 }
 
+/** The bot's filter: every tool item ({@link TOOL_ITEM_TYPES}) and `__fake_id__` placeholders. */
 export const DEFAULT_FILTER_POLICY: Readonly<
   Required<Pick<FilterPolicy, "dropTypes" | "dropIds">>
 > = Object.freeze({ dropTypes: TOOL_ITEM_TYPES, dropIds: DEFAULT_DROP_IDS });
@@ -121,7 +126,11 @@ export function keepItems(
   return items.filter((_, index) => kept[index]);
 }
 
-/** The items to keep in memory: tool items and placeholder ids removed (see {@link keptMask}). */
+/**
+ * The items to keep in memory, in order: what `policy` drops (default: tool items and
+ * placeholder ids) removed, together with the items the Responses API requires beside a
+ * dropped one (the reasoning item that led to a dropped tool call).
+ */
 export function filterItems(
   items: readonly AgentInputItem[],
   policy?: FilterPolicy,

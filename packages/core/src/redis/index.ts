@@ -3,6 +3,8 @@
  * store on another Redis-protocol client. Subclass {@link RedisLayoutStore} with your client's
  * {@link RedisCommands} and failure policy; the layout, its Lua scripts and the script runner
  * come with it.
+ *
+ * @module \@agents-memory/core/redis
  */
 export type { RedisArgument, RedisCommands } from "./commands";
 export {

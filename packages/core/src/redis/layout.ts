@@ -36,6 +36,7 @@ function script(
 export interface RedisLayoutContext {
   /** The key as the caller named it (without the adapter's prefix). */
   key: string;
+  /** Where skipped elements and replaced values of another type are reported. */
   logger: MemoryLogger;
   /** The adapter's name in log fields, e.g. "ioredis". */
   store: string;

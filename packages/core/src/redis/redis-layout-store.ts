@@ -23,11 +23,13 @@ import {
 /** A store operation, as named in errors, logs and an adapter's failure policy. */
 export type StoreOperation = "read" | "replace" | "append" | "fork" | "pop" | "clear";
 
+/** What a subclass of {@link RedisLayoutStore} passes to its constructor. */
 export interface RedisLayoutStoreOptions {
   /** The adapter's name in log fields and errors, e.g. "ioredis". */
   name: string;
   /** Prepended to every key the store is given. */
   keyPrefix: string;
+  /** Where skipped elements and replaced values of another type are reported. */
   logger: MemoryLogger;
   /**
    * Read a JSON array stored as a plain string (the Python bot's cache format) as its items;
@@ -43,7 +45,9 @@ export interface RedisLayoutStoreOptions {
  * run a script over several keys at once ({@link RedisLayoutStore.singleKeyOnly}).
  */
 export abstract class RedisLayoutStore implements SessionStore {
+  /** Prepended to every key the store is given, as passed in the options. */
   readonly keyPrefix: string;
+  /** The logger from the options, for the subclass's own reports. */
   protected readonly logger: MemoryLogger;
   readonly #name: string;
   readonly #legacyStrings: boolean;

@@ -4,8 +4,11 @@ import { REDIS_LUA } from "./lua";
 
 /** A Lua script of the layout, with its SHA-1 computed once, on first use. */
 export interface RedisScript {
+  /** The script's name in {@link REDIS_LUA}. */
   readonly name: keyof typeof REDIS_LUA;
+  /** The Lua source, as sent by EVAL. */
   readonly lua: string;
+  /** The source's SHA-1 in lowercase hex, as EVALSHA takes it. */
   sha(): Promise<string>;
 }
 

@@ -69,6 +69,7 @@ function forkOptions(
   };
 }
 
+/** What {@link ReplySession.persist} did. It never rejects on a store failure; `ok` tells. */
 export interface PersistResult {
   /** True when the write reached the store; false when it failed (already reported). */
   ok: boolean;
@@ -88,6 +89,7 @@ export interface PersistResult {
  * turn goes under the new reply's key; the newer branch is never touched.
  */
 export class ReplySession implements Session {
+  /** The chat of the conversation, as given in the options. */
   readonly chatId: number;
   /** The key history is read from, or null when the message replied to nothing. */
   readonly parentKey: string | null;

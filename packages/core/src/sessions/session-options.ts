@@ -11,6 +11,7 @@ export const DEFAULT_TTL_SECONDS = 604_800;
 
 /** The policies every session takes as plain values. */
 export interface MemoryOptions {
+  /** Where the history lives: `MemoryStore`, `IoRedisStore`, `UpstashStore` or your own. */
   store: SessionStore;
   /** Newest items kept. Default 50. */
   maxItems?: number;

@@ -24,6 +24,7 @@ export interface StoreSessionOptions extends MemoryOptions {
  * - Tool items and `__fake_id__` items are filtered on write and on read (legacy data).
  */
 export class StoreSession implements Session {
+  /** The store key the history lives under, as given in the options. */
   readonly key: string;
   readonly #options: ResolvedMemoryOptions;
 
@@ -37,6 +38,10 @@ export class StoreSession implements Session {
     return this.key;
   }
 
+  /**
+   * Up to the newest `limit` items (at most `maxItems`), oldest first, after the filter, like
+   * the SDK's `Session.getItems`. A store failure is reported and reads as no history (`[]`).
+   */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     if (limit !== undefined && limit <= 0) return [];
     const { store, maxItems, keep } = this.#options;

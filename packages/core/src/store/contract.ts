@@ -37,7 +37,9 @@ export type StoredElement = string | Uint8Array;
 
 /** A read with each item's stored JSON beside it: `items[i]` is `elements[i]`, parsed. */
 export interface StoredItems {
+  /** The items, oldest first, malformed elements skipped. */
   items: AgentInputItem[];
+  /** Each item's JSON as stored, in the same order. */
   elements: StoredElement[];
 }
 

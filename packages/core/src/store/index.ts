@@ -3,6 +3,8 @@
  * checks every store makes, the stored-JSON helpers (one JSON object per item; a malformed
  * element is skipped and logged, never a crash) and the parent fingerprint a network store
  * checks before copying a parent server-side. The conformance suite is in `./testing`.
+ *
+ * @module \@agents-memory/core/store
  */
 
 export { describeCause } from "../logger";

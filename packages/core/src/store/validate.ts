@@ -2,6 +2,7 @@ import type { AgentInputItem } from "@openai/agents";
 import { assertMaxItems, assertTtlSeconds } from "../policy/limits";
 import type { AppendOptions, ForkOptions, StoredElement } from "./contract";
 
+/** Throws a `TypeError` unless `key` is a non-empty string of at most 1024 characters. */
 export function assertStoreKey(key: unknown): asserts key is string {
   if (typeof key !== "string" || key.length === 0 || key.length > 1024) {
     throw new TypeError(
@@ -10,6 +11,7 @@ export function assertStoreKey(key: unknown): asserts key is string {
   }
 }
 
+/** Throws a `RangeError` unless `limit` is undefined (no limit) or a non-negative safe integer. */
 export function assertLimit(limit: unknown): asserts limit is number | undefined {
   if (limit === undefined) return;
   if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 0) {
@@ -19,6 +21,7 @@ export function assertLimit(limit: unknown): asserts limit is number | undefined
   }
 }
 
+/** Throws a `TypeError` unless `items` is an array of objects (not arrays, not null). */
 export function assertItems(items: unknown): asserts items is readonly AgentInputItem[] {
   if (!Array.isArray(items)) {
     throw new TypeError(`[agents-memory] items must be an array`);
@@ -30,6 +33,10 @@ export function assertItems(items: unknown): asserts items is readonly AgentInpu
   }
 }
 
+/**
+ * Throws a `TypeError` when `options` is not an object, a `RangeError` unless `maxItems` and
+ * `ttlSeconds` are positive safe integers.
+ */
 export function assertAppendOptions(options: AppendOptions): void {
   if (options === null || typeof options !== "object") {
     throw new TypeError("[agents-memory] options { maxItems, ttlSeconds } are required");

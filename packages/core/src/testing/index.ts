@@ -6,6 +6,8 @@
  * const raw = redisRawAccess((...args) => client.call(...args));
  * runStoreConformance(test, () => new MyStore(client), { raw, groups: { legacy: true } });
  * ```
+ *
+ * @module \@agents-memory/core/testing
  */
 export { assistantItem, userItem } from "./items";
 export { memoryRawAccess } from "./memory-raw";

@@ -1,9 +1,21 @@
 /** What a raw key holds, as planted or seen by an independent reader of the backend. */
 export type RawValue =
-  | { type: "list"; elements: string[] }
-  | { type: "string"; value: string }
-  /** A value of another type (a Redis hash, say): the store must read it as empty. */
-  | { type: "other" };
+  | {
+      /** A list: the layout every store writes. */
+      type: "list";
+      /** Its raw elements, oldest first (one JSON object per item, or planted garbage). */
+      elements: string[];
+    }
+  | {
+      /** A plain string: a legacy value (a JSON array, as the Python bot wrote it) or garbage. */
+      type: "string";
+      /** The string as stored. */
+      value: string;
+    }
+  | {
+      /** A value of another type (a Redis hash, say): the store must read it as empty. */
+      type: "other";
+    };
 
 /**
  * Reads and writes the backend directly, not through the store under test (for Redis: a

@@ -32,6 +32,7 @@ export interface ConformanceGroups {
   legacy?: boolean;
 }
 
+/** Options of {@link runStoreConformance}: the raw reader is required, the rest has defaults. */
 export interface ConformanceOptions {
   /** The independent reader of the backend (see `redisRawAccess`, `memoryRawAccess`). */
   raw: RawAccess;
