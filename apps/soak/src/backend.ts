@@ -1,0 +1,122 @@
+/**
+ * The store behind the bot, per variant: a redis-server, the local Upstash REST server in front
+ * of one, or a 3-master Redis Cluster. Each gives the bot's environment, the server the faults
+ * strike (the redis-server, or the Cluster's first master) and an independent reader of the
+ * keys, so what landed is read from Redis itself, never through the bot's store.
+ */
+
+import { type RedisCluster, startRedisCluster } from "@agents-memory/test-servers/cluster";
+import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
+import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
+import { Cluster, Redis } from "ioredis";
+import type { StoreVariant } from "./plan";
+
+/** The server a fault strikes. */
+export interface FaultTarget {
+  /** What it is, for the report ("redis-server :port", "cluster master :port"). */
+  name: string;
+  pause(): void;
+  resume(): void;
+  kill(): Promise<void>;
+  /** Back on the same port (empty), and ready to serve (a Cluster: every slot covered again). */
+  restart(): Promise<void>;
+}
+
+export interface Backend {
+  variant: StoreVariant;
+  /** The bot's STORE_URL (and Upstash variables). */
+  env: Record<string, string>;
+  target: FaultTarget;
+  /** For each key, whether it exists now. */
+  exists(keys: string[]): Promise<boolean[]>;
+  /** Keys in the whole store now (every master of a Cluster). */
+  keyCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startBackend(variant: StoreVariant): Promise<Backend> {
+  if (variant === "cluster") return clusterBackend(await startRedisCluster());
+  const redis = await startRedisServer();
+  let upstash: UpstashServer | undefined;
+  try {
+    if (variant === "upstash") upstash = await startUpstashServer({ redisPort: redis.port });
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+  const reader = new Redis(redis.port, "127.0.0.1", { lazyConnect: true });
+  reader.on("error", () => {}); // a check during a fault is retried by the caller
+  return {
+    variant,
+    env: upstash
+      ? {
+          STORE_URL: "upstash://",
+          UPSTASH_REDIS_REST_URL: upstash.url,
+          UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        }
+      : { STORE_URL: redis.url },
+    target: serverTarget(`redis-server :${redis.port}`, redis, () => redis.restart()),
+    async exists(keys) {
+      if (keys.length === 0) return [];
+      const pipeline = reader.pipeline();
+      for (const key of keys) pipeline.exists(key);
+      return (await pipeline.exec())!.map(([error, count]) => {
+        if (error) throw error;
+        return count === 1;
+      });
+    },
+    keyCount: () => reader.dbsize(),
+    async stop() {
+      reader.disconnect();
+      await upstash?.close();
+      await redis.stop();
+    },
+  };
+}
+
+function clusterBackend(cluster: RedisCluster): Backend {
+  const reader = new Cluster(cluster.nodes, { lazyConnect: true });
+  reader.on("error", () => {});
+  const master = cluster.servers[0]!;
+  return {
+    variant: "cluster",
+    env: {
+      STORE_URL: `redis+cluster://${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",")}`,
+    },
+    target: serverTarget(`cluster master :${master.port}`, master, () => cluster.restartNode(0)),
+    // One key at a time: keys of a Cluster live on different nodes.
+    exists: (keys) => Promise.all(keys.map(async (key) => (await reader.exists(key)) === 1)),
+    async keyCount() {
+      const counts = await Promise.all(cluster.servers.map((s) => nodeKeyCount(s.port)));
+      return counts.reduce((sum, n) => sum + n, 0);
+    },
+    async stop() {
+      reader.disconnect();
+      await cluster.stop();
+    },
+  };
+}
+
+function serverTarget(
+  name: string,
+  server: RedisServer,
+  restart: () => Promise<void>,
+): FaultTarget {
+  return {
+    name,
+    pause: () => server.pause(),
+    resume: () => server.resume(),
+    kill: () => server.kill(),
+    restart,
+  };
+}
+
+async function nodeKeyCount(port: number): Promise<number> {
+  const node = new Redis(port, "127.0.0.1", { lazyConnect: true });
+  node.on("error", () => {});
+  try {
+    return await node.dbsize();
+  } finally {
+    node.disconnect();
+  }
+}
