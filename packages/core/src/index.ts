@@ -19,8 +19,13 @@ export {
   filterItems,
   isReasoningItem,
   isToolItem,
+  type PairRole,
+  pairRole,
+  TOOL_CALL_LINKS,
   TOOL_ITEM_TYPES,
+  TOOL_OUTPUT_LINKS,
   trimItems,
+  windowStart,
 } from "./policy";
 export {
   type PersistResult,

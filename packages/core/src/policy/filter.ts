@@ -1,5 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { isReasoningItem, itemType } from "./items";
+import { pairRole } from "./pairs";
 
 /**
  * Every tool call/output item type, of the installed SDK (`protocol.ModelItem`) and of the
@@ -99,18 +100,31 @@ export function compileFilter(policy: FilterPolicy = {}): (item: AgentInputItem)
 }
 
 /**
- * Which of `items`, in order, memory keeps: `keep` decides each item, and a reasoning item goes
- * with the item right after it. The Responses API pairs the two: it rejects a reasoning item
- * whose following item is missing (400 "…of type 'reasoning' was provided without its required
- * following item"), and a reasoning model's tool call is such a follower. So when `keep` drops
- * the item after a reasoning item, the reasoning item is dropped too (and so on backwards, for
- * a chain). A reasoning item at the end is kept: its follower may come in a later call.
+ * Which of `items`, in order, memory keeps: `keep` decides each item, then pairs the Responses
+ * API requires together (see `PairRole`) are kept or dropped together:
+ * - a tool call and its output in `items` (linked by call id): when `keep` drops one, the other
+ *   goes too (the API rejects an output without its call, and a call without its output);
+ * - a reasoning item goes with the item right after it: when that item is dropped, the
+ *   reasoning item is dropped too (and so on backwards, for a chain). A reasoning item at the
+ *   end is kept: its follower may come in a later call.
+ * A call or output whose partner is not in `items` at all is left to `keep` (its partner may
+ * have been written, or may come, in another call; windows drop what stays orphaned).
  */
 export function keptMask(
   items: readonly AgentInputItem[],
   keep: (item: AgentInputItem) => boolean,
 ): boolean[] {
   const kept = items.map((item) => keep(item));
+  const callAt = new Map<string, number>();
+  for (const [index, item] of items.entries()) {
+    const role = pairRole(item);
+    if (role?.kind === "call") callAt.set(role.link, index);
+    if (role?.kind !== "output") continue;
+    const call = callAt.get(role.link);
+    if (call === undefined || kept[call] === kept[index]) continue;
+    kept[call] = false;
+    kept[index] = false;
+  }
   for (let index = items.length - 2; index >= 0; index--) {
     if (kept[index] && !kept[index + 1] && isReasoningItem(items[index])) kept[index] = false;
   }

@@ -12,4 +12,6 @@ export {
 } from "./filter";
 export { isReasoningItem } from "./items";
 export { assertMaxItems, assertTtlSeconds } from "./limits";
-export { trimCut, trimItems } from "./trim";
+export { type PairRole, pairRole, TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "./pairs";
+export { trimItems } from "./trim";
+export { windowOf, windowStart, windowStartBy } from "./window";

@@ -1,11 +1,11 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "../logger";
-import { trimCut } from "../policy/trim";
+import { windowStartBy } from "../policy/window";
 import type { ForkOptions, StoredElement, StoredItems } from "../store/contract";
 import { fingerprintElements, sha1Hex } from "../store/fingerprint";
 import {
+  elementPairRole,
   emptyStored,
-  isReasoningElement,
   newestStored,
   parentElementsOf,
   parseStoredElement,
@@ -102,7 +102,15 @@ export async function appendLayout(
   context: RedisLayoutContext,
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
-  const elements = trimElements(serializeItems(items), maxItems);
+  const all = serializeItems(items);
+  const elements = trimElements(all, maxItems);
+  if (elements.length < all.length) {
+    // The window starts inside the new items, so nothing stored before them survives the trim:
+    // the key becomes the window (appending it would let older items fill a window that a
+    // pair made shorter than maxItems).
+    await writeLayout(commands, [redisKey], elements, ttlSeconds);
+    return;
+  }
   let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
   for (let attempt = 0; attempt < 4; attempt++) {
     const reply = (await script(
@@ -130,7 +138,7 @@ export async function appendLayout(
       legacy = { sha, elements: [] };
       continue;
     }
-    // All of it: the script trims legacy + new items as one list (see `trimCut`).
+    // All of it: the script trims legacy + new items as one list (see `windowStartBy`).
     legacy = { sha, elements: serializeItems(parseLegacyValue(reply[1], context)) };
   }
   throw new Error("the legacy value kept changing while converting it");
@@ -153,9 +161,10 @@ export async function forkLayout(
   const { maxItems, ttlSeconds } = options;
   const parent = parentElementsOf(options);
   const fresh = serializeItems(newItems);
-  // How many of the oldest of parent + fresh the trim drops (decided once, for both paths).
-  const cut = trimCut(parent.length + fresh.length, maxItems, (index) =>
-    isReasoningElement(index < parent.length ? parent[index]! : fresh[index - parent.length]!),
+  // How many of the oldest of parent + fresh the pair-safe trim drops (decided once, for both
+  // paths).
+  const cut = windowStartBy(parent.length + fresh.length, maxItems, (index) =>
+    elementPairRole(index < parent.length ? parent[index]! : fresh[index - parent.length]!),
   );
   const writeFull = async () => {
     const full = [...parent, ...fresh].slice(cut);

@@ -10,6 +10,8 @@
  * RESP3 and Upstash's JSON.
  */
 
+import { TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "../policy/pairs";
+
 /** RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit). */
 const PUSH = `
 local function push(key, list, from, to)
@@ -55,6 +57,82 @@ for _, key in ipairs(KEYS) do
 end
 return 1`);
 
+/** A Lua table literal of each type's link fields, from core's pair tables (one source). */
+function luaLinks(links: Readonly<Record<string, readonly string[]>>): string {
+  const entries = Object.entries(links).map(
+    ([type, fields]) => `['${type}'] = {${fields.map((field) => `'${field}'`).join(", ")}}`,
+  );
+  return `{${entries.join(", ")}}`;
+}
+
+/**
+ * `pair_role(element)`: core's `elementPairRole` in Lua: 'reasoning', 'call' or 'output' and
+ * the link, or nil. Only an element that names a reasoning type or a link field is decoded.
+ */
+const PAIR_ROLE = `
+local CALL_LINKS = ${luaLinks(TOOL_CALL_LINKS)}
+local OUTPUT_LINKS = ${luaLinks(TOOL_OUTPUT_LINKS)}
+local PAIR_HINTS = {'"reasoning"', '"callId"', '"call_id"', '"approval_request_id"', '"mcp_approval_request"'}
+local function pair_role(value)
+  local hinted = false
+  for _, hint in ipairs(PAIR_HINTS) do
+    if string.find(value, hint, 1, true) then hinted = true break end
+  end
+  if not hinted then return nil end
+  local ok, item = pcall(cjson.decode, value)
+  if not (ok and type(item) == 'table') then return nil end
+  local kind, fields = nil, nil
+  if item.type == 'reasoning' then return 'reasoning' end
+  if type(item.type) ~= 'string' then return nil end
+  if CALL_LINKS[item.type] then kind, fields = 'call', CALL_LINKS[item.type]
+  elseif OUTPUT_LINKS[item.type] then kind, fields = 'output', OUTPUT_LINKS[item.type]
+  else return nil end
+  for _, field in ipairs(fields) do
+    local link = item[field]
+    if type(link) == 'string' and link ~= '' then return kind, link end
+  end
+  return nil
+end
+
+-- The pair-safe start of the newest limit items of the list at key (0-based): core's windowStartBy.
+local function window_start(key, limit)
+  local count = redis.call('LLEN', key)
+  if count <= limit then return 0 end
+  local start = count - limit
+  local base = start - 1
+  local elements = redis.call('LRANGE', key, base, -1)
+  local roles = {}
+  local function role(index)
+    local known = roles[index]
+    if known == nil then
+      local kind, link = pair_role(elements[index - base + 1])
+      known = {kind or false, link}
+      roles[index] = known
+    end
+    return known[1], known[2]
+  end
+  local calls = {}
+  local index = start
+  while index < count do
+    local moved = false
+    if index == start and role(start - 1) == 'reasoning' then
+      start = start + 1
+      moved = true
+    else
+      local kind, link = role(index)
+      if kind == 'output' and not calls[link] then
+        start = index + 1
+        calls = {}
+        moved = true
+      elseif kind == 'call' then
+        calls[link] = true
+      end
+    end
+    if moved then index = start else index = index + 1 end
+  end
+  return start
+end`;
+
 /**
  * APPEND KEYS[1]; ARGV[1] = maxItems, ARGV[2] = TTL seconds, ARGV[3] = sha1 of the legacy
  * string the caller converted ('' on the first try), ARGV[4] = count L of converted legacy
@@ -64,11 +142,13 @@ return 1`);
  * key holds a string that is not the one the caller converted, the script changes nothing
  * and returns {'legacy', value, sha1(value)}; the store converts it and calls again with that
  * sha1. When the key is a list (or gone) the converted elements are not needed and only the
- * new ones are appended, and the list is trimmed to the newest maxItems (never between a
- * reasoning item and the item after it). A key of a foreign type is replaced. Returns
+ * new ones are appended, and the list is trimmed to its pair-safe window of the newest
+ * maxItems (see core's `windowStartBy`: never between a reasoning item and the item after it,
+ * never between a tool call and its output). A key of a foreign type is replaced. Returns
  * {'ok', replacedType or ''}.
  */
 const append = withPush(`
+${PAIR_ROLE}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 local from = 5 + tonumber(ARGV[4])
@@ -84,14 +164,7 @@ elseif kind ~= 'list' and kind ~= 'none' then
   replaced = kind
 end
 push(key, ARGV, from)
-local count = redis.call('LLEN', key)
-local cut = count - tonumber(ARGV[1])
--- As core's trimCut: a cut right after a reasoning item takes the item that answered it too.
-while cut > 0 and cut < count do
-  local ok, item = pcall(cjson.decode, redis.call('LINDEX', key, cut - 1))
-  if not (ok and type(item) == 'table' and item.type == 'reasoning') then break end
-  cut = cut + 1
-end
+local cut = window_start(key, tonumber(ARGV[1]))
 if cut > 0 then redis.call('LTRIM', key, cut, -1) end
 redis.call('EXPIRE', key, ARGV[2])
 return {'ok', replaced}`);

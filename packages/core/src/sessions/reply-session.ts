@@ -2,14 +2,13 @@ import type { AgentInputItem, Session } from "@openai/agents";
 import { StoreError } from "../errors";
 import { reportStoreFailure, withTimeout } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
-import { isReasoningItem, keepItems, keptMask, trimCut, trimItems } from "../policy";
+import { keepItems, keptMask, pairRole, trimItems, windowStartBy } from "../policy";
 import {
+  elementPairRole,
   elementText,
   type ForkOptions,
-  isReasoningElement,
-  readStoredItems,
+  readStoredWindow,
   type StoredElement,
-  serializeItems,
 } from "../store";
 import {
   cloneItems,
@@ -157,12 +156,24 @@ export class ReplySession implements Session {
     return parseElements(history.elements.slice(-count));
   }
 
-  /** History plus what the runner added so far; the newest `limit` in order. Fresh objects. */
+  /**
+   * History plus what the runner added so far, in order; with `limit`, the pair-safe window of
+   * the newest `limit` (it may hold fewer, see `windowStartBy`). Fresh objects.
+   */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     const history = await this.#ensureHistory();
     const staged = this.#staged;
-    const total = history.elements.length + staged.length;
-    const count = limit === undefined ? total : Math.min(Math.max(limit, 0), total);
+    const { elements } = history;
+    const total = elements.length + staged.length;
+    const count =
+      limit === undefined
+        ? total
+        : total -
+          windowStartBy(total, Math.max(limit, 0), (index) =>
+            index < elements.length
+              ? elementPairRole(elements[index]!)
+              : pairRole(staged[index - elements.length]),
+          );
     const fromStaged = Math.min(count, staged.length);
     return [
       ...this.#historyItems(count - fromStaged),
@@ -220,10 +231,10 @@ export class ReplySession implements Session {
     const total = elements.length + newItems.length;
     const itemCount =
       total -
-      trimCut(total, maxItems, (index) =>
+      windowStartBy(total, maxItems, (index) =>
         index < elements.length
-          ? isReasoningElement(elements[index]!)
-          : isReasoningItem(newItems[index - elements.length]),
+          ? elementPairRole(elements[index]!)
+          : pairRole(newItems[index - elements.length]),
       );
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
@@ -244,15 +255,11 @@ export class ReplySession implements Session {
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
     try {
-      const stored = await withTimeout("read", key, timeoutMs, () =>
-        readStoredItems(store, key, maxItems),
+      // A list stored longer than maxItems (a smaller maxItems since, another deployment) is
+      // read as its pair-safe window.
+      const { items, elements } = await withTimeout("read", key, timeoutMs, () =>
+        readStoredWindow(store, key, maxItems),
       );
-      const { items } = stored;
-      // A custom store whose elements do not line up with its items: serialize them here.
-      const elements =
-        Array.isArray(stored.elements) && stored.elements.length === items.length
-          ? stored.elements
-          : serializeItems(items);
       const kept = keptMask(items, keep);
       if (!kept.every(Boolean)) {
         this.#historyAsRead = false;

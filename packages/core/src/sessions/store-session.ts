@@ -2,7 +2,7 @@ import type { AgentInputItem, Session } from "@openai/agents";
 import { StoreError } from "../errors";
 import { reportStoreFailure, withTimeout } from "../guard";
 import { keepItems } from "../policy";
-import { assertStoreKey } from "../store";
+import { assertStoreKey, readStoredWindow } from "../store";
 import {
   type MemoryOptions,
   type ResolvedMemoryOptions,
@@ -47,7 +47,8 @@ export class StoreSession implements Session {
     const { store, maxItems, keep } = this.#options;
     const wanted = limit === undefined ? maxItems : Math.min(limit, maxItems);
     try {
-      const items = await this.#guard("read", () => store.read(this.key, wanted));
+      // The pair-safe window: it may hold fewer than `wanted` items (see `windowStartBy`).
+      const { items } = await this.#guard("read", () => readStoredWindow(store, this.key, wanted));
       return keepItems(items, keep);
     } catch (error) {
       this.#report("read", error);

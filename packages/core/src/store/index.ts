@@ -8,6 +8,7 @@
  */
 
 export { describeCause } from "../logger";
+export { windowStartBy } from "../policy/window";
 export type {
   AppendOptions,
   ForkOptions,
@@ -17,6 +18,8 @@ export type {
 } from "./contract";
 export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
 export {
+  elementPairRole,
+  elementsWindowStart,
   elementText,
   emptyStored,
   isReasoningElement,
@@ -26,6 +29,7 @@ export {
   parseStoredElements,
   parseStoredItems,
   readStoredItems,
+  readStoredWindow,
   serializeItems,
   trimElements,
 } from "./stored-json";

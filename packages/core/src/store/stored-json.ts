@@ -1,6 +1,7 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "../logger";
-import { trimCut } from "../policy/trim";
+import { type PairRole, pairRole } from "../policy/pairs";
+import { windowStartBy } from "../policy/window";
 import type { ForkOptions, SessionStore, StoredElement, StoredItems } from "./contract";
 
 const utf8 = new TextDecoder();
@@ -41,20 +42,78 @@ export async function readStoredItems(
   return { items, elements: serializeItems(items) };
 }
 
+/**
+ * The pair-safe window of the newest `limit` items under `key` (see `windowStartBy`), all of
+ * them when `limit` is undefined. It reads one item more than `limit`, so that a follower whose
+ * reasoning item is just outside the window is known as such: the window may hold fewer than
+ * `limit` items to stay whole.
+ */
+export async function readStoredWindow(
+  store: SessionStore,
+  key: string,
+  limit?: number,
+): Promise<StoredItems> {
+  if (limit === 0) return emptyStored();
+  const stored = await readStoredItems(store, key, limit === undefined ? undefined : limit + 1);
+  if (limit === undefined) return stored;
+  const { items } = stored;
+  // A custom store whose elements do not line up with its items: serialize them here.
+  const elements =
+    Array.isArray(stored.elements) && stored.elements.length === items.length
+      ? stored.elements
+      : serializeItems(items);
+  const start = windowStartBy(items.length, limit, (index) => pairRole(items[index]));
+  if (start === 0) return { items, elements };
+  return { items: items.slice(start), elements: elements.slice(start) };
+}
+
 /** True when a stored element is a reasoning item's JSON (see `keptMask` in the policy). */
 export function isReasoningElement(element: StoredElement): boolean {
-  const text = elementText(element);
-  if (!text.includes('"reasoning"')) return false;
+  return elementPairRole(element)?.kind === "reasoning";
+}
+
+/**
+ * `pairRole` of a stored element. Only an element whose text names a reasoning type or a
+ * call link is parsed; the rest (most of a conversation) is not.
+ */
+export function elementPairRole(element: StoredElement): PairRole {
+  if (!mayHavePairRole(element)) return undefined;
   try {
-    return (JSON.parse(text) as { type?: unknown } | null)?.type === "reasoning";
+    return pairRole(JSON.parse(elementText(element)));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** The newest `max` stored elements, cut as `trimItems` cuts items (see `trimCut`). */
+// Every item pairRole gives a role names one of these (the type "reasoning" or a link field).
+const PAIR_HINTS = [
+  '"reasoning"',
+  '"callId"',
+  '"call_id"',
+  '"approval_request_id"',
+  '"mcp_approval_request"',
+];
+const PAIR_HINT = /"reasoning"|"call_?[iI]d"|"approval_request_id"|"mcp_approval_request"/;
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+function mayHavePairRole(element: StoredElement): boolean {
+  if (typeof element === "string") return PAIR_HINT.test(element);
+  // Bytes are searched as bytes where Node's Buffer is at hand (no decoding of the history).
+  if (NodeBuffer) {
+    const bytes = NodeBuffer.from(element.buffer, element.byteOffset, element.byteLength);
+    return PAIR_HINTS.some((hint) => bytes.includes(hint));
+  }
+  return PAIR_HINT.test(elementText(element));
+}
+
+/** The first index of the pair-safe window of the newest `limit` elements (see `windowStartBy`). */
+export function elementsWindowStart(elements: readonly StoredElement[], limit: number): number {
+  return windowStartBy(elements.length, limit, (i) => elementPairRole(elements[i]!));
+}
+
+/** The newest `max` stored elements, cut as `trimItems` cuts items (see `windowStartBy`). */
 export function trimElements<T extends StoredElement>(elements: readonly T[], max: number): T[] {
-  return elements.slice(trimCut(elements.length, max, (i) => isReasoningElement(elements[i]!)));
+  return elements.slice(elementsWindowStart(elements, max));
 }
 
 /** One JSON string per item: the stored form of every store. */

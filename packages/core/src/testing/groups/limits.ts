@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
+import { trimItems } from "../../policy/trim";
 import { assistantItem, numbered, texts, userItem } from "../items";
 import type { GroupContext } from "../suite";
 
 /**
- * Limits and trim: append keeps the newest maxItems, a trim never splits a reasoning item from
- * the item after it, and concurrent appends lose nothing.
+ * Limits and trim: append keeps the newest maxItems, a trim never splits a pair (a reasoning
+ * item and the item after it, a tool call and its output: core's `windowStartBy`, which the
+ * Lua of the Redis layout mirrors), and concurrent appends lose nothing.
  */
 export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupContext): void {
   it("append trims to the newest maxItems and refreshes the TTL", async (store, p) => {
@@ -29,8 +31,6 @@ export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupC
       { type: "reasoning", id: `rs_${n}`, content: [] } as unknown as AgentInputItem,
       assistantItem(`a${n}`, `msg_${n}`),
     ];
-    const ids = (items: AgentInputItem[]) =>
-      items.map((item) => (item as { id?: string }).id ?? texts([item])[0]);
     const newest = ["q2", "rs_2", "msg_2"];
     // The newest 4 of turn 1 + turn 2 would start at msg_1, whose rs_1 is cut: msg_1 goes too.
     await store.append(`${p}a`, turn(1), ttlOpts(4));
@@ -47,6 +47,58 @@ export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupC
       parentItems: [],
     });
     assert.deepEqual(ids(await store.read(`${p}full`)), newest);
+  });
+
+  it("a trim never keeps a tool output without its call (append, fork copy, fork in full)", async (store, p) => {
+    const turn = (n: number) => [
+      userItem(`q${n}`),
+      { type: "reasoning", id: `rs_${n}`, content: [] } as unknown as AgentInputItem,
+      toolCall(`call_${n}`),
+      toolResult(`call_${n}`),
+      assistantItem(`a${n}`, `msg_${n}`),
+    ];
+    const newest = ["q2", "rs_2", "fc_call_2", "out:call_2", "msg_2"];
+    // The newest 8 of both turns would start at fc_call_1, whose rs_1 is cut: it goes, and
+    // then its output, orphaned, goes too (the newest 7 would start at that output).
+    await store.append(`${p}a`, turn(1), ttlOpts(8));
+    await store.append(`${p}a`, turn(2), ttlOpts(8));
+    assert.deepEqual(ids(await store.read(`${p}a`)), ["msg_1", ...newest]);
+    await store.replace(`${p}parent`, turn(1), 600);
+    const parentItems = await store.read(`${p}parent`);
+    await store.fork(`${p}parent`, [`${p}copy`], turn(2), { ...ttlOpts(8), parentItems });
+    assert.deepEqual(ids(await store.read(`${p}copy`)), ["msg_1", ...newest]);
+    await store.fork(`${p}parent`, [`${p}short`], turn(2), { ...ttlOpts(5), parentItems });
+    assert.deepEqual(ids(await store.read(`${p}short`)), newest);
+    await store.fork(null, [`${p}full`], [...turn(1), ...turn(2)], {
+      ...ttlOpts(7),
+      parentItems: [],
+    });
+    assert.deepEqual(ids(await store.read(`${p}full`)), ["msg_1", ...newest]);
+  });
+
+  it("append cuts where trimItems cuts, for any mix of reasoning items and tool pairs", async (store, p) => {
+    let random = 11;
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2147483648;
+      return random / 2147483648;
+    };
+    let expected: AgentInputItem[] = [];
+    let calls = 0;
+    for (let round = 0; round < 24; round++) {
+      const batch: AgentInputItem[] = [userItem(`q${round}`)];
+      const steps = Math.floor(next() * 3);
+      for (let step = 0; step < steps; step++) {
+        if (next() < 0.5) batch.push(reasoning(`rs_${round}_${step}`));
+        const callIds = [`call_${calls++}`, ...(next() < 0.4 ? [`call_${calls++}`] : [])];
+        batch.push(...callIds.map(toolCall), ...callIds.map(toolResult));
+      }
+      if (next() < 0.5) batch.push(reasoning(`rs_${round}`));
+      batch.push(assistantItem(`a${round}`, `msg_${round}`));
+      const maxItems = 2 + Math.floor(next() * 9);
+      await store.append(`${p}k`, batch, ttlOpts(maxItems));
+      expected = trimItems([...expected, ...batch], maxItems);
+      assert.deepEqual(ids(await store.read(`${p}k`)), ids(expected), `round ${round}`);
+    }
   });
 
   it("two writers appending concurrently lose nothing", async (store, p) => {
@@ -73,3 +125,32 @@ export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupC
     }
   });
 }
+
+const reasoning = (id: string) =>
+  ({ type: "reasoning", id, content: [] }) as unknown as AgentInputItem;
+
+const toolCall = (callId: string) =>
+  ({
+    type: "function_call",
+    id: `fc_${callId}`,
+    callId,
+    name: "lookup",
+    arguments: "{}",
+  }) as AgentInputItem;
+
+const toolResult = (callId: string) =>
+  ({
+    type: "function_call_result",
+    callId,
+    name: "lookup",
+    status: "completed",
+    output: "ok",
+  }) as AgentInputItem;
+
+/** Each item's id, or `out:<callId>` for an output, or its text. */
+const ids = (items: AgentInputItem[]) =>
+  items.map((item) => {
+    const { id, type, callId } = item as { id?: string; type?: string; callId?: string };
+    if (type === "function_call_result") return `out:${callId}`;
+    return id ?? texts([item])[0];
+  });

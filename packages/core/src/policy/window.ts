@@ -1,0 +1,53 @@
+import { type PairRole, pairRole } from "./pairs";
+
+/**
+ * Where a window of the newest `limit` of `count` items starts, pair-safe: the first index
+ * kept. A list that fits (`count <= limit`) is kept whole, as it is: only a cut can orphan an
+ * item. Otherwise the window starts at `count - limit` and moves forward (it only shrinks) until
+ * - the item before the window is not a reasoning item (its follower would go without it), and
+ * - every tool output in the window has its call in the window (an output whose call was cut,
+ *   or is missing altogether, goes, with everything before it).
+ * A reasoning item at the window's end stays (its follower may come in a later write), and a
+ * call without its output stays (its output may come later). So a window may hold fewer than
+ * `limit` items, down to none, to stay whole. `roleAt(i)` is asked only for the items from
+ * `count - limit - 1` on: O(window). A reader that fetched only the newest items fetches one
+ * more than its limit, so the item before the window is known.
+ */
+export function windowStartBy(
+  count: number,
+  limit: number,
+  roleAt: (index: number) => PairRole,
+): number {
+  if (count <= limit) return 0;
+  let start = count - limit;
+  let calls = new Set<string>();
+  let index = start;
+  while (index < count) {
+    if (index === start && start > 0 && roleAt(start - 1)?.kind === "reasoning") {
+      start++;
+      index = start;
+      continue;
+    }
+    const role = roleAt(index);
+    if (role?.kind === "output" && !calls.has(role.link)) {
+      // Orphaned in this window: the window starts after it.
+      start = index + 1;
+      index = start;
+      calls = new Set();
+      continue;
+    }
+    if (role?.kind === "call") calls.add(role.link);
+    index++;
+  }
+  return start;
+}
+
+/** The first index of the pair-safe window of the newest `limit` of `items` (see {@link windowStartBy}). */
+export function windowStart(items: readonly unknown[], limit: number): number {
+  return windowStartBy(items.length, limit, (index) => pairRole(items[index]));
+}
+
+/** The pair-safe window of the newest `limit` of `items`, in order (see {@link windowStartBy}). */
+export function windowOf<T>(items: readonly T[], limit: number): T[] {
+  return items.slice(windowStart(items, limit));
+}
