@@ -27,8 +27,12 @@ export interface Backend {
   /** The bot's STORE_URL (and Upstash variables). */
   env: Record<string, string>;
   target: FaultTarget;
-  /** For each key, whether it exists now. */
-  exists(keys: string[]): Promise<boolean[]>;
+  /**
+   * For each key, when it was written at the earliest, from its remaining TTL: the moment
+   * before the read was sent + PTTL - `ttlSeconds` (ms since the epoch); NaN for a key without
+   * a TTL, undefined for a missing key.
+   */
+  writtenAt(keys: string[], ttlSeconds: number): Promise<Array<number | undefined>>;
   /** Keys in the whole store now (every master of a Cluster). */
   keyCount(): Promise<number>;
   stop(): Promise<void>;
@@ -56,14 +60,16 @@ export async function startBackend(variant: StoreVariant): Promise<Backend> {
         }
       : { STORE_URL: redis.url },
     target: serverTarget(`redis-server :${redis.port}`, redis, () => redis.restart()),
-    async exists(keys) {
+    async writtenAt(keys, ttlSeconds) {
       if (keys.length === 0) return [];
       const pipeline = reader.pipeline();
-      for (const key of keys) pipeline.exists(key);
-      return (await pipeline.exec())!.map(([error, count]) => {
+      for (const key of keys) pipeline.pttl(key);
+      const sentAt = Date.now();
+      const replies = (await pipeline.exec())!.map(([error, pttl]) => {
         if (error) throw error;
-        return count === 1;
+        return pttl as number;
       });
+      return replies.map((pttl) => fromPttl(pttl, sentAt, ttlSeconds));
     },
     keyCount: () => reader.dbsize(),
     async stop() {
@@ -85,7 +91,11 @@ function clusterBackend(cluster: RedisCluster): Backend {
     },
     target: serverTarget(`cluster master :${master.port}`, master, () => cluster.restartNode(0)),
     // One key at a time: keys of a Cluster live on different nodes.
-    exists: (keys) => Promise.all(keys.map(async (key) => (await reader.exists(key)) === 1)),
+    async writtenAt(keys, ttlSeconds) {
+      const sentAt = Date.now();
+      const replies = await Promise.all(keys.map((key) => reader.pttl(key)));
+      return replies.map((pttl) => fromPttl(pttl, sentAt, ttlSeconds));
+    },
     async keyCount() {
       const counts = await Promise.all(cluster.servers.map((s) => nodeKeyCount(s.port)));
       return counts.reduce((sum, n) => sum + n, 0);
@@ -95,6 +105,13 @@ function clusterBackend(cluster: RedisCluster): Backend {
       await cluster.stop();
     },
   };
+}
+
+/** PTTL's reply as the time of the write: -2 no key, -1 no TTL. */
+function fromPttl(pttl: number, sentAt: number, ttlSeconds: number): number | undefined {
+  if (pttl === -2) return undefined;
+  if (pttl === -1) return Number.NaN;
+  return sentAt + pttl - ttlSeconds * 1000;
 }
 
 function serverTarget(

@@ -69,12 +69,21 @@ export function formatReport(result: SoakResult): string[] {
   lines.push(
     `histories       ${outcomeCounts.get("stored") ?? 0} logged as stored: ${ghosts.storedSeen} seen in Redis, ${ghosts.storedUncheckedBeforeKill} emptied by the kill before a check, ${ghosts.storedMissing.length} missing; keys in Redis at the end: ${result.keysAtEnd}`,
   );
+  const kinds = new Map<string, number>();
+  const phases = new Map<string, number>();
+  for (const ghost of ghosts.ghosts) {
+    kinds.set(ghost.kind, (kinds.get(ghost.kind) ?? 0) + 1);
+    phases.set(ghost.turn.phase, (phases.get(ghost.turn.phase) ?? 0) + 1);
+  }
   lines.push(
-    `GHOST WRITES    ${ghosts.ghosts.length} (turns logged as not stored whose key is in Redis; checks: ${ghosts.checkpoints.map((c) => `${c.name} ${c.ghostsFound}/${c.notStoredChecked}`).join(", ")})`,
+    `GHOST WRITES    ${ghosts.ghosts.length} (${[...kinds].map(([kind, n]) => `${kind}: ${n}`).join(", ") || "none"}; by phase sent: ${[...phases].map(([phase, n]) => `${phase} ${n}`).join(", ") || "none"})`,
   );
-  for (const ghost of ghosts.ghosts.slice(0, 5)) {
+  lines.push(
+    `                checks (found/checked): ${ghosts.checkpoints.map((c) => `${c.name} ${c.ghostsFound}/${c.checked}`).join(", ")}; unknown outcomes that landed before the bot gave up: ${ghosts.unknownLandedInTime}`,
+  );
+  for (const ghost of ghosts.ghosts.slice(0, 3)) {
     lines.push(
-      `                ${ghost.key} (${ghost.turn.tag}, sent in "${ghost.turn.phase}"): logged "${ghost.msg}", found ${ghost.foundAt}`,
+      `                ${ghost.key} (${ghost.turn.tag}, sent in "${ghost.turn.phase}"): ${ghost.kind}, logged "${ghost.msg}", found ${ghost.foundAt}`,
     );
   }
   lines.push(`bot error lines ${times(result.errorLines)}`);

@@ -13,6 +13,9 @@ import { GhostCheck, type GhostReport, OutcomeLog, type TurnOutcome } from "./gh
 import type { SoakPlan } from "./plan";
 import { runTraffic, type Turn } from "./traffic";
 
+/** The history TTL the bot runs with; the ghost check reads each write's time from it. */
+const TTL_SECONDS = 86_400;
+
 export interface SoakResult {
   plan: SoakPlan;
   turns: Turn[];
@@ -63,6 +66,7 @@ export async function runSoak(
       OPENAI_API_KEY: ai.apiKey,
       OPENAI_BASE_URL: ai.baseURL,
       LOG_LEVEL: "info",
+      CACHE_TTL_SECONDS: String(TTL_SECONDS),
       ...backend.env,
     });
     const rssBeforeKb = await bot.rssKb();
@@ -72,7 +76,7 @@ export async function runSoak(
     const events: SoakResult["events"] = [];
     const turns: Turn[] = [];
     const log = new OutcomeLog(bot.logs);
-    const ghosts = new GhostCheck(turns, log, (keys) => backend!.exists(keys));
+    const ghosts = new GhostCheck(turns, log, (keys) => backend!.writtenAt(keys, TTL_SECONDS));
     const trafficDone = runTraffic({
       tg,
       plan,

@@ -1,21 +1,22 @@
-import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { type Backend, startBackend } from "../src/backend";
 import type { LogLine } from "../src/bot-process";
 import { GhostCheck, OutcomeLog } from "../src/ghosts";
 import type { Turn } from "../src/traffic";
 
-let redis: RedisServer;
+const TTL_SECONDS = 3600;
+let backend: Backend;
 let client: Redis;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  client = new Redis(redis.port, "127.0.0.1");
+  backend = await startBackend("redis");
+  client = new Redis(backend.env.STORE_URL!);
 });
 
 afterAll(async () => {
   client?.disconnect();
-  await redis?.stop();
+  await backend?.stop();
 });
 
 const CHAT = 70_000;
@@ -28,9 +29,13 @@ const turn = (seq: number): Turn => ({
   phase: "paused",
 });
 const keyOf = (seq: number) => `bot:${100 + seq}:${CHAT}`;
+/** Writes a turn's history as the bot does: a list with the TTL. */
+const write = (seq: number) =>
+  client.rpush(keyOf(seq), "{}").then(() => client.expire(keyOf(seq), TTL_SECONDS));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The bot's answered line for a turn, as apps/bot/src/agent-callback.ts writes it. */
-const answered = (seq: number, stored: boolean, time: number): LogLine => ({
+const answered = (seq: number, stored: boolean, time = Date.now()): LogLine => ({
   level: 30,
   time,
   chat_id: CHAT,
@@ -41,75 +46,87 @@ const answered = (seq: number, stored: boolean, time: number): LogLine => ({
   msg: stored ? "answered" : "answered; history not stored",
 });
 
-const exists = async (keys: string[]) =>
-  Promise.all(keys.map(async (key) => (await client.exists(key)) === 1));
+/** A store line saying a write's outcome is unknown. */
+const gaveUp = (seq: number, time = Date.now()): LogLine => ({
+  level: 50,
+  time,
+  key: keyOf(seq),
+  operation: "fork",
+  outcome: "unknown",
+  msg: "store call got no answer in time; the write may have been applied before its deadline, never after; the run goes on",
+});
+
+const check = (turns: Turn[], logs: LogLine[]) =>
+  new GhostCheck(turns, new OutcomeLog(logs), (keys) => backend.writtenAt(keys, TTL_SECONDS));
+
+test("the backend reads when a key was written from its TTL, and a missing key as undefined", async () => {
+  const before = Date.now();
+  await write(90);
+  const after = Date.now();
+  await sleep(30);
+  const [written, missing] = await backend.writtenAt([keyOf(90), "bot:nope:1"], TTL_SECONDS);
+  expect(written).toBeGreaterThanOrEqual(before - 50); // a lower bound: less by the read's round trip
+  expect(written).toBeLessThanOrEqual(after);
+  expect(missing).toBeUndefined();
+});
 
 test("a turn logged as not stored whose key is in Redis is a ghost write; an absent key is none", async () => {
-  const turns = [turn(0), turn(1)];
-  const logs = [answered(0, false, Date.now() - 10), answered(1, false, Date.now() - 10)];
-  await client.set(keyOf(0), "landed anyway");
-  const check = new GhostCheck(turns, new OutcomeLog(logs), exists);
-  await check.checkpoint("first");
-  const report = check.report();
-  expect(report.ghosts.map((g) => [g.key, g.foundAt])).toEqual([[keyOf(0), "first"]]);
-  expect(report.checkpoints).toEqual([{ name: "first", notStoredChecked: 2, ghostsFound: 1 }]);
+  await write(0);
+  const ghosts = check([turn(0), turn(1)], [answered(0, false), answered(1, false)]);
+  await ghosts.checkpoint("first");
+  const report = ghosts.report();
+  expect(report.ghosts.map((g) => [g.key, g.kind, g.foundAt])).toEqual([
+    [keyOf(0), "logged as not stored", "first"],
+  ]);
+  expect(report.checkpoints).toEqual([{ name: "first", checked: 2, ghostsFound: 1 }]);
 });
 
 test("a write that lands after one checkpoint is caught by the next, and counted once", async () => {
-  const turns = [turn(2)];
-  const check = new GhostCheck(
-    turns,
-    new OutcomeLog([answered(2, false, Date.now() - 10)]),
-    exists,
-  );
-  await check.checkpoint("first");
-  await client.set(keyOf(2), "late");
-  await check.checkpoint("second");
-  await check.checkpoint("third");
-  expect(check.report().ghosts.map((g) => g.foundAt)).toEqual(["second"]);
+  const ghosts = check([turn(2)], [answered(2, false)]);
+  await ghosts.checkpoint("first");
+  await write(2);
+  await ghosts.checkpoint("second");
+  await ghosts.checkpoint("third");
+  expect(ghosts.report().ghosts.map((g) => g.foundAt)).toEqual(["second"]);
 });
 
-test("a turn whose outcome the bot called unknown ('may still land') is no ghost", async () => {
-  const turns = [turn(3)];
-  const logs: LogLine[] = [
-    {
-      level: 50,
-      time: Date.now() - 20,
-      key: keyOf(3),
-      msg: "store call timed out; the write may still land",
-    },
-    answered(3, false, Date.now() - 10),
-  ];
-  await client.set(keyOf(3), "landed");
-  const log = new OutcomeLog(logs);
-  const check = new GhostCheck(turns, log, exists);
-  await check.checkpoint("only");
-  expect(log.outcome(turns[0]!).outcome).toBe("unknown");
-  expect(check.report().ghosts).toEqual([]);
+test("an unknown outcome whose write landed before the bot gave up is no ghost", async () => {
+  await write(3);
+  await sleep(20);
+  const log = new OutcomeLog([gaveUp(3), answered(3, false)]);
+  const ghosts = new GhostCheck([turn(3)], log, (keys) => backend.writtenAt(keys, TTL_SECONDS));
+  await ghosts.checkpoint("only");
+  expect(log.outcome(turn(3)).outcome).toBe("unknown");
+  expect(ghosts.report().ghosts).toEqual([]);
+  expect(ghosts.report().unknownLandedInTime).toBe(1);
+});
+
+test("an unknown outcome whose write landed after the bot gave up is a ghost", async () => {
+  const logs = [gaveUp(4, Date.now() - 200), answered(4, false, Date.now() - 190)];
+  await write(4);
+  const ghosts = check([turn(4)], logs);
+  await ghosts.checkpoint("after resume");
+  expect(ghosts.report().ghosts.map((g) => g.kind)).toEqual(["written after the bot gave up"]);
+  expect(ghosts.report().unknownLandedInTime).toBe(0);
 });
 
 test("stored turns: seen in Redis, emptied by a kill before any check, or missing (a lie)", async () => {
-  const turns = [turn(4), turn(5), turn(6)];
   const now = Date.now();
-  const logs = [answered(4, true, now - 30), answered(5, true, now - 30)];
-  await client.set(keyOf(4), "kept");
-  const check = new GhostCheck(turns, new OutcomeLog(logs), exists);
-  check.wiped(now - 20); // turn 5's key was written before the wipe: not a lie if it is gone
-  logs.push(answered(6, true, now - 10)); // after the wipe: it must be there
-  await check.checkpoint("after the restart");
-  const report = check.report();
+  const logs = [answered(5, true, now - 30), answered(6, true, now - 30)];
+  await write(5);
+  const ghosts = check([turn(5), turn(6), turn(7)], logs);
+  ghosts.wiped(now - 20); // turn 6's key was written before the wipe: not a lie if it is gone
+  logs.push(answered(7, true, now - 10)); // after the wipe: it must be there
+  await ghosts.checkpoint("after the restart");
+  const report = ghosts.report();
   expect(report.storedSeen).toBe(1);
   expect(report.storedUncheckedBeforeKill).toBe(1);
-  expect(report.storedMissing.map((t) => t.tag)).toEqual(["t6"]);
+  expect(report.storedMissing.map((t) => t.tag)).toEqual(["t7"]);
 });
 
 test("a checkpoint that cannot read Redis fails after its retry budget, naming the check", async () => {
-  const check = new GhostCheck(
-    [turn(7)],
-    new OutcomeLog([answered(7, false, Date.now() - 10)]),
-    async () => {
-      throw new Error("ECONNREFUSED");
-    },
-  );
-  await expect(check.checkpoint("down", 300)).rejects.toThrow(/check "down" could not read Redis/);
+  const ghosts = new GhostCheck([turn(8)], new OutcomeLog([answered(8, false)]), async () => {
+    throw new Error("ECONNREFUSED");
+  });
+  await expect(ghosts.checkpoint("down", 300)).rejects.toThrow(/check "down" could not read Redis/);
 });
