@@ -38,9 +38,7 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   const callback = options.createCallback(identity);
 
   const inFlight = new InFlight();
-  let lastUpdateId = 0;
   bot.use((ctx, next) => {
-    lastUpdateId = Math.max(lastUpdateId, ctx.update.update_id);
     return inFlight.track(next(), { update_id: ctx.update.update_id, chat_id: ctx.chat?.id });
   });
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -63,5 +61,5 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
 
   return config.telegram.mode === "webhook"
     ? startWebhook({ bot, inFlight, config, logger })
-    : startPolling({ bot, inFlight, config, logger, lastUpdateId: () => lastUpdateId });
+    : startPolling({ bot, inFlight, config, logger });
 }

@@ -1,30 +1,31 @@
-import { type RunnerHandle, run } from "@grammyjs/runner";
-import type { Bot } from "grammy";
+import { createConcurrentSink, createRunner, createSource } from "@grammyjs/runner";
+import type { Bot, BotError } from "grammy";
+import type { Update } from "grammy/types";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
-import { ALLOWED_UPDATES } from "./allowed-updates";
+import { UpdateLedger } from "./update-ledger";
+import { ledgerUpdateSupplier } from "./update-supplier";
 
 export interface PollingOptions {
   bot: Bot;
   inFlight: InFlight;
   config: Config;
   logger: Logger;
-  /** The highest update id handed to the bot so far. */
-  lastUpdateId(): number;
 }
 
 /**
- * Long polling with @grammyjs/runner. Stopping waits for the turns in flight, then confirms
- * the handled updates with one getUpdates call.
+ * Long polling with @grammyjs/runner (chats in parallel), fed by a getUpdates loop that
+ * confirms an update only once its turn finished. Stopping waits for the turns in flight up to
+ * SHUTDOWN_TIMEOUT_MS, then confirms the finished ones: what did not finish is received again
+ * by the next process.
  */
 export async function startPolling({
   bot,
   inFlight,
   config,
   logger,
-  lastUpdateId,
 }: PollingOptions): Promise<Transport> {
   try {
     // getUpdates is refused while a webhook is set (e.g. after running in webhook mode).
@@ -32,25 +33,51 @@ export async function startPolling({
   } catch (error) {
     logger.warn({ err: error }, "deleteWebhook failed; polling anyway");
   }
-  const handle: RunnerHandle = run(bot, {
-    // silent: a failed getUpdates is logged (scrubbed) by retryNetworkErrors, not printed raw.
-    runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 }, silent: true },
-  });
+  const ledger = new UpdateLedger();
+  const source = createSource(ledgerUpdateSupplier(bot, ledger, logger));
+  const sink = createConcurrentSink<Update, BotError>(
+    {
+      // Tracked here too, so the shutdown's drain also waits for the ledger to hear of it.
+      consume: (update) =>
+        inFlight.track(bot.handleUpdate(update).finally(() => ledger.finish(update.update_id))),
+    },
+    async (error) => {
+      try {
+        await bot.errorHandler(error);
+      } catch (handlerError) {
+        logger.error({ err: handlerError }, "the error handler failed");
+      }
+    },
+  );
+  const runner = createRunner(source, sink);
+  runner.start();
   logger.info({ mode: "polling" }, "bot started");
-  const task = handle.task() ?? Promise.resolve();
+  const task = runner.task() ?? Promise.resolve();
   let stopping: Promise<void> | undefined;
   return {
     done: task,
     stop() {
       stopping ??= (async () => {
-        await handle.stop().catch(() => {});
+        await runner.stop()?.catch(() => {});
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
-        if (!drained) logger.warn({ in_flight: inFlight.size }, "shutdown timed out; turns lost");
-        // Confirm what was handled, so a restart does not receive those updates again.
-        const last = lastUpdateId();
-        if (last > 0) {
+        if (!drained) {
+          const left = ledger.unfinished();
+          for (const update of left) {
+            logger.warn(
+              update,
+              "shutdown timed out before this update was answered; it stays unconfirmed, so the next start receives it again",
+            );
+          }
+          logger.warn(
+            { unfinished: left.length, shutdown_timeout_ms: config.shutdownTimeoutMs },
+            "shutdown timed out; updates after the oldest unfinished one are received again too",
+          );
+        }
+        // Confirm what finished, up to the oldest update that did not.
+        const offset = ledger.offset();
+        if (offset > 0) {
           await bot.api
-            .getUpdates({ offset: last + 1, limit: 1, timeout: 0 })
+            .getUpdates({ offset, limit: 1, timeout: 0 })
             .catch((error) => logger.warn({ err: error }, "could not confirm updates"));
         }
       })();

@@ -1,0 +1,96 @@
+import type { UpdateSupplier } from "@grammyjs/runner";
+import { type Bot, GrammyError, HttpError } from "grammy";
+import type { Update } from "grammy/types";
+import type { Logger } from "../../logger";
+import { ALLOWED_UPDATES } from "./allowed-updates";
+import type { UpdateLedger } from "./update-ledger";
+
+/** Telegram's largest getUpdates page. */
+const PAGE = 100;
+/** The long poll's wait, in seconds. */
+const LONG_POLL_S = 30;
+/**
+ * The pause between polls while an unfinished update holds the offset back: Telegram answers
+ * at once then (it returns that update again), so a long poll cannot wait for new ones.
+ */
+const PINNED_POLL_MS = 500;
+/** getUpdates failures are retried after 0.1 s, doubling up to this. */
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * getUpdates for @grammyjs/runner with the offset of {@link UpdateLedger}: an update is
+ * confirmed only once its turn finished, never on arrival (the runner's own fetcher confirms
+ * each page with the next call). Updates received again are dropped here. If a full page of
+ * updates waits behind an unfinished one, that one is confirmed anyway (logged), so the bot
+ * keeps receiving. 401 and 409 end polling (a wrong token, another process polling).
+ */
+export function ledgerUpdateSupplier(
+  bot: Bot,
+  ledger: UpdateLedger,
+  logger: Logger,
+): UpdateSupplier<Update> {
+  let retryMs = 0;
+  return {
+    async supply(batchSize, signal) {
+      for (;;) {
+        const pinned = ledger.pinned;
+        let page: Update[];
+        try {
+          page = await bot.api.getUpdates(
+            {
+              offset: ledger.offset(),
+              limit: PAGE,
+              timeout: pinned ? 0 : LONG_POLL_S,
+              allowed_updates: ALLOWED_UPDATES,
+            },
+            signal,
+          );
+          retryMs = 0;
+        } catch (error) {
+          if (signal.aborted) throw error;
+          if (error instanceof GrammyError && [401, 409].includes(error.error_code)) throw error;
+          retryMs = Math.min(Math.max(retryMs * 2, 100), MAX_RETRY_MS);
+          // A failure with no response is logged by network-retry.ts already.
+          if (!(error instanceof HttpError)) {
+            logger.warn({ err: error, retry_in_ms: retryMs }, "getUpdates failed; retrying");
+          }
+          await sleep(retryMs, signal);
+          continue;
+        }
+        const fresh = ledger.take(page, Math.max(1, batchSize));
+        if (fresh.length > 0) return fresh;
+        if (page.length >= PAGE) {
+          const released = ledger.releaseOldest();
+          logger.warn(
+            { ...released, waiting: page.length },
+            "a full page of updates waits behind an unfinished turn; its update is confirmed now and is lost if this process stops before it finishes",
+          );
+          continue;
+        }
+        if (pinned) await sleep(PINNED_POLL_MS, signal);
+      }
+    },
+  };
+}
+
+/** The runner's signal (the abort-controller polyfill, typed apart from the DOM's). */
+interface Abortable {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+function sleep(ms: number, signal: Abortable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const abort = () => {
+      clearTimeout(timer);
+      reject(new Error("polling stopped"));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    }, ms);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort);
+  });
+}
