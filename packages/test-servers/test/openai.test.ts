@@ -1,6 +1,7 @@
 import {
   Agent,
   type AgentInputItem,
+  OpenAIResponsesCompactionSession,
   OpenAIResponsesModel,
   Runner,
   setTracingDisabled,
@@ -343,5 +344,169 @@ describe("the Agents SDK Runner against the local Responses API server", () => {
         code: null,
       },
     });
+  });
+});
+
+describe("tool outputs without their call are 400s, for every call/output type", () => {
+  // The wire pairs (what the SDK's converter sends): each output names its call by call_id.
+  const pairs: Array<[string, any, any]> = [
+    [
+      "function call",
+      { type: "function_call", call_id: "c1", name: "weather", arguments: "{}" },
+      { type: "function_call_output", call_id: "c1", output: "sunny" },
+    ],
+    [
+      "computer call",
+      { type: "computer_call", call_id: "c1", status: "completed", actions: [] },
+      { type: "computer_call_output", call_id: "c1", output: { type: "computer_screenshot" } },
+    ],
+    [
+      "shell call",
+      { type: "shell_call", call_id: "c1", action: { commands: ["ls"] } },
+      { type: "shell_call_output", call_id: "c1", output: [] },
+    ],
+    [
+      "apply patch call",
+      { type: "apply_patch_call", call_id: "c1", operation: { type: "delete_file", path: "x" } },
+      { type: "apply_patch_call_output", call_id: "c1", status: "completed" },
+    ],
+    [
+      "program",
+      { type: "program", call_id: "c1", code: "1", fingerprint: "f" },
+      { type: "program_output", call_id: "c1", output: "1", status: "completed" },
+    ],
+    [
+      "tool search",
+      { type: "tool_search_call", call_id: "c1", arguments: {}, execution: "client" },
+      { type: "tool_search_output", call_id: "c1", tools: [], execution: "client" },
+    ],
+    [
+      "custom tool call",
+      { type: "custom_tool_call", call_id: "c1", name: "x", input: "" },
+      { type: "custom_tool_call_output", call_id: "c1", output: "ok" },
+    ],
+  ];
+
+  test.each(pairs)("%s output", async (kind, call, output) => {
+    const user = { role: "user", content: "go on" };
+    const orphan = await rejection(
+      client().responses.create({ model: "gpt-test", input: [output, user] }),
+    );
+    expect(orphan).toBeInstanceOf(BadRequestError);
+    expect((orphan as APIError).message).toContain(
+      `No tool call found for ${kind} output with call_id c1.`,
+    );
+    // Its call after it is no help: the API reads the input in order.
+    const late = await rejection(
+      client().responses.create({ model: "gpt-test", input: [output, call, user] }),
+    );
+    expect(late).toBeInstanceOf(BadRequestError);
+    const paired = await client().responses.create({
+      model: "gpt-test",
+      input: [call, output, user],
+    });
+    expect(paired.output_text).toBe("echo: go on");
+  });
+
+  test("a server-side tool search (no call_id) pairs with nothing and is accepted", async () => {
+    const answer = await client().responses.create({
+      model: "gpt-test",
+      input: [
+        { type: "tool_search_output", tools: [], execution: "server" } as any,
+        { role: "user", content: "ok" },
+      ],
+    });
+    expect(answer.output_text).toBe("echo: ok");
+  });
+});
+
+describe("POST /v1/responses/compact", () => {
+  test("the openai client's responses.compact gets the user messages and one compaction item", async () => {
+    const compacted = await client().responses.compact({
+      model: "gpt-test",
+      input: [
+        { role: "user", content: "first" },
+        {
+          id: "msg_a1",
+          type: "message",
+          role: "assistant",
+          status: "completed",
+          content: [{ type: "output_text", text: "one", annotations: [] }],
+        },
+        { role: "user", content: [{ type: "input_text", text: "second" }] },
+      ],
+    });
+    expect(compacted.object).toBe("response.compaction");
+    expect(compacted.id).toMatch(/^resp_/);
+    expect(compacted.output.map((item: any) => item.type)).toEqual([
+      "message",
+      "message",
+      "compaction",
+    ]);
+    expect(compacted.output.slice(0, 2)).toEqual([
+      expect.objectContaining({ role: "user", content: [{ type: "input_text", text: "first" }] }),
+      expect.objectContaining({ role: "user", content: [{ type: "input_text", text: "second" }] }),
+    ]);
+    expect((compacted.output[2] as any).encrypted_content).toEqual(expect.any(String));
+    expect(compacted.usage.total_tokens).toBeGreaterThan(0);
+    expect(server.compactions).toHaveLength(1);
+    // Compaction is not a model turn: nothing scripted was consumed, no request recorded.
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("previous_response_id compacts a stored response; an unknown id is a 400", async () => {
+    const turn = await client().responses.create({ model: "gpt-test", input: "remember me" });
+    const compacted = await client().responses.compact({
+      model: "gpt-test",
+      previous_response_id: turn.id,
+    });
+    expect(compacted.output[0]).toMatchObject({
+      role: "user",
+      content: [{ type: "input_text", text: "remember me" }],
+    });
+    const unknown = await rejection(
+      client().responses.compact({ model: "gpt-test", previous_response_id: "resp_nope" }),
+    );
+    expect(unknown).toBeInstanceOf(BadRequestError);
+    expect((unknown as APIError).message).toContain(
+      "Previous response with id 'resp_nope' not found.",
+    );
+  });
+
+  test("its input is checked as /v1/responses checks it (an orphan output is a 400)", async () => {
+    const orphan = await rejection(
+      client().responses.compact({
+        model: "gpt-test",
+        input: [{ type: "function_call_output", call_id: "c9", output: "x" }],
+      }),
+    );
+    expect((orphan as APIError).message).toContain(
+      "No tool call found for function call output with call_id c9.",
+    );
+  });
+
+  test("OpenAIResponsesCompactionSession compacts through it, and the next turn is accepted", async () => {
+    const session = new OpenAIResponsesCompactionSession({
+      client: client(),
+      model: "gpt-5.2",
+      compactionMode: "input",
+    });
+    await new Runner().run(agent(), "one", { session });
+    await new Runner().run(agent(), "two", { session });
+    await session.runCompaction({ force: true });
+    const items = (await session.getItems()) as any[];
+    expect(items.map((item) => item.type ?? item.role)).toEqual([
+      "message",
+      "message",
+      "compaction",
+    ]);
+    expect(server.compactions[0].input).toHaveLength(4);
+    const next = await new Runner().run(agent(), "three", { session });
+    expect(next.finalOutput).toBe("echo: three");
+    // The SDK sends what follows the newest compaction item; the server accepted it.
+    expect(server.requests.at(-1).input).toEqual([
+      expect.objectContaining({ type: "compaction", encrypted_content: expect.any(String) }),
+      { role: "user", content: "three" },
+    ]);
   });
 });

@@ -62,25 +62,51 @@ export function inputProblem(body: any, pairs: ReasoningPairs): ApiErrorBody | u
   }
   // With previous_response_id or a conversation the calls may live server-side.
   if (body.previous_response_id || body.conversation) return undefined;
-  const callIds = new Set<string>();
-  const outputIds = new Set<string>();
+  return orphanProblem(input, invalid);
+}
+
+/** Each tool output type of the wire and the call type it answers (linked by `call_id`). */
+const OUTPUT_CALLS = new Map([
+  ["function_call_output", "function_call"],
+  ["computer_call_output", "computer_call"],
+  ["shell_call_output", "shell_call"],
+  ["apply_patch_call_output", "apply_patch_call"],
+  ["program_output", "program"],
+  ["tool_search_output", "tool_search_call"],
+  ["custom_tool_call_output", "custom_tool_call"],
+]);
+const CALL_TYPES = new Set(OUTPUT_CALLS.values());
+
+/**
+ * A tool output whose call is not earlier in the input (400 "No tool call found for function
+ * call output with call_id …", the wording following the output's type), or a function call
+ * without its output ("No tool output found for function call …"). A call or output without a
+ * `call_id` (a server-side tool search) pairs with nothing.
+ */
+function orphanProblem(
+  input: any[],
+  invalid: (message: string, param: string) => ApiErrorBody,
+): ApiErrorBody | undefined {
+  const calls = new Set<string>();
+  const answered = new Set<string>();
   for (const item of input) {
-    if (item?.type === "function_call" && typeof item.call_id === "string") {
-      callIds.add(item.call_id);
+    const callId = item?.call_id;
+    if (typeof callId !== "string") continue;
+    if (CALL_TYPES.has(item.type)) calls.add(`${item.type}:${callId}`);
+    const callType = OUTPUT_CALLS.get(item.type);
+    if (callType === undefined) continue;
+    if (!calls.has(`${callType}:${callId}`)) {
+      const kind = (item.type as string).replace(/_output$/, "").replaceAll("_", " ");
+      return invalid(`No tool call found for ${kind} output with call_id ${callId}.`, "input");
     }
-    if (item?.type === "function_call_output" && typeof item.call_id === "string") {
-      if (!callIds.has(item.call_id)) {
-        return invalid(
-          `No tool call found for function call output with call_id ${item.call_id}.`,
-          "input",
-        );
-      }
-      outputIds.add(item.call_id);
-    }
+    answered.add(`${callType}:${callId}`);
   }
-  for (const callId of callIds) {
-    if (!outputIds.has(callId)) {
-      return invalid(`No tool output found for function call ${callId}.`, "input");
+  for (const call of calls) {
+    if (call.startsWith("function_call:") && !answered.has(call)) {
+      return invalid(
+        `No tool output found for function call ${call.slice("function_call:".length)}.`,
+        "input",
+      );
     }
   }
   return undefined;

@@ -1,7 +1,9 @@
-/** startResponsesServer: auth, routes (/v1/models, /v1/responses), the script, the listener. */
+/** startResponsesServer: auth, routes (/v1/models, /v1/responses, /v1/responses/compact), the
+ * script, the listener. */
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenLocal } from "../listen";
+import { type Conversations, compactResponse, inputList } from "./compact";
 import {
   defaultError,
   incorrectApiKey,
@@ -27,6 +29,8 @@ export async function startResponsesServer(
   const queue: ScriptStep[] = [];
   let decide: ((body: any) => ScriptStep) | undefined;
   const requests: any[] = [];
+  const compactions: any[] = [];
+  const conversations: Conversations = new Map();
   const responses: any[] = [];
   const listeners = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
@@ -60,7 +64,8 @@ export async function startResponsesServer(
       if (id === model) return sendJson(res, 200, modelObject(model));
       return sendError(res, 404, modelNotFound(id));
     }
-    if (method !== "POST" || url.pathname !== "/v1/responses") {
+    const compact = method === "POST" && url.pathname === "/v1/responses/compact";
+    if (!compact && (method !== "POST" || url.pathname !== "/v1/responses")) {
       return sendError(res, 404, invalidUrl(method, url.pathname));
     }
 
@@ -69,6 +74,12 @@ export async function startResponsesServer(
       body = JSON.parse(raw.toString("utf8"));
     } catch {
       return sendError(res, 400, unparsableJson());
+    }
+    if (compact) {
+      compactions.push(body);
+      const answer = compactResponse(body, conversations, validate ? pairs : undefined);
+      if ("error" in answer) return sendError(res, answer.status, answer.error);
+      return sendJson(res, 200, answer.response);
     }
     requests.push(body);
     notify();
@@ -113,6 +124,7 @@ export async function startResponsesServer(
     rememberReasoningPairs(output, pairs);
     const response = responseObject(body, output);
     responses.push(response);
+    conversations.set(response.id, { input: inputList(body.input), output });
     if (body.stream === true) return sendStream(res, response);
     return sendJson(res, 200, response);
   };
@@ -133,6 +145,7 @@ export async function startResponsesServer(
     apiKey,
     requests,
     responses,
+    compactions,
     script: (...steps) => {
       queue.push(...steps);
     },

@@ -20,8 +20,9 @@ export interface ResponsesServerOptions {
   /** Port on 127.0.0.1; default a free one chosen by the OS. */
   port?: number;
   /**
-   * Reject inputs the real API rejects with 400 (default true): a function_call_output
-   * without its function_call, a function_call without its output, and assistant message /
+   * Reject inputs the real API rejects with 400 (default true): a tool output (function,
+   * computer, shell, apply_patch, program, tool_search, custom tool) without its call earlier
+   * in the input, a function_call without its output, and assistant message /
    * function_call items whose `id` lacks the "msg" / "fc" prefix (e.g. "__fake_id__"); and,
    * as the real API does for the items it stored, a reasoning item it produced without the
    * item that followed it, or that item without its reasoning item.
@@ -42,6 +43,12 @@ export interface ResponsesServer {
   requests: any[];
   /** The response objects returned (non-streaming bodies or the `response.completed` one). */
   responses: any[];
+  /**
+   * Every POST /v1/responses/compact body received, parsed, in order. Compaction answers are
+   * not scripted: the output is the conversation's user messages, then one `compaction` item
+   * (as the API's `CompactedResponse`), whose `encrypted_content` is opaque.
+   */
+  compactions: any[];
   /** Steps still queued. */
   pending(): number;
   waitForRequests(count: number, timeoutMs?: number): Promise<any[]>;
