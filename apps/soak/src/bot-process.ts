@@ -2,6 +2,7 @@
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -23,7 +24,7 @@ export interface BotProcess {
   logs: LogLine[];
   /** The last `chars` characters of stderr (start-up failures, crashes). */
   stderrTail(chars?: number): string;
-  /** Resident set size of the process, in kB (from `ps`). */
+  /** Resident set size of the process, in kB (/proc/<pid>/status on Linux, else `ps`). */
   rssKb(): Promise<number>;
   /** Resolves with the first matching line; rejects after timeoutMs or when the bot exits. */
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs: number): Promise<LogLine>;
@@ -110,6 +111,13 @@ function watch(child: ChildProcess): BotProcess {
     logs,
     stderrTail,
     async rssKb() {
+      try {
+        const status = await readFile(`/proc/${child.pid}/status`, "utf8");
+        const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+        if (kb) return Number(kb);
+      } catch {
+        // Not Linux: ask ps.
+      }
       const { stdout } = await run("ps", ["-o", "rss=", "-p", String(child.pid)]);
       return Number(stdout.trim());
     },
