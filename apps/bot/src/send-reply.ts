@@ -1,4 +1,5 @@
 import type { Logger } from "./logger";
+import { escapeHtml } from "./render/formatted-text-to-html";
 import {
   markdownToTelegramParts,
   plainTextParts,
@@ -65,7 +66,7 @@ export async function sendReply(
       for (const part of plainTextParts(text)) ids.push(await sendPlain(part));
       return ids;
     }
-    for (const part of markdownToTelegramParts(text)) {
+    for (const part of renderParts(text, options.logger)) {
       const id = await sendHtml(channel, part, options);
       if (id !== undefined) {
         ids.push(id);
@@ -78,6 +79,26 @@ export async function sendReply(
     return ids;
   } catch (error) {
     throw new SendReplyError(error, ids);
+  }
+}
+
+/**
+ * The answer's parts. Markdown the renderer cannot take (nesting thousands deep overflows the
+ * parser's stack) is logged and sent as plain text rather than lost.
+ */
+function renderParts(markdown: string, logger: Logger | undefined): TelegramPart[] {
+  try {
+    return markdownToTelegramParts(markdown);
+  } catch (error) {
+    logger?.error(
+      { err: error },
+      "could not render the answer's Markdown; sending it as plain text",
+    );
+    return plainTextParts(markdown).map((text) => ({
+      html: escapeHtml(text),
+      text,
+      markdown: text,
+    }));
   }
 }
 

@@ -79,6 +79,20 @@ describe("sending an answer", () => {
     });
   });
 
+  test("Markdown the renderer cannot take is logged and sent as plain text", async () => {
+    const { channel, sent } = recordingChannel();
+    const { logger, lines } = capturingLogger();
+    // Quotes nested 20,000 deep overflow the parser's stack.
+    const text = `${">".repeat(20_000)} a < b`;
+    const ids = await sendReply(channel, text, { chatId: 1, parseMode: "html", logger });
+    // 20,006 characters in parts of 4,096: five messages, the text escaped for HTML.
+    expect(ids).toEqual([100, 101, 102, 103, 104]);
+    expect(sent.map((s) => s.text).join("")).toBe(text.replace(/>/g, "&gt;").replace(/</g, "&lt;"));
+    expect(sent.every((s) => s.parseMode === "HTML")).toBe(true);
+    const logged = lines.find((l) => l.msg.startsWith("could not render"));
+    expect(logged).toMatchObject({ level: 50, err: { type: "RangeError" } });
+  });
+
   test("a failure after some parts reports the ids already sent", async () => {
     const { channel } = recordingChannel({ failAt: 1 });
     const error = await sendReply(channel, `${"a".repeat(4000)}\n\n${"b".repeat(100)}`, {
