@@ -18,6 +18,15 @@ export const CONSOLE_HELP = [
   "Every message gets an id: the bot's answers are printed as [#12] …",
 ].join("\n");
 
+/** What an unknown command gets (Telegram would ignore it; here the person is told). */
+export function unknownCommandText(command: string, agentCommand: string): string {
+  return [
+    `There is no ${command} here. Type a question to start a new conversation (no /reset is`,
+    `needed), ">id text" to reply to a message, /${agentCommand} before a question if you like,`,
+    "/help for the help, /quit to leave.",
+  ].join("\n");
+}
+
 export interface ConsoleTransportOptions {
   createCallback(identity: BotIdentity): AgentCallback;
   chatId: number;
@@ -27,6 +36,11 @@ export interface ConsoleTransportOptions {
   output?: Writable;
   /** Printed once at start (model, store, hints). */
   banner?: string;
+  /**
+   * Added to each shown message id to make the id the store sees; default: the start time in
+   * ms x 1000, so no two runs on one chat id (CONSOLE_CHAT_ID) write the same key.
+   */
+  idBase?: number;
 }
 
 function consoleUser(): ChatUser {
@@ -56,7 +70,9 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
     firstName: CONSOLE_BOT.firstName,
     username: CONSOLE_BOT.username,
   };
+  // Keyed by the id the store sees; people see and type the short one (`id - idBase`).
   const messages = new Map<number, ChatMessage>();
+  const idBase = options.idBase ?? Date.now() * 1000;
   let nextId = 1;
   let closed = false;
 
@@ -72,7 +88,8 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
 
   const channel: Channel = {
     async sendMessage(_chatId, text, sendOptions) {
-      const id = nextId++;
+      const shown = nextId++;
+      const id = idBase + shown;
       const message: ChatMessage = {
         messageId: id,
         chatId,
@@ -83,7 +100,7 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
           : undefined,
       };
       messages.set(id, message);
-      print(`[#${id}] ${text}`);
+      print(`[#${shown}] ${text}`);
       return id;
     },
     async sendTyping() {},
@@ -92,13 +109,13 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
   const handleLine = async (line: string) => {
     const text = line.trim();
     if (!text) return;
-    if (text === "/help") return print(CONSOLE_HELP);
+    if (text === "/help" || text === "/start") return print(CONSOLE_HELP);
     if (text === "/quit" || text === "/exit") return void rl.close();
     let replyTo: ChatMessage | undefined;
     let body = text;
     const reply = /^>\s*(\d+)\s*([\s\S]*)$/.exec(text);
     if (reply) {
-      replyTo = messages.get(Number(reply[1]));
+      replyTo = messages.get(idBase + Number(reply[1]));
       if (!replyTo) {
         return print(
           `There is no message #${reply[1]} in this session: use >id with an id shown above.`,
@@ -119,7 +136,7 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
         ? (/^\/\S+/.exec(full)?.[0].length ?? 0)
         : 0;
     const message: ChatMessage = {
-      messageId: nextId++,
+      messageId: idBase + nextId,
       chatId,
       from: user,
       text: full,
@@ -127,6 +144,17 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
         commandLength > 0 ? [{ type: "bot_command", offset: 0, length: commandLength }] : [],
       replyTo,
     };
+    // What a chat would answer with Telegram's words (group help, silence for another
+    // command) is answered here in the console's, and uses up no id.
+    const decision = callback.decide(message);
+    if (decision.action === "help") return print(CONSOLE_HELP);
+    if (decision.action === "usage") {
+      return print(`Write your question after /${options.agentCommand}, or just type it.`);
+    }
+    if (decision.action === "ignore") {
+      return print(unknownCommandText(full.slice(0, commandLength) || full, options.agentCommand));
+    }
+    nextId++;
     messages.set(message.messageId, message);
     await callback.handle(message, channel);
   };
