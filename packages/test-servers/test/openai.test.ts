@@ -290,6 +290,50 @@ describe("the Agents SDK Runner against the local Responses API server", () => {
     expect(both.finalOutput).toBe("echo: more");
   });
 
+  test("a reasoning item's tool call may come back without its id (as the SDK saves it), by call_id", async () => {
+    server.script({
+      output: [
+        { id: "rs_tool1", type: "reasoning", summary: [] },
+        {
+          id: "fc_tool1",
+          type: "function_call",
+          call_id: "call_tool1",
+          name: "weather",
+          arguments: "{}",
+          status: "completed",
+        },
+      ],
+    });
+    const openai = client();
+    await openai.responses.create({ model: "gpt-test", input: "weather?" });
+    const reasoning = { id: "rs_tool1", type: "reasoning" as const, summary: [] };
+    const output = {
+      type: "function_call_output" as const,
+      call_id: "call_tool1",
+      output: "sunny",
+    };
+    const call = (callId: string) => ({
+      type: "function_call" as const,
+      call_id: callId,
+      name: "weather",
+      arguments: "{}",
+    });
+    const accepted = await openai.responses.create({
+      model: "gpt-test",
+      input: [reasoning, call("call_tool1"), output],
+    });
+    expect(accepted.status).toBe("completed");
+    const other = await rejection(
+      openai.responses.create({
+        model: "gpt-test",
+        input: [reasoning, call("call_other"), { ...output, call_id: "call_other" }],
+      }),
+    );
+    expect((other as APIError).message).toContain(
+      "Item 'rs_tool1' of type 'reasoning' was provided without its required following item.",
+    );
+  });
+
   test("streaming: text deltas and a tool call arrive as Responses SSE events", async () => {
     server.script(
       { toolCall: { name: "weather", arguments: '{"city":"Rome"}' } },

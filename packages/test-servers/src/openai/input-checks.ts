@@ -2,9 +2,13 @@
 
 import type { ApiErrorBody } from "./errors";
 
-/** Each reasoning item this server produced and the item right after it, both ways, by id. */
+/**
+ * Each reasoning item this server produced and the item right after it, both ways. The follower
+ * is known by its id and, for a tool call, by its call_id too: the SDK drops a function
+ * call's id when it saves it to a session, and sends it back with its call_id only.
+ */
 export interface ReasoningPairs {
-  followerOf: Map<string, string>;
+  followerOf: Map<string, { id: string; callId?: string }>;
   reasoningOf: Map<string, string>;
 }
 
@@ -12,11 +16,15 @@ export function rememberReasoningPairs(output: any[], pairs: ReasoningPairs): vo
   for (const [index, item] of output.entries()) {
     const next = output[index + 1];
     if (item?.type === "reasoning" && typeof item.id === "string" && typeof next?.id === "string") {
-      pairs.followerOf.set(item.id, next.id);
+      const callId = typeof next.call_id === "string" ? next.call_id : undefined;
+      pairs.followerOf.set(item.id, { id: next.id, ...(callId ? { callId } : {}) });
       pairs.reasoningOf.set(next.id, item.id);
     }
   }
 }
+
+const isFollower = (item: any, follower: { id: string; callId?: string }) =>
+  item?.id === follower.id || (follower.callId !== undefined && item?.call_id === follower.callId);
 
 export function inputProblem(body: any, pairs: ReasoningPairs): ApiErrorBody | undefined {
   const input = body.input;
@@ -32,7 +40,7 @@ export function inputProblem(body: any, pairs: ReasoningPairs): ApiErrorBody | u
     const id = item.id;
     // The API's own messages for a reasoning item sent apart from the item that followed it.
     const follower = typeof id === "string" ? pairs.followerOf.get(id) : undefined;
-    if (follower !== undefined && input[index + 1]?.id !== follower) {
+    if (follower !== undefined && !isFollower(input[index + 1], follower)) {
       return invalid(
         `Item '${id}' of type 'reasoning' was provided without its required following item.`,
         "input",
