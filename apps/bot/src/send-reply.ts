@@ -6,8 +6,6 @@ import {
   type TelegramPart,
 } from "./render/telegram-parts";
 
-export { TELEGRAM_TEXT_LIMIT } from "./render/telegram-parts";
-
 /** Where answers go: Telegram, or the terminal. */
 export interface Channel {
   /** Sends one message; resolves with its message id. */
