@@ -10,9 +10,22 @@ import { itemType } from "./items";
  *   call output with call_id …").
  */
 export type PairRole =
-  | { kind: "reasoning" }
-  | { kind: "call"; link: string }
-  | { kind: "output"; link: string }
+  | {
+      /** A reasoning item: it pairs with the item right after it. */
+      kind: "reasoning";
+    }
+  | {
+      /** A tool call: it pairs with the output that has the same `link`. */
+      kind: "call";
+      /** The call id linking the call to its output. */
+      link: string;
+    }
+  | {
+      /** A tool output: it pairs with the call that has the same `link`. */
+      kind: "output";
+      /** The call id of the call it answers. */
+      link: string;
+    }
   | undefined;
 
 /**
