@@ -55,6 +55,6 @@ describe("MemoryStore", () => {
     });
     store.plant("k", ["{oops", JSON.stringify(user("ok"))]);
     expect(await store.read("k")).toEqual([user("ok")]);
-    expect(warnings).toEqual([{ store: "memory", key: "k", skipped: 1 }]);
+    expect(warnings).toEqual([{ store: "memory", key: "k", skipped: 1, reasons: ["not JSON"] }]);
   });
 });

@@ -77,14 +77,22 @@ test("both stores write the same bytes for the same items", async () => {
 test("a legacy JSON-array string: one store converts it on append, the other reads the result", async () => {
   const p = prefix("legacy");
   // The Python bot's json.dumps: ", " and ": " separators.
-  const legacy = '[{"role": "user", "content": "py"}, {"role": "assistant", "content": "bot"}]';
+  // As the Python bot's to_input_list() wrote them: an assistant message has its parts.
+  const legacy =
+    '[{"role": "user", "content": "py"}, {"id": "msg_py", "type": "message", "role": "assistant", "status": "completed", "content": [{"type": "output_text", "text": "bot", "annotations": []}]}]';
   await backend.direct.set(`${p}k`, legacy);
   expect(await upstashStore.read(`${p}k`)).toEqual(await ioredisStore.read(`${p}k`));
   await upstashStore.append(`${p}k`, [userItem("new")], opts);
   expect(await backend.direct.type(`${p}k`)).toBe("list");
   expect(await ioredisStore.read(`${p}k`)).toEqual([
     { role: "user", content: "py" },
-    { role: "assistant", content: "bot" },
+    {
+      id: "msg_py",
+      type: "message",
+      role: "assistant",
+      status: "completed",
+      content: [{ type: "output_text", text: "bot", annotations: [] }],
+    },
     userItem("new"),
   ]);
 });

@@ -3,6 +3,7 @@ import type { MemoryLogger } from "../logger";
 import { type PairRole, pairRole } from "../policy/pairs";
 import { windowStartBy } from "../policy/window";
 import type { ForkOptions, SessionStore, StoredElement, StoredItems } from "./contract";
+import { itemProblem } from "./item-schema";
 
 const utf8 = new TextDecoder();
 
@@ -122,8 +123,10 @@ export function serializeItems(items: readonly AgentInputItem[]): string[] {
 }
 
 /**
- * Parses stored elements, skipping (and logging once per read) any that is not a JSON object.
- * A store never crashes on data another program or an older version left behind.
+ * Parses stored elements, skipping (and logging once per read, with the count and the reasons)
+ * any that is not an item the SDK accepts: not JSON, not an object, or not valid under the
+ * SDK's item schemas (see `itemProblem`). A store never crashes on data another program or an
+ * older version left behind, and never hands the runner an item the model would reject.
  */
 export function parseStoredElements(
   elements: readonly unknown[],
@@ -132,6 +135,9 @@ export function parseStoredElements(
   return parseStoredItems(elements, context).items;
 }
 
+/** How many distinct reasons a skip warning lists. */
+const MAX_REASONS = 5;
+
 /** {@link parseStoredElements}, keeping each kept item's JSON beside it. */
 export function parseStoredItems(
   elements: readonly unknown[],
@@ -139,42 +145,44 @@ export function parseStoredItems(
 ): StoredItems {
   const stored = emptyStored();
   let skipped = 0;
+  const reasons = new Set<string>();
   for (const element of elements) {
-    const item =
+    const parsed =
       typeof element === "string" || element instanceof Uint8Array
         ? parseElement(elementText(element))
-        : undefined;
-    if (item === undefined) {
+        : { problem: "not a string" };
+    if ("problem" in parsed) {
       skipped++;
+      if (reasons.size < MAX_REASONS) reasons.add(parsed.problem);
     } else {
-      stored.items.push(item);
+      stored.items.push(parsed.item);
       // Kept as read: bytes stay bytes (off the heap), see StoredElement.
       stored.elements.push(element as StoredElement);
     }
   }
   if (skipped > 0) {
     context.logger.warn(
-      { store: context.store, key: context.key, skipped },
-      "skipped stored elements that are not JSON objects",
+      { store: context.store, key: context.key, skipped, reasons: [...reasons] },
+      "skipped stored elements that are not valid items",
     );
   }
   return stored;
 }
 
-/** One stored element parsed, or undefined when it is not a JSON object (not logged). */
+/** One stored element parsed, or undefined when it is not a valid item (not logged). */
 export function parseStoredElement(element: unknown): AgentInputItem | undefined {
-  return typeof element === "string" || element instanceof Uint8Array
-    ? parseElement(elementText(element))
-    : undefined;
+  if (typeof element !== "string" && !(element instanceof Uint8Array)) return undefined;
+  const parsed = parseElement(elementText(element));
+  return "item" in parsed ? parsed.item : undefined;
 }
 
-function parseElement(text: string): AgentInputItem | undefined {
+function parseElement(text: string): { item: AgentInputItem } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined;
+    return { problem: "not JSON" };
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  return value as AgentInputItem;
+  const problem = itemProblem(value);
+  return problem === undefined ? { item: value as AgentInputItem } : { problem };
 }

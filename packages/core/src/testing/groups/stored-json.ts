@@ -29,6 +29,28 @@ export function storedJsonGroup({ it, raw, ttlOpts }: GroupContext): void {
     assert.deepEqual(await store.read(`${p}empty`), []);
   });
 
+  it("JSON objects that are not items the SDK accepts are skipped, on read and pop", async (store, p) => {
+    const poisoned = [
+      '{"foo":1}',
+      '{"role":"wizard","content":"abracadabra"}',
+      '{"role":"user","content":42}',
+      '{"type":"message","role":"assistant","content":"no status, no parts"}',
+      '{"type":"reasoning"}',
+    ];
+    await raw.plant(`${p}poisoned`, {
+      type: "list",
+      elements: [JSON.stringify(userItem("ok1")), ...poisoned, JSON.stringify(userItem("ok2"))],
+    });
+    assert.deepEqual(texts(await store.read(`${p}poisoned`)), ["ok1", "ok2"]);
+    assert.deepEqual(texts(await store.read(`${p}poisoned`, 3)), ["ok2"]);
+    await raw.plant(`${p}top`, {
+      type: "list",
+      elements: [JSON.stringify(userItem("below")), ...poisoned],
+    });
+    assert.deepEqual(texts([(await store.pop(`${p}top`))!]), ["below"]);
+    assert.deepEqual(await store.read(`${p}top`), []);
+  });
+
   it("readStored (when the store has it) gives each item's stored JSON, verbatim, beside it", async (store, p) => {
     if (typeof store.readStored !== "function") return;
     // Non-ASCII text: elements given as UTF-8 bytes must decode to the same JSON.
