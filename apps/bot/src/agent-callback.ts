@@ -189,10 +189,15 @@ export class AgentCallback {
           sent_message_ids: sentIds,
           keys: persisted.keys,
           stored: persisted.ok,
+          outcome: persisted.outcome,
           items: persisted.itemCount,
           ms: Date.now() - started,
         },
-        persisted.ok ? "answered" : "answered; history not stored",
+        persisted.outcome === "stored"
+          ? "answered"
+          : persisted.outcome === "unknown"
+            ? "answered; history may have been stored (the store did not answer in time; it cannot land later)"
+            : "answered; history not stored",
       );
     }
   }

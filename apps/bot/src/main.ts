@@ -113,6 +113,16 @@ async function main(): Promise<void> {
 
   try {
     store = await createStore(config.memory.store, logger, config.memory.timeoutMs);
+    // Connected before the first turn, so that turn's history does not wait for it; a store
+    // that is down is not fatal (turns then run without memory, as when it fails later).
+    await store
+      .connect?.()
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error },
+          "the store is not reachable at start-up; turns run without memory until it is",
+        ),
+      );
     agent = await createAgentRuntime(config, logger);
     const callbackConfig: Config = isConsole
       ? { ...config, bot: { ...config.bot, parseMode: "plain", whitelist: [] } }

@@ -21,25 +21,41 @@ export interface StoreFailure {
 export type OnStoreError = (failure: StoreFailure) => void;
 
 /**
- * Runs one store call within `timeoutMs`. A call that does not settle in time rejects with
- * {@link StoreTimeoutError}; its late result is ignored (the network stores bound their own
- * commands too, so a late write is not left queued).
+ * Runs one store call within `timeoutMs`, giving it the deadline (ms since the epoch) to pass
+ * to the store, which must not apply a write after it (see `WriteOptions.deadline`). A call
+ * that does not settle in time rejects with {@link StoreTimeoutError}: for a write, outcome
+ * `"unknown"` (it may have been applied before the deadline, never after); its late result is
+ * ignored.
  */
 export async function withTimeout<T>(
   operation: string,
   key: string,
   timeoutMs: number,
-  run: () => Promise<T>,
+  run: (deadline: number) => Promise<T>,
 ): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new StoreTimeoutError({ operation, key, timeoutMs })),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      // Timers run before I/O in an event-loop turn: one more turn lets a reply already
+      // received settle the call first, so a busy process does not report a write that
+      // succeeded as failed.
+      setTimeout(
+        () =>
+          reject(
+            new StoreTimeoutError({
+              operation,
+              key,
+              timeoutMs,
+              outcome: operation === "read" ? "failed" : "unknown",
+            }),
+          ),
+        0,
+      );
+    }, timeoutMs);
   });
   try {
-    const call = Promise.resolve().then(run);
+    const call = Promise.resolve(deadline).then(run);
     call.catch(() => {}); // a late rejection after the timeout is not unhandled
     return await Promise.race([call, timeout]);
   } catch (error) {
@@ -68,9 +84,12 @@ export function reportStoreFailure(
   logger: MemoryLogger,
   onStoreError: OnStoreError | undefined,
 ): void {
+  const { operation, key, error } = failure;
   logger.error(
-    { operation: failure.operation, key: failure.key, cause: describeCause(failure.error) },
-    "store call failed; the run goes on without it",
+    { operation, key, outcome: error.outcome, cause: describeCause(error) },
+    error.outcome === "unknown"
+      ? "store call got no answer in time; the write may have been applied before its deadline, never after; the run goes on"
+      : "store call failed; the run goes on without it",
   );
   if (!onStoreError) return;
   try {

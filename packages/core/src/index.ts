@@ -5,7 +5,7 @@
  *
  * @module \@agents-memory/core
  */
-export { StoreError, StoreTimeoutError } from "./errors";
+export { StoreError, type StoreOutcome, StoreTimeoutError } from "./errors";
 export { DEFAULT_TIMEOUT_MS, type OnStoreError, type StoreFailure } from "./guard";
 export { DEFAULT_KEY_PREFIX, replyKey } from "./keys";
 export { consoleLogger, type MemoryLogger, silentLogger } from "./logger";

@@ -46,7 +46,12 @@ describe("ReplySession inside Runner.run", () => {
     model.script({ text: "hello Ann" });
     const { result, persisted } = await turn("Ann: hi", null, [101]);
     expect(result.finalOutput).toBe("hello Ann");
-    expect(persisted).toEqual({ ok: true, keys: ["bot:101:-1001234567890"], itemCount: 2 });
+    expect(persisted).toEqual({
+      ok: true,
+      outcome: "stored",
+      keys: ["bot:101:-1001234567890"],
+      itemCount: 2,
+    });
     const stored = await store.read(replyKey(101, CHAT));
     expect(inputTexts({ input: stored } as any)).toEqual(["user:Ann: hi", "assistant:hello Ann"]);
     expect(store.inspect(replyKey(101, CHAT)).ttlSeconds).toBe(TTL);

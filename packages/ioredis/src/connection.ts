@@ -20,6 +20,8 @@ export const defaultFailFastSettings: Readonly<FailFastSettings> = Object.freeze
   maxReconnectDelayMs: 2000,
 });
 
+const CLUSTER_RETRY_DELAY_MS = 100;
+
 /** Exponential reconnect backoff, capped; never gives up, so the store recovers by itself. */
 export function reconnectDelay(maxDelayMs: number): (attempt: number) => number {
   return (attempt) => Math.min(50 * 2 ** Math.min(Math.max(attempt - 1, 0), 16), maxDelayMs);
@@ -54,13 +56,18 @@ export function failFastRedisOptions(settings: Partial<FailFastSettings> = {}): 
 /**
  * The same for a Cluster client: `new Cluster(nodes, failFastClusterOptions())`. The cluster
  * does not queue while it is not ready; each node connection has the command timeout and
- * never resends.
+ * never resends; a command redirected or retried (CLUSTERDOWN, TRYAGAIN) is retried every
+ * 100 ms for at most the command timeout, not ioredis's 16 tries (a write retried after its
+ * deadline is refused by the server anyway, see the write fence).
  */
 export function failFastClusterOptions(settings: Partial<FailFastSettings> = {}): ClusterOptions {
   const resolved = { ...defaultFailFastSettings, ...definedOnly(settings) };
   return {
     enableOfflineQueue: false,
     clusterRetryStrategy: reconnectDelay(resolved.maxReconnectDelayMs),
+    retryDelayOnClusterDown: CLUSTER_RETRY_DELAY_MS,
+    retryDelayOnTryAgain: CLUSTER_RETRY_DELAY_MS,
+    maxRedirections: Math.max(1, Math.ceil(resolved.commandTimeoutMs / CLUSTER_RETRY_DELAY_MS)),
     lazyConnect: true,
     redisOptions: {
       maxRetriesPerRequest: 0,
@@ -137,7 +144,7 @@ export class ConnectionGate {
   #firstConnection: Promise<void> | undefined;
   readonly #listeners: [string, () => void][];
 
-  constructor(client: IoRedisClient, connectTimeoutMs: number) {
+  constructor(client: IoRedisClient, connectTimeoutMs: number, onReady?: () => void) {
     this.#client = client;
     this.#connectTimeoutMs = connectTimeoutMs;
     this.#queues = clientQueues(client);
@@ -150,6 +157,7 @@ export class ConnectionGate {
           : "down";
     const up = () => {
       this.#state = "up";
+      onReady?.();
     };
     const down = () => {
       this.#state = "down";

@@ -5,13 +5,15 @@ import {
   StoreTimeoutError,
 } from "@agents-memory/core";
 import {
+  DeadlinePassedError,
   type RedisArgument,
   type RedisCommands,
   RedisLayoutStore,
   type StoreOperation,
+  timeReplyMs,
 } from "@agents-memory/core/redis";
 import { describeCause } from "@agents-memory/core/store";
-import { Redis, type RedisOptions } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import {
   ConnectionGate,
   defaultFailFastSettings,
@@ -84,7 +86,7 @@ export class IoRedisStore extends RedisLayoutStore {
       this.client.evalsha(sha, keys.length, ...keys, ...args.map(asArgument)),
     eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args.map(asArgument)),
     lrange: (key, start, stop) => this.client.lrangeBuffer(key, start, stop),
-    del: (key) => this.client.del(key),
+    time: () => serverTimeMs(this.client),
   };
 
   constructor(options: IoRedisStoreOptions = {}) {
@@ -136,8 +138,24 @@ export class IoRedisStore extends RedisLayoutStore {
       this.#commandTimeoutMs = redisOptions.commandTimeout;
       this.#watchOwnedClient();
     }
-    this.#gate = new ConnectionGate(this.client, settings.connectTimeoutMs);
+    // A reconnect may reach another server (a failover): learn its clock again.
+    this.#gate = new ConnectionGate(this.client, settings.connectTimeoutMs, () =>
+      this.serverClock.reset(),
+    );
     if (this.#owned) this.#gate.connectSoon();
+  }
+
+  /**
+   * Connects now (the client the store built connects lazily) and learns the server's clock,
+   * so the first store call pays neither. Resolves when done, within `connectTimeoutMs`;
+   * rejects with the cause otherwise (calls still work once Redis is reachable).
+   */
+  async connect(): Promise<void> {
+    await this.run("read", "(connect)", (commands) => this.serverClock.learn(commands));
+  }
+
+  protected budgetMs(): number | undefined {
+    return this.#commandTimeoutMs;
   }
 
   /** On a Cluster a chat's keys hash to different slots: a fork writes each child alone. */
@@ -174,16 +192,21 @@ export class IoRedisStore extends RedisLayoutStore {
       await this.#gate.whenUsable();
       return await work(this.#commands);
     } catch (error) {
+      // A write that was sent and got no reply may have run before its deadline; any other
+      // failure (an error reply, a call never sent) changed nothing.
+      const sent = operation !== "read" && wasSentUnanswered(error);
+      const outcome = sent ? "unknown" : "failed";
       if (error instanceof Error && error.message === "Command timed out") {
         throw new StoreTimeoutError({
           operation,
           key,
           timeoutMs: this.#commandTimeoutMs ?? 0,
+          outcome,
         });
       }
       throw new StoreError(
-        `[agents-memory] [ioredis] ${operation} ${key} failed: ${describeCause(error)}`,
-        { operation, key, cause: error },
+        `[agents-memory] [ioredis] ${operation} ${key} failed: ${describeCause(error)}${sent ? "; it may have been applied before its deadline, never after" : ""}`,
+        { operation, key, cause: error, outcome },
       );
     }
   }
@@ -220,6 +243,30 @@ function delay(ms: number): Promise<void> {
 function asArgument(arg: RedisArgument): string | number | Buffer {
   if (!(arg instanceof Uint8Array) || Buffer.isBuffer(arg)) return arg as string | number | Buffer;
   return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
+}
+
+/**
+ * True when a command went out and its answer never came: a timeout, or the connection lost
+ * with the command in flight. Not for an error reply, a deadline that passed before sending,
+ * or a call refused while disconnected (ioredis: "Stream isn't writeable").
+ */
+function wasSentUnanswered(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  // By name: a client of another ioredis major throws its own ReplyError class.
+  if (error.name === "ReplyError" || error instanceof DeadlinePassedError) return false;
+  if (/isn't writeable|not connected|was closed|did not connect|refused/i.test(error.message)) {
+    return false;
+  }
+  return true;
+}
+
+/** The server's clock; on a Cluster the earliest of its masters' (see `RedisCommands.time`). */
+async function serverTimeMs(client: IoRedisClient): Promise<number> {
+  if (!client.isCluster) return timeReplyMs(await (client as Redis).time());
+  const masters = (client as Cluster).nodes("master");
+  if (masters.length === 0) throw new Error("no Cluster master is connected");
+  const times = await Promise.all(masters.map(async (node) => timeReplyMs(await node.time())));
+  return Math.min(...times);
 }
 
 function assertPositiveMs(name: string, value: unknown): void {

@@ -92,7 +92,7 @@ describe.each(flavors)("$name", (flavor) => {
     }
   }, 30_000);
 
-  test("server paused (connection up, no replies): a write times out within budget; it was already on the wire, so it applies once after the pause, never twice", async () => {
+  test("server paused (connection up, no replies): a write times out within budget with an unknown outcome, and the server refuses it after the pause (no ghost write)", async () => {
     const p = prefix();
     const { store, dispose } = flavor.make(server.url);
     const pauser = new Redis(server.url);
@@ -101,16 +101,24 @@ describe.each(flavors)("$name", (flavor) => {
       await pauser.call("CLIENT", "PAUSE", "1000", "ALL");
       const append = await timed(() => store.append(`${p}k`, [userItem("sent")], opts));
       expect(append.error).toBeInstanceOf(StoreTimeoutError);
+      expect((append.error as StoreTimeoutError).outcome).toBe("unknown");
       expect(append.ms).toBeLessThan(BUDGET_MS);
+      const fork = await timed(() =>
+        store.fork(null, [`${p}child`], [userItem("sent")], { ...opts, parentItems: [] }),
+      );
+      expect((fork.error as StoreTimeoutError).outcome).toBe("unknown");
       const read = await timed(() => store.read(`${p}k`));
       expect(read.error).toBeInstanceOf(StoreTimeoutError);
+      expect((read.error as StoreTimeoutError).outcome).toBe("failed");
 
-      // Redis answers again once the pause ends; the timed-out append then runs, once.
+      // Redis answers again once the pause ends; the writes still on the wire run then, past
+      // their deadline, and change nothing.
       await until(() => store.read(`${p}k`));
-      expect(await store.read(`${p}k`)).toEqual([userItem("a"), userItem("sent")]);
+      expect(await store.read(`${p}k`)).toEqual([userItem("a")]);
+      expect(await raw.exists(`${p}child`)).toBe(0);
       await store.append(`${p}k`, [userItem("b")], opts);
       expect(await raw.lrange(`${p}k`, 0, -1)).toEqual(
-        [userItem("a"), userItem("sent"), userItem("b")].map((item) => JSON.stringify(item)),
+        [userItem("a"), userItem("b")].map((item) => JSON.stringify(item)),
       );
     } finally {
       pauser.disconnect();

@@ -1,5 +1,5 @@
 import { silentLogger } from "@agents-memory/core";
-import { type RedisCommands, RedisLayoutStore } from "@agents-memory/core/redis";
+import { type RedisCommands, RedisLayoutStore, timeReplyMs } from "@agents-memory/core/redis";
 import { redisRawAccess, runStoreConformance } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { Redis } from "ioredis";
@@ -19,11 +19,14 @@ class CallStore extends RedisLayoutStore {
       evalsha: (sha, keys, args) => call("EVALSHA", sha, keys.length, ...keys, ...bytes(args)),
       eval: (lua, keys, args) => call("EVAL", lua, keys.length, ...keys, ...bytes(args)),
       lrange: (key, start, stop) => call("LRANGE", key, start, stop),
-      del: (key) => call("DEL", key),
+      time: async () => timeReplyMs(await call("TIME")),
     };
   }
   protected run<T>(_op: string, _key: string, work: (c: RedisCommands) => Promise<T>) {
     return work(this.#commands);
+  }
+  protected budgetMs() {
+    return 1000;
   }
 }
 

@@ -1,4 +1,9 @@
-import { type MemoryLogger, StoreError, StoreTimeoutError } from "@agents-memory/core";
+import {
+  type MemoryLogger,
+  StoreError,
+  type StoreOutcome,
+  StoreTimeoutError,
+} from "@agents-memory/core";
 import { classify, conciseReason, ENV_TOKEN, type Requester } from "./client";
 
 export interface BudgetSettings {
@@ -47,7 +52,10 @@ export class Budget {
     const deadline = performance.now() + timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.#timeoutError(operation, key)), timeoutMs);
+      timer = setTimeout(
+        () => reject(this.#timeoutError(operation, key, outcomeOf(operation, "in flight"))),
+        timeoutMs,
+      );
     });
     try {
       const running = work((command) => this.#send(command, deadline, idempotent));
@@ -92,7 +100,8 @@ export class Budget {
   #storeError(operation: string, key: string, error: unknown): StoreError {
     if (StoreError.isInstance(error)) return error;
     const failure = classify(error);
-    if (failure === "timeout") return this.#timeoutError(operation, key);
+    const outcome = outcomeOf(operation, error);
+    if (failure === "timeout") return this.#timeoutError(operation, key, outcome);
     const reason = conciseReason(error);
     if (failure === "auth") this.#reportAuthOnce(reason);
     const what =
@@ -105,17 +114,16 @@ export class Budget {
     // any credentials in a URL it quotes; the original is not chained, it holds both.
     const cause = new Error(reason);
     cause.name = error instanceof Error ? error.name : "Error";
-    return new StoreError(`[agents-memory] [upstash] ${operation} ${key} failed: ${what}`, {
-      operation,
-      key,
-      cause,
-    });
+    return new StoreError(
+      `[agents-memory] [upstash] ${operation} ${key} failed: ${what}${outcome === "unknown" ? MAY_HAVE_APPLIED : ""}`,
+      { operation, key, cause, outcome },
+    );
   }
 
-  #timeoutError(operation: string, key: string): StoreTimeoutError {
+  #timeoutError(operation: string, key: string, outcome: StoreOutcome): StoreTimeoutError {
     const { timeoutMs } = this.#settings;
-    const error = new StoreTimeoutError({ operation, key, timeoutMs });
-    error.message = `[agents-memory] [upstash] ${operation} ${key} timed out after ${timeoutMs} ms`;
+    const error = new StoreTimeoutError({ operation, key, timeoutMs, outcome });
+    error.message = `[agents-memory] [upstash] ${operation} ${key} timed out after ${timeoutMs} ms${outcome === "unknown" ? MAY_HAVE_APPLIED : ""}`;
     return error;
   }
 
@@ -128,4 +136,23 @@ export class Budget {
       `Upstash rejected the token: every store call fails (not retried) until it is fixed; check ${ENV_TOKEN} or the token given to the client`,
     );
   }
+}
+
+const MAY_HAVE_APPLIED = "; it may have been applied before its deadline, never after";
+
+/**
+ * A write whose request went out and got no answer may have run (before its deadline, see the
+ * write fence); a read, an answer that is an error, a request refused or never sent changed
+ * nothing.
+ */
+function outcomeOf(operation: string, error: unknown): StoreOutcome {
+  if (operation === "read") return "failed";
+  if (error === "in flight") return "unknown";
+  if (error instanceof Error && error.message === "the budget ran out") return "failed";
+  if (error instanceof Error && error.name === "DeadlinePassedError") return "failed";
+  const failure = classify(error);
+  if (failure === "timeout") return "unknown";
+  if (failure !== "network") return "failed";
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" ? "failed" : "unknown";
 }

@@ -4,6 +4,7 @@ import {
   type RedisCommands,
   RedisLayoutStore,
   type StoreOperation,
+  timeReplyMs,
 } from "@agents-memory/core/redis";
 import { elementText } from "@agents-memory/core/store";
 import type { Redis } from "@upstash/redis";
@@ -84,7 +85,7 @@ function commandsOver(send: Send): RedisCommands {
     evalsha: (sha, keys, args) => send(["evalsha", sha, keys.length, ...keys, ...args.map(text)]),
     eval: (lua, keys, args) => send(["eval", lua, keys.length, ...keys, ...args.map(text)]),
     lrange: (key, start, stop) => send(["lrange", key, start, stop]),
-    del: (key) => send(["del", key]),
+    time: async () => timeReplyMs(await send(["time"])),
   };
 }
 
@@ -172,6 +173,18 @@ export class UpstashStore extends RedisLayoutStore {
   /** Marks the store closed: later calls fail. HTTP holds no connection to release. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
+  }
+
+  /**
+   * Learns the server's clock now (one request), so the first write does not pay for it; also
+   * proves the URL and token work. Rejects with the cause when Upstash is unreachable.
+   */
+  async connect(): Promise<void> {
+    await this.run("read", "(connect)", (commands) => this.serverClock.learn(commands));
+  }
+
+  protected budgetMs(): number {
+    return this.timeoutMs;
   }
 
   protected run<T>(

@@ -25,14 +25,15 @@ const counted = () => {
 };
 
 describe.each(flavors)("$name", (flavor) => {
-  test("each operation is one HTTP request once its script is loaded (two the first time)", async () => {
+  test("each operation is one HTTP request once its script is loaded and the clock known (three the first time)", async () => {
     const p = prefix("count");
     const store = flavor.make(upstash);
     const items = [userItem("u1"), assistantItem("a1")];
 
-    // First use of a script on this database: EVALSHA answers NOSCRIPT, EVAL runs and caches it.
+    // The store's first write learns the server's clock (TIME, for the write fence). First use
+    // of a script on this database: EVALSHA answers NOSCRIPT, EVAL runs and caches it.
     await store.replace(`${p}k`, items, 600);
-    expect(counted()).toEqual({ requests: 2, commands: { evalsha: 1, eval: 1 } });
+    expect(counted()).toEqual({ requests: 3, commands: { time: 1, evalsha: 1, eval: 1 } });
     await store.replace(`${p}k`, items, 600);
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
 
@@ -68,10 +69,19 @@ describe.each(flavors)("$name", (flavor) => {
     await store.pop(`${p}k`);
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
     await store.clear(`${p}k`);
-    expect(counted()).toEqual({ requests: 1, commands: { del: 1 } });
+    expect(counted()).toEqual({ requests: 2, commands: { evalsha: 1, eval: 1 } });
+    await store.clear(`${p}k`);
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
     await store.read(`${p}k`, 0);
     expect(counted()).toEqual({ requests: 0, commands: {} });
     expect(parent).toEqual(items);
+
+    // connect() learns the clock ahead: a fresh store's first write is then one request.
+    const connected = flavor.make(upstash);
+    await connected.connect();
+    expect(counted()).toEqual({ requests: 1, commands: { time: 1 } });
+    await connected.replace(`${p}k`, items, 600);
+    expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
   });
 
   test("a fork whose parent changed since it was read costs a second request with the full history", async () => {

@@ -1,4 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
+import { StoreError } from "../errors";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import { assertTtlSeconds } from "../policy";
 import {
@@ -7,6 +8,7 @@ import {
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertWriteOptions,
   elementText,
   emptyStored,
   type ForkOptions,
@@ -19,6 +21,7 @@ import {
   serializeItems,
   trimElements,
   validateFork,
+  type WriteOptions,
 } from "../store";
 
 interface Entry {
@@ -75,10 +78,16 @@ export class MemoryStore implements SessionStore {
     return parseStoredItems(elements, context);
   }
 
-  async replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void> {
+  async replace(
+    key: string,
+    items: readonly AgentInputItem[],
+    ttlSeconds: number,
+    options?: WriteOptions,
+  ): Promise<void> {
     assertStoreKey(key);
     assertItems(items);
     assertTtlSeconds(ttlSeconds);
+    assertBeforeDeadline("replace", key, options);
     if (items.length === 0) {
       this.#entries.delete(key);
       return;
@@ -94,6 +103,7 @@ export class MemoryStore implements SessionStore {
     assertStoreKey(key);
     assertItems(items);
     assertAppendOptions(options);
+    assertBeforeDeadline("append", key, options);
     const existing = this.#live(key)?.elements ?? [];
     const merged = trimElements([...existing, ...serializeItems(items)], options.maxItems);
     if (merged.length === 0) return;
@@ -107,6 +117,7 @@ export class MemoryStore implements SessionStore {
     options: ForkOptions,
   ): Promise<void> {
     const keys = validateFork(parentKey, childKeys, newItems, options);
+    assertBeforeDeadline("fork", keys[0]!, options);
     // In-process there are no bytes to save: the result is exactly trim(parentItems + newItems).
     // Kept as strings, whatever form the parent's elements came in.
     const parent = parentElementsOf(options).map(elementText);
@@ -117,8 +128,9 @@ export class MemoryStore implements SessionStore {
     }
   }
 
-  async pop(key: string): Promise<AgentInputItem | undefined> {
+  async pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined> {
     assertStoreKey(key);
+    assertBeforeDeadline("pop", key, options);
     const entry = this.#live(key);
     if (!entry) return undefined;
     const context = { key, logger: this.#logger, store: "memory" };
@@ -139,8 +151,9 @@ export class MemoryStore implements SessionStore {
     return item;
   }
 
-  async clear(key: string): Promise<void> {
+  async clear(key: string, options?: WriteOptions): Promise<void> {
     assertStoreKey(key);
+    assertBeforeDeadline("clear", key, options);
     this.#entries.delete(key);
   }
 
@@ -225,6 +238,18 @@ export class MemoryStore implements SessionStore {
     this.#entries.set(key, {
       elements,
       expiresAt: this.#now() + ttlSeconds * 1000,
+    });
+  }
+}
+
+/** A write asked for after its caller's deadline is refused, as the Redis stores refuse it. */
+function assertBeforeDeadline(operation: string, key: string, options: unknown): void {
+  assertWriteOptions(options);
+  const deadline = (options as WriteOptions | undefined)?.deadline;
+  if (deadline !== undefined && Date.now() > deadline) {
+    throw new StoreError(`[agents-memory] [memory] ${operation} ${key}: the deadline had passed`, {
+      operation,
+      key,
     });
   }
 }

@@ -13,6 +13,19 @@ export interface RedisCommands {
   eval(script: string, keys: readonly string[], args: readonly RedisArgument[]): Promise<unknown>;
   /** `LRANGE key start stop`; elements as strings or as their bytes (see `StoredElement`). */
   lrange(key: string, start: number, stop: number): Promise<unknown>;
-  /** `DEL key`. */
-  del(key: string): Promise<unknown>;
+  /**
+   * The server's clock in ms since the epoch (`TIME`: seconds * 1000 + microseconds / 1000).
+   * On a Cluster, the earliest of its masters' clocks (a deadline mapped with it holds on any).
+   */
+  time(): Promise<number>;
+}
+
+/** `TIME`'s reply, `[seconds, microseconds]` as strings or numbers, in ms since the epoch. */
+export function timeReplyMs(reply: unknown): number {
+  if (!Array.isArray(reply) || reply.length < 2) {
+    throw new Error(`unexpected TIME reply: ${JSON.stringify(reply)}`);
+  }
+  const ms = Number(reply[0]) * 1000 + Math.floor(Number(reply[1]) / 1000);
+  if (!Number.isFinite(ms)) throw new Error(`unexpected TIME reply: ${JSON.stringify(reply)}`);
+  return ms;
 }

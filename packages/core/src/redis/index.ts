@@ -6,9 +6,10 @@
  *
  * @module \@agents-memory/core/redis
  */
-export type { RedisArgument, RedisCommands } from "./commands";
+export { type RedisArgument, type RedisCommands, timeReplyMs } from "./commands";
 export {
   appendLayout,
+  clearLayout,
   forkLayout,
   popLayout,
   type RedisLayoutContext,
@@ -18,8 +19,10 @@ export {
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
 export { REDIS_LUA } from "./lua";
 export {
+  DeadlinePassedError,
   RedisLayoutStore,
   type RedisLayoutStoreOptions,
   type StoreOperation,
 } from "./redis-layout-store";
 export { isNoScript, REDIS_SCRIPTS, type RedisScript, runScript } from "./script-runner";
+export { ServerClock } from "./server-clock";

@@ -79,14 +79,28 @@ export async function readLayout(
   return emptyStored();
 }
 
-/** Each key becomes exactly `elements` with the TTL, in one script call. */
+/**
+ * Each key becomes exactly `elements` with the TTL, in one script call. `deadline` (here and in
+ * every write below) is in the server's clock: past it, the script changes nothing and answers
+ * a DEADLINE error (see `ServerClock`, and the fence in `./lua`); 0 for none.
+ */
 export function writeLayout(
   commands: RedisCommands,
   redisKeys: string[],
   elements: readonly StoredElement[],
   ttlSeconds: number,
+  deadline: number,
 ): Promise<unknown> {
-  return script(commands, "write", redisKeys, [ttlSeconds, ...elements]);
+  return script(commands, "write", redisKeys, [deadline, ttlSeconds, ...elements]);
+}
+
+/** Deletes the key, in one script call (fenced like every write). */
+export function clearLayout(
+  commands: RedisCommands,
+  redisKey: string,
+  deadline: number,
+): Promise<unknown> {
+  return script(commands, "clear", [redisKey], [deadline]);
 }
 
 /**
@@ -100,6 +114,7 @@ export async function appendLayout(
   items: readonly AgentInputItem[],
   options: { maxItems: number; ttlSeconds: number },
   context: RedisLayoutContext,
+  deadline: number,
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
   const all = serializeItems(items);
@@ -108,7 +123,7 @@ export async function appendLayout(
     // The window starts inside the new items, so nothing stored before them survives the trim:
     // the key becomes the window (appending it would let older items fill a window that a
     // pair made shorter than maxItems).
-    await writeLayout(commands, [redisKey], elements, ttlSeconds);
+    await writeLayout(commands, [redisKey], elements, ttlSeconds, deadline);
     return;
   }
   let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
@@ -117,7 +132,15 @@ export async function appendLayout(
       commands,
       "append",
       [redisKey],
-      [maxItems, ttlSeconds, legacy.sha, legacy.elements.length, ...legacy.elements, ...elements],
+      [
+        deadline,
+        maxItems,
+        ttlSeconds,
+        legacy.sha,
+        legacy.elements.length,
+        ...legacy.elements,
+        ...elements,
+      ],
     )) as [string, string, string?];
     if (reply[0] === "ok") {
       if (reply[1]) {
@@ -157,6 +180,7 @@ export async function forkLayout(
   newItems: readonly AgentInputItem[],
   options: ForkOptions,
   singleKeyOnly: boolean,
+  deadline: number,
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
   const parent = parentElementsOf(options);
@@ -168,8 +192,10 @@ export async function forkLayout(
   );
   const writeFull = async () => {
     const full = [...parent, ...fresh].slice(cut);
-    if (!singleKeyOnly) return writeLayout(commands, childRedisKeys, full, ttlSeconds);
-    return Promise.all(childRedisKeys.map((key) => writeLayout(commands, [key], full, ttlSeconds)));
+    if (!singleKeyOnly) return writeLayout(commands, childRedisKeys, full, ttlSeconds, deadline);
+    return Promise.all(
+      childRedisKeys.map((key) => writeLayout(commands, [key], full, ttlSeconds, deadline)),
+    );
   };
   if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
     await writeFull();
@@ -180,7 +206,7 @@ export async function forkLayout(
     commands,
     "forkCopy",
     [parentRedisKey, ...childRedisKeys],
-    [ttlSeconds, parent.length, await fingerprintElements(parent), keep, ...fresh],
+    [deadline, ttlSeconds, parent.length, await fingerprintElements(parent), keep, ...fresh],
   );
   // 0: the parent is not what the caller read (changed, gone, legacy): send it in full.
   if (Number(copied) !== 1) await writeFull();
@@ -195,12 +221,13 @@ export async function popLayout(
   commands: RedisCommands,
   redisKey: string,
   context: RedisLayoutContext,
+  deadline: number,
 ): Promise<AgentInputItem | undefined> {
   let skipped = 0;
   let legacy: { sha: string; rest: string[]; newest: AgentInputItem } | undefined;
   try {
     for (let conversions = 0; conversions < 4; ) {
-      const args = legacy ? [legacy.sha, ...legacy.rest] : [""];
+      const args = legacy ? [deadline, legacy.sha, ...legacy.rest] : [deadline, ""];
       const reply = (await script(commands, "pop", [redisKey], args)) as unknown[];
       switch (String(reply[0])) {
         case "item": {

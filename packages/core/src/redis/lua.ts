@@ -8,6 +8,10 @@
  * Every script but FORK_COPY touches exactly one key (slot-safe on Redis Cluster). Scripts
  * return only strings, integers and arrays (no booleans), so replies look the same under RESP2,
  * RESP3 and Upstash's JSON.
+ *
+ * Every script that writes takes a deadline in the server's clock as ARGV[1] and changes
+ * nothing once it has passed (see FENCE): a command already sent cannot be recalled, so a write
+ * its caller gave up on (and reported as failed) must be refused by the server instead.
  */
 
 import { TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "../policy/pairs";
@@ -23,8 +27,29 @@ local function push(key, list, from, to)
   end
 end`;
 
+/**
+ * The write fence: ARGV[1] is the caller's deadline in the server's clock (ms since the epoch,
+ * from TIME; 0 for none). Past it, the script answers a DEADLINE error and writes nothing;
+ * otherwise ARGV[1] is removed, so the script's own arguments start at ARGV[1]. Scripts are
+ * replicated by their effects (Redis 5+), so reading TIME before writing is allowed.
+ */
+const FENCE = `
+local deadline = tonumber(ARGV[1])
+if deadline > 0 then
+  local now = redis.call('TIME')
+  if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > deadline then
+    return redis.error_reply('DEADLINE the write arrived after its deadline; nothing was changed')
+  end
+end
+table.remove(ARGV, 1)`;
+
 function withPush(body: string): string {
   return `${PUSH}\n${body.trim()}\n`;
+}
+
+/** A writing script: the fence first, then the body (whose ARGV no longer holds the deadline). */
+function fenced(body: string): string {
+  return `${PUSH}\n${FENCE.trim()}\n${body.trim()}\n`;
 }
 
 /**
@@ -47,7 +72,7 @@ return {kind}`);
  * WRITE KEYS = target keys; ARGV[1] = TTL seconds, ARGV[2..] = elements (already trimmed).
  * Each key becomes exactly that list with the TTL (no elements: the key is deleted).
  */
-const write = withPush(`
+const write = fenced(`
 for _, key in ipairs(KEYS) do
   redis.call('DEL', key)
   if #ARGV > 1 then
@@ -147,7 +172,7 @@ end`;
  * never between a tool call and its output). A key of a foreign type is replaced. Returns
  * {'ok', replacedType or ''}.
  */
-const append = withPush(`
+const append = fenced(`
 ${PAIR_ROLE}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
@@ -179,7 +204,7 @@ return {'ok', replaced}`);
  * whatever the history's size) and `COPY` exists (Redis 6.2+); otherwise writes nothing and
  * returns 0 (the store then sends the full list).
  */
-const forkCopy = withPush(`
+const forkCopy = fenced(`
 local parent = KEYS[1]
 if redis.call('TYPE', parent).ok ~= 'list' then return 0 end
 local n = tonumber(ARGV[2])
@@ -218,7 +243,7 @@ return 1`);
  * becomes the list of ARGV[2..], keeping its remaining TTL, and the script returns
  * {'converted'} (the caller holds the newest item). Anything else: {'none'}.
  */
-const pop = withPush(`
+const pop = fenced(`
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind == 'string' then
@@ -242,5 +267,10 @@ while true do
   skipped = skipped + 1
 end`);
 
+/** CLEAR KEYS[1]: deletes the key. Returns 1. */
+const clear = fenced(`
+redis.call('DEL', KEYS[1])
+return 1`);
+
 /** The full source of each script (prelude included), by operation. */
-export const REDIS_LUA = Object.freeze({ read, write, append, forkCopy, pop });
+export const REDIS_LUA = Object.freeze({ read, write, append, forkCopy, pop, clear });

@@ -1,24 +1,33 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "../logger";
 import { assertTtlSeconds } from "../policy/limits";
-import type { AppendOptions, ForkOptions, SessionStore, StoredItems } from "../store/contract";
+import type {
+  AppendOptions,
+  ForkOptions,
+  SessionStore,
+  StoredItems,
+  WriteOptions,
+} from "../store/contract";
 import { emptyStored, serializeItems } from "../store/stored-json";
 import {
   assertAppendOptions,
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertWriteOptions,
   validateFork,
 } from "../store/validate";
 import type { RedisCommands } from "./commands";
 import {
   appendLayout,
+  clearLayout,
   forkLayout,
   popLayout,
   type RedisLayoutContext,
   readLayout,
   writeLayout,
 } from "./layout";
+import { ServerClock } from "./server-clock";
 
 /** A store operation, as named in errors, logs and an adapter's failure policy. */
 export type StoreOperation = "read" | "replace" | "append" | "fork" | "pop" | "clear";
@@ -40,15 +49,19 @@ export interface RedisLayoutStoreOptions {
 
 /**
  * A `SessionStore` on the Redis layout, for any Redis-protocol client: it checks the
- * arguments, prefixes the keys and runs the layout's operations (`./layout`). A subclass gives
- * the connection and its failure policy in {@link RedisLayoutStore.run}, and whether it can
- * run a script over several keys at once ({@link RedisLayoutStore.singleKeyOnly}).
+ * arguments, prefixes the keys and runs the layout's operations (`./layout`), every write
+ * fenced by a deadline in the server's clock. A subclass gives the connection and its failure
+ * policy in {@link RedisLayoutStore.run}, its own budget per operation
+ * ({@link RedisLayoutStore.budgetMs}), and whether it can run a script over several keys at
+ * once ({@link RedisLayoutStore.singleKeyOnly}).
  */
 export abstract class RedisLayoutStore implements SessionStore {
   /** Prepended to every key the store is given, as passed in the options. */
   readonly keyPrefix: string;
   /** The logger from the options, for the subclass's own reports. */
   protected readonly logger: MemoryLogger;
+  /** The server's clock against this process's; reset it when the client reconnects. */
+  protected readonly serverClock = new ServerClock();
   readonly #name: string;
   readonly #legacyStrings: boolean;
 
@@ -75,6 +88,12 @@ export abstract class RedisLayoutStore implements SessionStore {
     work: (commands: RedisCommands) => Promise<T>,
   ): Promise<T>;
 
+  /**
+   * How long the store itself waits for one operation, in ms, or undefined for no limit: the
+   * write fence's deadline is the earlier of this and the caller's `deadline`.
+   */
+  protected abstract budgetMs(): number | undefined;
+
   /** True where a script may touch one key only (Redis Cluster): a fork writes each child alone. */
   protected get singleKeyOnly(): boolean {
     return false;
@@ -93,12 +112,18 @@ export abstract class RedisLayoutStore implements SessionStore {
     );
   }
 
-  async replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void> {
+  async replace(
+    key: string,
+    items: readonly AgentInputItem[],
+    ttlSeconds: number,
+    options?: WriteOptions,
+  ): Promise<void> {
     assertStoreKey(key);
     assertItems(items);
     assertTtlSeconds(ttlSeconds);
-    await this.run("replace", key, (commands) =>
-      writeLayout(commands, [this.#key(key)], serializeItems(items), ttlSeconds),
+    assertWriteOptions(options);
+    await this.#write("replace", key, options, (commands, deadline) =>
+      writeLayout(commands, [this.#key(key)], serializeItems(items), ttlSeconds, deadline),
     );
   }
 
@@ -110,8 +135,8 @@ export abstract class RedisLayoutStore implements SessionStore {
     assertStoreKey(key);
     assertItems(items);
     assertAppendOptions(options);
-    await this.run("append", key, (commands) =>
-      appendLayout(commands, this.#key(key), items, options, this.#context(key)),
+    await this.#write("append", key, options, (commands, deadline) =>
+      appendLayout(commands, this.#key(key), items, options, this.#context(key), deadline),
     );
   }
 
@@ -124,21 +149,48 @@ export abstract class RedisLayoutStore implements SessionStore {
     const children = validateFork(parentKey, childKeys, newItems, options);
     const parent = parentKey === null ? null : this.#key(parentKey);
     const targets = children.map((child) => this.#key(child));
-    await this.run("fork", children[0]!, (commands) =>
-      forkLayout(commands, parent, targets, newItems, options, this.singleKeyOnly),
+    await this.#write("fork", children[0]!, options, (commands, deadline) =>
+      forkLayout(commands, parent, targets, newItems, options, this.singleKeyOnly, deadline),
     );
   }
 
-  async pop(key: string): Promise<AgentInputItem | undefined> {
+  async pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined> {
     assertStoreKey(key);
-    return this.run("pop", key, (commands) =>
-      popLayout(commands, this.#key(key), this.#context(key)),
+    assertWriteOptions(options);
+    return this.#write("pop", key, options, (commands, deadline) =>
+      popLayout(commands, this.#key(key), this.#context(key), deadline),
     );
   }
 
-  async clear(key: string): Promise<void> {
+  async clear(key: string, options?: WriteOptions): Promise<void> {
     assertStoreKey(key);
-    await this.run("clear", key, (commands) => commands.del(this.#key(key)));
+    assertWriteOptions(options);
+    await this.#write("clear", key, options, (commands, deadline) =>
+      clearLayout(commands, this.#key(key), deadline),
+    );
+  }
+
+  /**
+   * Runs a write with its deadline in the server's clock: the earlier of the caller's and the
+   * store's own budget, from now. A write whose deadline passed before it was sent fails here.
+   */
+  #write<T>(
+    operation: StoreOperation,
+    key: string,
+    options: WriteOptions | undefined,
+    write: (commands: RedisCommands, deadline: number) => Promise<T>,
+  ): Promise<T> {
+    const budget = this.budgetMs();
+    const local = Math.min(
+      options?.deadline ?? Number.POSITIVE_INFINITY,
+      budget === undefined ? Number.POSITIVE_INFINITY : Date.now() + budget,
+    );
+    return this.run(operation, key, async (commands) => {
+      if (local === Number.POSITIVE_INFINITY) return write(commands, 0);
+      const deadline = await this.serverClock.toServer(commands, local);
+      if (Date.now() >= local) throw new DeadlinePassedError();
+      return write(commands, deadline);
+    });
   }
 
   #key(key: string): string {
@@ -147,5 +199,13 @@ export abstract class RedisLayoutStore implements SessionStore {
 
   #context(key: string): RedisLayoutContext {
     return { key, logger: this.logger, store: this.#name, legacyStrings: this.#legacyStrings };
+  }
+}
+
+/** A write whose deadline passed before it could be sent: nothing was sent, nothing changed. */
+export class DeadlinePassedError extends Error {
+  constructor() {
+    super("the deadline passed before the write was sent; nothing was sent");
+    this.name = "DeadlinePassedError";
   }
 }

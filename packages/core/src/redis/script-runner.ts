@@ -25,6 +25,7 @@ export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>
   append: script("append"),
   forkCopy: script("forkCopy"),
   pop: script("pop"),
+  clear: script("clear"),
 });
 
 /** True when a reply error is NOSCRIPT (the server does not hold the script yet). */

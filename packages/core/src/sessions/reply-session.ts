@@ -57,10 +57,12 @@ function forkOptions(
   maxItems: number,
   ttlSeconds: number,
   parentElements: readonly StoredElement[],
+  deadline: number,
 ): ForkOptions {
   return {
     maxItems,
     ttlSeconds,
+    deadline,
     parentElements,
     get parentItems() {
       return parseElements(this.parentElements ?? []);
@@ -72,6 +74,11 @@ function forkOptions(
 export interface PersistResult {
   /** True when the write reached the store; false when it failed (already reported). */
   ok: boolean;
+  /**
+   * `"stored"`; `"not-stored"` (nothing was written); or `"unknown"`: the store did not answer
+   * in time, and the write may have been applied before its deadline (never after).
+   */
+  outcome: "stored" | "not-stored" | "unknown";
   /** The keys written (or that would have been). */
   keys: string[];
   /** How many items each key now holds. */
@@ -238,15 +245,24 @@ export class ReplySession implements Session {
       );
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
-    const options = forkOptions(maxItems, ttlSeconds, elements);
     try {
-      await withTimeout("fork", keys[0]!, timeoutMs, () =>
-        store.fork(parentKey, keys, newItems, options),
+      await withTimeout("fork", keys[0]!, timeoutMs, (deadline) =>
+        store.fork(
+          parentKey,
+          keys,
+          newItems,
+          forkOptions(maxItems, ttlSeconds, elements, deadline),
+        ),
       );
-      return { ok: true, keys, itemCount };
+      return { ok: true, outcome: "stored", keys, itemCount };
     } catch (error) {
-      this.#report("fork", keys[0]!, error);
-      return { ok: false, keys, itemCount };
+      const outcome = this.#report("fork", keys[0]!, error);
+      return {
+        ok: false,
+        outcome: outcome === "unknown" ? "unknown" : "not-stored",
+        keys,
+        itemCount,
+      };
     }
   }
 
@@ -276,7 +292,7 @@ export class ReplySession implements Session {
     }
   }
 
-  #report(operation: string, key: string, error: unknown): void {
+  #report(operation: string, key: string, error: unknown): StoreError["outcome"] {
     const storeError = StoreError.isInstance(error)
       ? error
       : new StoreError(`[agents-memory] ${operation} ${key} failed`, {
@@ -289,5 +305,6 @@ export class ReplySession implements Session {
       this.#options.logger,
       this.#options.onStoreError,
     );
+    return storeError.outcome;
   }
 }

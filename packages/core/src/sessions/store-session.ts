@@ -61,7 +61,9 @@ export class StoreSession implements Session {
     if (kept.length === 0) return;
     const { store, maxItems, ttlSeconds } = this.#options;
     try {
-      await this.#guard("append", () => store.append(this.key, kept, { maxItems, ttlSeconds }));
+      await this.#guard("append", (deadline) =>
+        store.append(this.key, kept, { maxItems, ttlSeconds, deadline }),
+      );
     } catch (error) {
       this.#report("append", error);
     }
@@ -69,7 +71,9 @@ export class StoreSession implements Session {
 
   async popItem(): Promise<AgentInputItem | undefined> {
     try {
-      return await this.#guard("pop", () => this.#options.store.pop(this.key));
+      return await this.#guard("pop", (deadline) =>
+        this.#options.store.pop(this.key, { deadline }),
+      );
     } catch (error) {
       throw this.#report("pop", error);
     }
@@ -77,13 +81,13 @@ export class StoreSession implements Session {
 
   async clearSession(): Promise<void> {
     try {
-      await this.#guard("clear", () => this.#options.store.clear(this.key));
+      await this.#guard("clear", (deadline) => this.#options.store.clear(this.key, { deadline }));
     } catch (error) {
       throw this.#report("clear", error);
     }
   }
 
-  #guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  #guard<T>(operation: string, run: (deadline: number) => Promise<T>): Promise<T> {
     return withTimeout(operation, this.key, this.#options.timeoutMs, run);
   }
 

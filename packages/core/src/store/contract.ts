@@ -1,13 +1,23 @@
 import type { AgentInputItem } from "@openai/agents";
 
-export interface AppendOptions {
+/** Options every write takes. */
+export interface WriteOptions {
+  /**
+   * When the caller gives up, in ms since the epoch (`Date.now()`'s clock). A store must not
+   * apply the write after it: the Redis stores send it as a deadline in the server's clock
+   * that their scripts enforce. The store's own budget applies too; the earlier one wins.
+   */
+  deadline?: number;
+}
+
+export interface AppendOptions extends WriteOptions {
   /** Keep only the newest `maxItems` items after appending. */
   maxItems: number;
   /** The key's TTL after the write, in seconds (refreshed on every write). */
   ttlSeconds: number;
 }
 
-export interface ForkOptions {
+export interface ForkOptions extends WriteOptions {
   /** Each child keeps only the newest `maxItems` items of `parent + newItems`. */
   maxItems: number;
   /** Each child key's TTL, in seconds. */
@@ -58,7 +68,12 @@ export interface SessionStore {
    */
   readStored?(key: string, limit?: number): Promise<StoredItems>;
   /** Replace whatever is under `key` with `items`, with a TTL. Empty `items` deletes the key. */
-  replace(key: string, items: readonly AgentInputItem[], ttlSeconds: number): Promise<void>;
+  replace(
+    key: string,
+    items: readonly AgentInputItem[],
+    ttlSeconds: number,
+    options?: WriteOptions,
+  ): Promise<void>;
   /** Append `items`, keep the newest `maxItems`, refresh the TTL. */
   append(key: string, items: readonly AgentInputItem[], options: AppendOptions): Promise<void>;
   /**
@@ -72,9 +87,15 @@ export interface SessionStore {
     options: ForkOptions,
   ): Promise<void>;
   /** Remove and return the newest item, or undefined when the key is empty or missing. */
-  pop(key: string): Promise<AgentInputItem | undefined>;
+  pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined>;
   /** Delete the key. */
-  clear(key: string): Promise<void>;
+  clear(key: string, options?: WriteOptions): Promise<void>;
+  /**
+   * Optional: connect now, so the first call does not pay for it (the Redis stores also learn
+   * the server's clock for their write fence). Rejects with the cause when the backend is not
+   * reachable; calls still work once it is.
+   */
+  connect?(): Promise<void>;
   /** Release what the store owns (connections it opened). A client passed in is left open. */
   close?(): Promise<void>;
 }

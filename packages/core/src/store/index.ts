@@ -15,6 +15,7 @@ export type {
   SessionStore,
   StoredElement,
   StoredItems,
+  WriteOptions,
 } from "./contract";
 export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
 export {
@@ -38,5 +39,6 @@ export {
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertWriteOptions,
   validateFork,
 } from "./validate";

@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { assertMaxItems, assertTtlSeconds } from "../policy/limits";
-import type { AppendOptions, ForkOptions, StoredElement } from "./contract";
+import type { AppendOptions, ForkOptions, StoredElement, WriteOptions } from "./contract";
 
 /** Throws a `TypeError` unless `key` is a non-empty string of at most 1024 characters. */
 export function assertStoreKey(key: unknown): asserts key is string {
@@ -43,6 +43,21 @@ export function assertAppendOptions(options: AppendOptions): void {
   }
   assertMaxItems(options.maxItems);
   assertTtlSeconds(options.ttlSeconds);
+  assertWriteOptions(options);
+}
+
+/** Checks the options every write takes (undefined is fine). */
+export function assertWriteOptions(options: unknown): asserts options is WriteOptions | undefined {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("[agents-memory] write options must be an object");
+  }
+  const { deadline } = options as WriteOptions;
+  if (deadline !== undefined && (typeof deadline !== "number" || !Number.isFinite(deadline))) {
+    throw new RangeError(
+      `[agents-memory] deadline must be ms since the epoch, got ${String(deadline)}`,
+    );
+  }
 }
 
 /** Validates a fork call; returns the child keys without duplicates. */

@@ -1,5 +1,6 @@
 import type { SessionStore } from "../store";
 import { basicGroup } from "./groups/basic";
+import { deadlineGroup } from "./groups/deadline";
 import { forkGroup } from "./groups/fork";
 import { legacyGroup } from "./groups/legacy";
 import { limitsGroup } from "./groups/limits";
@@ -23,6 +24,8 @@ export interface ConformanceGroups {
   fork?: boolean;
   /** `pop` and `clear`. Default on. */
   popClear?: boolean;
+  /** A write past its caller's `deadline` changes nothing. Default on. */
+  deadline?: boolean;
   /** Malformed stored elements, `readStored`, `parentElements`. Default on. */
   storedJson?: boolean;
   /**
@@ -117,6 +120,7 @@ export function runStoreConformance(
   if (groups.ttl !== false) ttlGroup(context);
   if (groups.popClear !== false) popClearGroup(context);
   if (groups.fork !== false) forkGroup(context);
+  if (groups.deadline !== false) deadlineGroup(context);
   if (groups.storedJson !== false) storedJsonGroup(context);
   if (groups.legacy) legacyGroup(context);
 }
