@@ -142,22 +142,22 @@ export class AgentCallback {
     channel: Channel,
     log: Logger,
   ): Promise<void> {
-    const { config, store, agent } = this.#options;
+    const { config, agent } = this.#options;
     const started = Date.now();
     const stopTyping = keepTyping(channel, message.chatId, log);
     let sentIds: number[] = [];
     let session: ReplySession | undefined;
+    if (parentMessageId !== null && !isMessageId(parentMessageId)) {
+      // No key can be built from it (Telegram's message ids are positive integers): answer
+      // as a new conversation rather than fail the turn.
+      log.warn(
+        { reply_to_message_id: parentMessageId },
+        "the replied-to message id is not a valid message id; answering without history",
+      );
+      parentMessageId = null;
+    }
     try {
-      session = new ReplySession({
-        store,
-        chatId: message.chatId,
-        replyToMessageId: parentMessageId,
-        maxItems: config.memory.maxItems,
-        ttlSeconds: config.memory.ttlSeconds,
-        keyPrefix: config.memory.keyPrefix,
-        timeoutMs: config.memory.timeoutMs,
-        logger: log.child({ component: "memory" }),
-      });
+      session = this.#session(message.chatId, parentMessageId, log);
       // The replied-to message is quoted unless it is this bot's answer and its history (which
       // already holds it) was found; after expiry or a store failure the quote gives context.
       // load() counts the history without taking the parsed items, so the runner's getItems()
@@ -167,7 +167,21 @@ export class AgentCallback {
         quoteReply: parentMessageId === null || historyItems === 0,
       });
       log.info({ parent_key: session.parentKey, history_items: historyItems }, "running the agent");
-      const answer = (await agent.run(input, session)).trim() || "(no answer)";
+      let output: string;
+      try {
+        output = await agent.run(input, session);
+      } catch (error) {
+        if (historyItems === 0 || !rejectsInputItem(error)) throw error;
+        // A history item the model will never accept would fail every reply to this branch
+        // until its TTL runs out: answer once more as a new conversation, quoting the message.
+        log.warn(
+          { parent_key: session.parentKey, history_items: historyItems, err: error },
+          "the model rejected an item of the branch's history; answering once more without it",
+        );
+        session = this.#session(message.chatId, null, log);
+        output = await agent.run(buildAgentText(message, { quoteReply: true }), session);
+      }
+      const answer = output.trim() || "(no answer)";
       sentIds = await sendReply(channel, answer, {
         chatId: message.chatId,
         replyToMessageId: message.messageId,
@@ -202,6 +216,20 @@ export class AgentCallback {
     }
   }
 
+  #session(chatId: number, parentMessageId: number | null, log: Logger): ReplySession {
+    const { config, store } = this.#options;
+    return new ReplySession({
+      store,
+      chatId,
+      replyToMessageId: parentMessageId,
+      maxItems: config.memory.maxItems,
+      ttlSeconds: config.memory.ttlSeconds,
+      keyPrefix: config.memory.keyPrefix,
+      timeoutMs: config.memory.timeoutMs,
+      logger: log.child({ component: "memory" }),
+    });
+  }
+
   async #apologise(
     message: ChatMessage,
     channel: Channel,
@@ -233,4 +261,27 @@ function keepTyping(channel: Channel, chatId: number, log: Logger): () => void {
     stopped = true;
     clearInterval(timer);
   };
+}
+
+/** A Telegram message id a history key can be built from: a positive safe integer. */
+function isMessageId(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * True when the Responses API rejected the request because of an input item: a 400
+ * `invalid_request_error` whose `param` names one (`input[3]`, `input[3].id`), or whose message
+ * is one of the API's item checks with `param: "input"` ("Item 'rs_…' of type 'reasoning' was
+ * provided without its required following item.", "No tool call found for function call
+ * output with call_id …", "No tool output found for function call …").
+ */
+export function rejectsInputItem(error: unknown): boolean {
+  if (error === null || typeof error !== "object") return false;
+  const e = error as { status?: unknown; type?: unknown; param?: unknown; message?: unknown };
+  if (e.status !== 400 || e.type !== "invalid_request_error") return false;
+  if (typeof e.param === "string" && /^input\[\d+\]/.test(e.param)) return true;
+  const text = typeof e.message === "string" ? e.message : "";
+  return /\binput\[\d+\]|\bItem '[^']*' of type '[^']*' was provided without|\bNo tool (?:call|output) found for\b/.test(
+    text,
+  );
 }
