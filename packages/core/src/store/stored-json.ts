@@ -87,22 +87,17 @@ export function elementPairRole(element: StoredElement): PairRole {
 }
 
 // Every item pairRole gives a role names one of these (the type "reasoning" or a link field).
-const PAIR_HINTS = [
-  '"reasoning"',
-  '"callId"',
-  '"call_id"',
-  '"approval_request_id"',
-  '"mcp_approval_request"',
-];
 const PAIR_HINT = /"reasoning"|"call_?[iI]d"|"approval_request_id"|"mcp_approval_request"/;
 const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
 function mayHavePairRole(element: StoredElement): boolean {
   if (typeof element === "string") return PAIR_HINT.test(element);
-  // Bytes are searched as bytes where Node's Buffer is at hand (no decoding of the history).
+  // Bytes as latin1 where Node's Buffer is at hand: one char per byte, so the ASCII hints
+  // survive and no UTF-8 is decoded (half the cost of decoding, a fifth of searching the bytes
+  // once per hint).
   if (NodeBuffer) {
     const bytes = NodeBuffer.from(element.buffer, element.byteOffset, element.byteLength);
-    return PAIR_HINTS.some((hint) => bytes.includes(hint));
+    return PAIR_HINT.test(bytes.toString("latin1"));
   }
   return PAIR_HINT.test(elementText(element));
 }
