@@ -172,6 +172,9 @@ export class AgentCallback {
         output = await agent.run(input, session);
       } catch (error) {
         if (historyItems === 0 || !rejectsInputItem(error)) throw error;
+        // The history goes first in the input: an index past it names this turn's own items.
+        const index = rejectedInputIndex(error);
+        if (index !== undefined && index >= historyItems) throw error;
         // A history item the model will never accept would fail every reply to this branch
         // until its TTL runs out: answer once more as a new conversation, quoting the message.
         log.warn(
@@ -284,4 +287,15 @@ export function rejectsInputItem(error: unknown): boolean {
   return /\binput\[\d+\]|\bItem '[^']*' of type '[^']*' was provided without|\bNo tool (?:call|output) found for\b/.test(
     text,
   );
+}
+
+/** The index of the input item a rejection names (`input[3]`, `input[3].id`), if it names one. */
+export function rejectedInputIndex(error: unknown): number | undefined {
+  if (error === null || typeof error !== "object") return undefined;
+  const { param, message } = error as { param?: unknown; message?: unknown };
+  for (const text of [param, message]) {
+    const match = typeof text === "string" ? /\binput\[(\d+)\]/.exec(text) : null;
+    if (match) return Number(match[1]);
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rejectsInputItem } from "../src/agent-callback";
+import { rejectedInputIndex, rejectsInputItem } from "../src/agent-callback";
 
 // The errors are the openai client's own, from the local Responses API server's 400s.
 let server: ResponsesServer;
@@ -32,6 +32,14 @@ describe("rejectsInputItem: a 400 because of an input item", () => {
     ]);
     expect((error as { param?: string }).param).toBe("input[0].id");
     expect(rejectsInputItem(error)).toBe(true);
+    // Which item: a retry without history only helps when it is a history item.
+    expect(rejectedInputIndex(error)).toBe(0);
+    const later = await errorOf([
+      user,
+      user,
+      { type: "message", role: "assistant", id: "x", status: "completed", content: [] },
+    ]);
+    expect(rejectedInputIndex(later)).toBe(2);
   });
 
   test("a tool output without its call, a call without its output", async () => {
