@@ -2,12 +2,13 @@
  * Ghost writes: histories that reached Redis although the bot said they did not, or after it
  * had given up on them.
  *
- * The bot logs each answered turn once (apps/bot/src/agent-callback.ts): `"answered"` with
- * `stored: true`, or `"answered; history not stored"` with `stored: false`, with `chat_id`,
- * `message_id` and the `keys` written. A turn whose logs say the outcome is unknown (a line
- * with `outcome: "unknown"`, or whose message says the write "may still land" / "may have been
- * applied", on the answered line or on a store line naming its key) claims less: the write may
- * have been applied before its deadline, never after. So:
+ * The bot logs each answered turn once (apps/bot/src/agent-callback.ts), with `chat_id`,
+ * `message_id` and the `keys` written: `"answered"` (`stored: true`), `"answered; history not
+ * stored"` (`stored: false`), or `"answered; history may have been stored (…)"` (`outcome:
+ * "unknown"`). A turn whose logs say the outcome is unknown (a line with `outcome: "unknown"`,
+ * or whose message says the write "may still land" / "may have been applied", on the answered
+ * line or on a store line naming its key) claims less: the write may have been applied before
+ * its deadline, never after. So:
  *
  * - logged as not stored, and its key is in Redis: a ghost write;
  * - outcome unknown, and its key was written after the bot's first line saying so (which comes
