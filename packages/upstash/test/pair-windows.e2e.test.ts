@@ -159,6 +159,11 @@ describe.each(stores)("$name: a window of a longer stored history is accepted", 
       expect(wireIds(history)).toEqual(
         wireIds(toWire(stored.slice(stored.length - history.length))),
       );
+      // The reply's history (the parent copied server-side where the store can) is the same
+      // window plus the new turn, cut pair-safe again.
+      const answerId = base + 50 + maxItems;
+      expect((await session.persist(answerId)).ok).toBe(true);
+      expect(await store.read(`bot:${answerId}:${CHAT}`)).toEqual(await session.pendingHistory());
     }
     // Three of each turn's six cut points fall inside a pair (before the call, its output, the
     // answer): those windows are shorter, and were accepted.
