@@ -71,3 +71,53 @@ export class StoreTimeoutError extends StoreError {
     this.timeoutMs = options.timeoutMs;
   }
 }
+
+const HISTORY_CONFLICT_MARKER = Symbol.for("agents-memory.history-conflict-error");
+
+/**
+ * Why a history transaction was refused (nothing was changed):
+ * - `"operation-reused"`: the operation id was already recorded with another transaction;
+ * - `"suffix-mismatch"`: the stored history does not end with the transaction's `expectedSuffix`.
+ */
+export type HistoryConflictReason = "operation-reused" | "suffix-mismatch";
+
+/**
+ * A history transaction (`SessionStore.transact`) was refused and changed nothing, as the SDK's
+ * `MemorySession.applyHistoryTransaction` refuses it: the operation id was reused for another
+ * transaction, or the suffix to replace no longer matches. Not a `StoreError`: the store
+ * worked, the history is not what the transaction expects, and retrying will not change that.
+ */
+export class HistoryConflictError extends Error {
+  /** Marks a `HistoryConflictError` across duplicate installs; see {@link HistoryConflictError.isInstance}. */
+  readonly [HISTORY_CONFLICT_MARKER] = true;
+  /** Why the transaction was refused. */
+  readonly reason: HistoryConflictReason;
+  /** The store key of the history. */
+  readonly key: string;
+  /** The transaction's operation id. */
+  readonly operationId: string;
+
+  constructor(options: { reason: HistoryConflictReason; key: string; operationId: string }) {
+    // The SDK's own wording (MemorySession), then where.
+    super(
+      `${
+        options.reason === "operation-reused"
+          ? "Session history operation was already applied with a different transaction."
+          : "Session history suffix no longer matches the transaction precondition."
+      } (key ${options.key}, operation ${options.operationId}; nothing was changed)`,
+    );
+    this.name = "HistoryConflictError";
+    this.reason = options.reason;
+    this.key = options.key;
+    this.operationId = options.operationId;
+  }
+
+  /** Works across duplicate installs of this package, unlike `instanceof`. */
+  static isInstance(value: unknown): value is HistoryConflictError {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[HISTORY_CONFLICT_MARKER] === true
+    );
+  }
+}

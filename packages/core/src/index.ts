@@ -5,7 +5,13 @@
  *
  * @module \@agents-memory/core
  */
-export { StoreError, type StoreOutcome, StoreTimeoutError } from "./errors";
+export {
+  HistoryConflictError,
+  type HistoryConflictReason,
+  StoreError,
+  type StoreOutcome,
+  StoreTimeoutError,
+} from "./errors";
 export { DEFAULT_TIMEOUT_MS, type OnStoreError, type StoreFailure } from "./guard";
 export { DEFAULT_KEY_PREFIX, replyKey } from "./keys";
 export { consoleLogger, type MemoryLogger, silentLogger } from "./logger";
@@ -38,4 +44,9 @@ export {
   type MemoryOptions,
 } from "./sessions/session-options";
 export { StoreSession, type StoreSessionOptions } from "./sessions/store-session";
-export type { SessionStore } from "./store/contract";
+export type {
+  HistoryTransaction,
+  SessionStore,
+  TransactOptions,
+  WriteOptions,
+} from "./store/contract";

@@ -1,17 +1,21 @@
 import type { AgentInputItem } from "@openai/agents";
-import { StoreError } from "../errors";
+import { HistoryConflictError, StoreError } from "../errors";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import { assertTtlSeconds } from "../policy";
 import {
   type AppendOptions,
   assertAppendOptions,
+  assertFunctionCallReplacement,
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertTransaction,
+  assertTransactOptions,
   assertWriteOptions,
   elementText,
   emptyStored,
   type ForkOptions,
+  type HistoryTransaction,
   newestStored,
   parentElementsOf,
   parseStoredElement,
@@ -19,14 +23,23 @@ import {
   type SessionStore,
   type StoredItems,
   serializeItems,
+  type TransactOptions,
   trimElements,
   validateFork,
   type WriteOptions,
 } from "../store";
+import { endsWith, replaceFunctionCallIn } from "../store/history";
 
 interface Entry {
   /** One JSON string per item, oldest first (never empty: an empty list is no key). */
   elements: string[];
+  expiresAt: number; // epoch ms; Infinity for no TTL
+}
+
+/** The operation ids `transact` recorded with a key's history, as on Redis its companion hash. */
+interface Operations {
+  /** operationId -> fingerprint. */
+  records: Map<string, string>;
   expiresAt: number; // epoch ms; Infinity for no TTL
 }
 
@@ -49,6 +62,7 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore implements SessionStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #operations = new Map<string, Operations>();
   readonly #now: () => number;
   readonly #logger: MemoryLogger;
   #sweeper: ReturnType<typeof setInterval> | undefined;
@@ -155,6 +169,69 @@ export class MemoryStore implements SessionStore {
     assertStoreKey(key);
     assertBeforeDeadline("clear", key, options);
     this.#entries.delete(key);
+    this.#operations.delete(key);
+  }
+
+  /**
+   * `SessionStore.transact`: the history change and its operation record in one step (nothing
+   * can interleave in this process). The record gets the history's expiry.
+   */
+  async transact(
+    key: string,
+    transaction: HistoryTransaction,
+    options: TransactOptions,
+  ): Promise<"applied" | "already-applied"> {
+    assertStoreKey(key);
+    assertTransaction(transaction);
+    assertTransactOptions(options);
+    assertBeforeDeadline("transact", key, options);
+    const { operationId, fingerprint } = options;
+    const operations = this.#liveOperations(key);
+    const recorded = operations?.records.get(operationId);
+    if (recorded !== undefined) {
+      if (recorded === fingerprint) return "already-applied";
+      throw new HistoryConflictError({ reason: "operation-reused", key, operationId });
+    }
+    const existing = this.#live(key)?.elements ?? [];
+    let elements: string[];
+    if (transaction.type === "append_items") {
+      elements = [...existing, ...serializeItems(transaction.items)];
+    } else {
+      if (!endsWith(existing, transaction.expectedSuffix)) {
+        throw new HistoryConflictError({ reason: "suffix-mismatch", key, operationId });
+      }
+      elements = [
+        ...existing.slice(0, existing.length - transaction.expectedSuffix.length),
+        ...serializeItems(transaction.replacement),
+      ];
+    }
+    if (options.maxItems !== undefined) elements = trimElements(elements, options.maxItems);
+    const ttl = options.ttlSeconds ?? 0;
+    const expiresAt = ttl > 0 ? this.#now() + ttl * 1000 : Number.POSITIVE_INFINITY;
+    if (elements.length === 0) this.#entries.delete(key);
+    else this.#entries.set(key, { elements, expiresAt });
+    const records = new Map(operations?.records);
+    records.set(operationId, fingerprint);
+    this.#operations.set(key, { records, expiresAt });
+    return "applied";
+  }
+
+  /** `SessionStore.replaceFunctionCall`; the key keeps its expiry. */
+  async replaceFunctionCall(
+    key: string,
+    callId: string,
+    replacement: AgentInputItem,
+    options?: WriteOptions,
+  ): Promise<boolean> {
+    assertStoreKey(key);
+    assertFunctionCallReplacement(callId, replacement);
+    assertBeforeDeadline("replaceFunctionCall", key, options);
+    const entry = this.#live(key);
+    if (!entry) return false;
+    const next = replaceFunctionCallIn(entry.elements, callId, JSON.stringify(replacement));
+    if (!next) return false;
+    entry.elements = next;
+    return true;
   }
 
   async close(): Promise<void> {
@@ -171,6 +248,9 @@ export class MemoryStore implements SessionStore {
         this.#entries.delete(key);
         dropped++;
       }
+    }
+    for (const [key, operations] of this.#operations) {
+      if (operations.expiresAt <= now) this.#operations.delete(key);
     }
     return dropped;
   }
@@ -219,6 +299,25 @@ export class MemoryStore implements SessionStore {
     });
   }
 
+  /**
+   * Test aid: the operation ids `transact` recorded with a key's history (operationId ->
+   * fingerprint; null when none) and the record's remaining TTL in seconds (-2 missing, -1 none).
+   */
+  inspectOperations(key: string): {
+    /** operationId -> fingerprint; null when no record is kept. */
+    records: Record<string, string> | null;
+    /** Remaining TTL in seconds: -2 when missing, -1 when it never expires. */
+    ttlSeconds: number;
+  } {
+    const operations = this.#liveOperations(key);
+    if (!operations) return { records: null, ttlSeconds: -2 };
+    const ttl =
+      operations.expiresAt === Number.POSITIVE_INFINITY
+        ? -1
+        : Math.ceil((operations.expiresAt - this.#now()) / 1000);
+    return { records: Object.fromEntries(operations.records), ttlSeconds: ttl };
+  }
+
   /** Keys currently live, for tests that check nothing else was written. */
   keys(): string[] {
     return [...this.#entries.keys()].filter((key) => this.#live(key));
@@ -232,6 +331,16 @@ export class MemoryStore implements SessionStore {
       return undefined;
     }
     return entry;
+  }
+
+  #liveOperations(key: string): Operations | undefined {
+    const operations = this.#operations.get(key);
+    if (!operations) return undefined;
+    if (operations.expiresAt <= this.#now()) {
+      this.#operations.delete(key);
+      return undefined;
+    }
+    return operations;
   }
 
   #set(key: string, elements: string[], ttlSeconds: number): void {

@@ -38,6 +38,42 @@ export interface ForkOptions extends WriteOptions {
 }
 
 /**
+ * A history change of the SDK's runner (its `SessionHistoryTransaction`), items already
+ * filtered by the session. `append_items` adds `items` at the end; `replace_suffix` replaces
+ * the stored history's last `expectedSuffix.length` items by `replacement`, only when they are
+ * structurally equal to `expectedSuffix` (parsed JSON deep-equal, key order and spacing aside).
+ */
+export type HistoryTransaction =
+  | { type: "append_items"; items: readonly AgentInputItem[] }
+  | {
+      type: "replace_suffix";
+      expectedSuffix: readonly AgentInputItem[];
+      replacement: readonly AgentInputItem[];
+    };
+
+/** Options of {@link SessionStore.transact}. */
+export interface TransactOptions extends WriteOptions {
+  /** Non-empty, stable across retries of the same operation (the SDK's `operationId`). */
+  operationId: string;
+  /**
+   * The transaction's fingerprint, computed by the caller (e.g. sha1 of a canonical JSON): the
+   * same `operationId` with the same fingerprint is "already applied", with another one a
+   * conflict. Non-empty.
+   */
+  fingerprint: string;
+  /**
+   * Keep only the newest `maxItems` items after the change, cut pair-safe (see
+   * `windowStartBy`: the window may hold fewer). Omitted: no trim.
+   */
+  maxItems?: number;
+  /**
+   * TTL in seconds set on the history and on the operation record. 0 or omitted: neither
+   * expires (an existing TTL is removed).
+   */
+  ttlSeconds?: number;
+}
+
+/**
  * One item's JSON as a store read it: a string, or its UTF-8 bytes. A store may hand out the
  * bytes its client received (`@agents-memory/ioredis` does): they stay off the JS heap while a
  * turn holds them, which spares the garbage collector a copy of every history in flight.
@@ -88,8 +124,36 @@ export interface SessionStore {
   ): Promise<void>;
   /** Remove and return the newest item, or undefined when the key is empty or missing. */
   pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined>;
-  /** Delete the key. */
+  /** Delete the key (and, on a store with `transact`, the operation ids recorded with it). */
   clear(key: string, options?: WriteOptions): Promise<void>;
+  /**
+   * Optional: applies `transaction` to the history under `key` and records `operationId` with
+   * it (under the same TTL), atomically, in one round trip: the SDK's
+   * `applyHistoryTransaction`, durable. Resolves `"applied"`, or `"already-applied"` when
+   * `operationId` was recorded with the same fingerprint (nothing changes: a retry, from this
+   * process or another). Rejects with `HistoryConflictError` and changes nothing when the id
+   * was recorded with a different fingerprint (`reason: "operation-reused"`) or when the stored
+   * history does not end with `expectedSuffix` (`"suffix-mismatch"`); with a `StoreError` when
+   * the store fails or `deadline` passed. `clear` forgets the recorded ids; `replace` and
+   * `pop` keep them.
+   */
+  transact?(
+    key: string,
+    transaction: HistoryTransaction,
+    options: TransactOptions,
+  ): Promise<"applied" | "already-applied">;
+  /**
+   * Optional: replaces the first `function_call` item whose `callId` is `callId` by
+   * `replacement` and drops every later `function_call` with that `callId`, atomically, in one
+   * round trip (the SDK's `applySessionHistoryMutations` for a `replace_function_call`
+   * mutation). Resolves true when one was found (false: nothing changed). Keeps the key's TTL.
+   */
+  replaceFunctionCall?(
+    key: string,
+    callId: string,
+    replacement: AgentInputItem,
+    options?: WriteOptions,
+  ): Promise<boolean>;
   /**
    * Optional: connect now, so the first call does not pay for it (the Redis stores also learn
    * the server's clock for their write fence). Rejects with the cause when the backend is not

@@ -12,9 +12,11 @@ export { windowStartBy } from "../policy/window";
 export type {
   AppendOptions,
   ForkOptions,
+  HistoryTransaction,
   SessionStore,
   StoredElement,
   StoredItems,
+  TransactOptions,
   WriteOptions,
 } from "./contract";
 export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
@@ -36,9 +38,12 @@ export {
 } from "./stored-json";
 export {
   assertAppendOptions,
+  assertFunctionCallReplacement,
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertTransaction,
+  assertTransactOptions,
   assertWriteOptions,
   validateFork,
 } from "./validate";

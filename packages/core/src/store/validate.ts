@@ -1,6 +1,13 @@
 import type { AgentInputItem } from "@openai/agents";
 import { assertMaxItems, assertTtlSeconds } from "../policy/limits";
-import type { AppendOptions, ForkOptions, StoredElement, WriteOptions } from "./contract";
+import type {
+  AppendOptions,
+  ForkOptions,
+  HistoryTransaction,
+  StoredElement,
+  TransactOptions,
+  WriteOptions,
+} from "./contract";
 
 /** Throws a `TypeError` unless `key` is a non-empty string of at most 1024 characters. */
 export function assertStoreKey(key: unknown): asserts key is string {
@@ -88,5 +95,70 @@ function assertElements(elements: unknown): asserts elements is readonly StoredE
     throw new TypeError(
       `[agents-memory] parentElements must be an array of JSON strings or their UTF-8 bytes`,
     );
+  }
+}
+
+/**
+ * Throws a `TypeError` unless `transaction` is an `append_items` with an `items` array or a
+ * `replace_suffix` with `expectedSuffix` and `replacement` arrays, all of JSON objects.
+ */
+export function assertTransaction(transaction: unknown): asserts transaction is HistoryTransaction {
+  const record = transaction as Partial<Record<string, unknown>> | null;
+  if (record === null || typeof record !== "object") {
+    throw new TypeError("[agents-memory] a history transaction must be an object");
+  }
+  if (record.type === "append_items") {
+    assertItems(record.items);
+    return;
+  }
+  if (record.type === "replace_suffix") {
+    assertItems(record.expectedSuffix);
+    assertItems(record.replacement);
+    return;
+  }
+  throw new TypeError(
+    `[agents-memory] unsupported history transaction type ${JSON.stringify(record.type)}`,
+  );
+}
+
+/**
+ * Throws a `TypeError` unless `operationId` and `fingerprint` are non-empty strings, a
+ * `RangeError` unless `maxItems` is undefined or a positive safe integer and `ttlSeconds`
+ * undefined or a non-negative safe integer (0: no expiry).
+ */
+export function assertTransactOptions(options: unknown): asserts options is TransactOptions {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("[agents-memory] options { operationId, fingerprint } are required");
+  }
+  const { operationId, fingerprint, maxItems, ttlSeconds } = options as TransactOptions;
+  if (typeof operationId !== "string" || operationId.trim() === "") {
+    throw new TypeError("[agents-memory] operationId must be a non-empty string");
+  }
+  if (typeof fingerprint !== "string" || fingerprint === "") {
+    throw new TypeError("[agents-memory] fingerprint must be a non-empty string");
+  }
+  if (maxItems !== undefined) assertMaxItems(maxItems);
+  if (
+    ttlSeconds !== undefined &&
+    (typeof ttlSeconds !== "number" || !Number.isSafeInteger(ttlSeconds) || ttlSeconds < 0)
+  ) {
+    throw new RangeError(
+      `[agents-memory] ttlSeconds must be a non-negative integer (0: no expiry), got ${String(ttlSeconds)}`,
+    );
+  }
+  assertWriteOptions(options);
+}
+
+/** Throws a `TypeError` unless `callId` is a non-empty string and `replacement` a `function_call` item. */
+export function assertFunctionCallReplacement(callId: unknown, replacement: unknown): void {
+  if (typeof callId !== "string" || callId === "") {
+    throw new TypeError("[agents-memory] callId must be a non-empty string");
+  }
+  if (
+    replacement === null ||
+    typeof replacement !== "object" ||
+    (replacement as { type?: unknown }).type !== "function_call"
+  ) {
+    throw new TypeError("[agents-memory] the replacement must be a function_call item");
   }
 }

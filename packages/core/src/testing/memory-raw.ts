@@ -24,5 +24,8 @@ export function memoryRawAccess(getStore: () => MemoryStore): RawAccess {
       }
       getStore().plant(key, value.elements);
     },
+    async operations(key) {
+      return getStore().inspectOperations(key);
+    },
   };
 }

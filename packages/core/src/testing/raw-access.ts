@@ -32,4 +32,18 @@ export interface RawAccess {
   keys(prefix: string): Promise<string[]>;
   /** Puts a raw value under `key` (legacy strings, malformed elements, foreign types). */
   plant(key: string, value: RawValue): Promise<void>;
+  /**
+   * Optional: the operation record `transact` keeps with the history under `key` (operationId
+   * -> fingerprint; null when none) and its remaining TTL in seconds (-2 missing, -1 none).
+   * The `transactions` group checks it where given.
+   */
+  operations?(key: string): Promise<RawOperations>;
+}
+
+/** The operation record kept with a history, as {@link RawAccess.operations} reads it. */
+export interface RawOperations {
+  /** operationId -> fingerprint; null when no record is kept. */
+  records: Record<string, string> | null;
+  /** Remaining TTL in seconds: -2 when missing, -1 when it never expires. */
+  ttlSeconds: number;
 }

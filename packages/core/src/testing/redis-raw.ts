@@ -1,3 +1,4 @@
+import { operationsKey } from "../redis/operations-key";
 import type { RawAccess } from "./raw-access";
 
 /**
@@ -45,6 +46,24 @@ export function redisRawAccess(
       else if (value.type === "other") await call("HSET", key, "field", "value");
       else if (value.elements.length > 0) await call("RPUSH", key, ...value.elements);
       // An empty list cannot exist in Redis: planting one leaves the key missing.
+    },
+    async operations(key) {
+      const companion = operationsKey(key);
+      const reply = (await call("HGETALL", companion)) as unknown;
+      // RESP2 gives a flat [field, value, ...] array, RESP3 clients a map or an object.
+      const entries: [string, string][] = Array.isArray(reply)
+        ? Array.from({ length: reply.length / 2 }, (_, i) => [
+            String(reply[2 * i]),
+            String(reply[2 * i + 1]),
+          ])
+        : reply instanceof Map
+          ? [...reply].map(([k, v]) => [String(k), String(v)])
+          : Object.entries((reply ?? {}) as Record<string, unknown>).map(([k, v]) => [
+              k,
+              String(v),
+            ]);
+      const ttlSeconds = Number(await call("TTL", companion));
+      return { records: entries.length > 0 ? Object.fromEntries(entries) : null, ttlSeconds };
     },
   };
 }

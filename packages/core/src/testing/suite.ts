@@ -6,6 +6,7 @@ import { legacyGroup } from "./groups/legacy";
 import { limitsGroup } from "./groups/limits";
 import { popClearGroup } from "./groups/pop-clear";
 import { storedJsonGroup } from "./groups/stored-json";
+import { transactionsGroup } from "./groups/transactions";
 import { ttlGroup } from "./groups/ttl";
 import type { RawAccess } from "./raw-access";
 
@@ -28,6 +29,12 @@ export interface ConformanceGroups {
   deadline?: boolean;
   /** Malformed stored elements, `readStored`, `parentElements`. Default on. */
   storedJson?: boolean;
+  /**
+   * History transactions (`transact`, `replaceFunctionCall`): the SDK's
+   * `applyHistoryTransaction` / `applyHistoryMutations` semantics, durable. Default on; a store
+   * without these optional methods passes trivially.
+   */
+  transactions?: boolean;
   /**
    * Legacy values of the Redis layout: a JSON array in a plain string (the Python bot's cache
    * format) and values of other types. Default off; the Redis-protocol stores turn it on.
@@ -122,5 +129,6 @@ export function runStoreConformance(
   if (groups.fork !== false) forkGroup(context);
   if (groups.deadline !== false) deadlineGroup(context);
   if (groups.storedJson !== false) storedJsonGroup(context);
+  if (groups.transactions !== false) transactionsGroup(context, { legacy: groups.legacy });
   if (groups.legacy) legacyGroup(context);
 }

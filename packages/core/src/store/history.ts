@@ -1,0 +1,90 @@
+import type { AgentInputItem } from "@openai/agents";
+import type { StoredElement } from "./contract";
+import { elementText } from "./stored-json";
+
+/*
+ * The history changes of `SessionStore.transact` and `replaceFunctionCall` over stored
+ * elements (one JSON object per item), for a store that applies them in this process
+ * (MemoryStore). The Redis layout does the same in Lua (`TRANSACT`, `REPLACE_FUNCTION_CALL`).
+ */
+
+/**
+ * Deep equality of two JSON values as `JSON.parse` gives them: same types, same array
+ * elements in order, same object keys (in any order) with equal values. The SDK's
+ * `MemorySession` compares transaction snapshots the same way.
+ */
+export function jsonEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (Array.isArray(left) || Array.isArray(right)) {
+    return (
+      Array.isArray(left) &&
+      Array.isArray(right) &&
+      left.length === right.length &&
+      left.every((entry, index) => jsonEqual(entry, right[index]))
+    );
+  }
+  if (left === null || right === null || typeof left !== "object" || typeof right !== "object") {
+    return false;
+  }
+  const a = left as Record<string, unknown>;
+  const b = right as Record<string, unknown>;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
+  );
+}
+
+/**
+ * True when `elements` ends with `expected`, item by item structurally equal (see
+ * {@link jsonEqual}); an element that is not JSON never matches.
+ */
+export function endsWith(
+  elements: readonly StoredElement[],
+  expected: readonly AgentInputItem[],
+): boolean {
+  const start = elements.length - expected.length;
+  if (start < 0) return false;
+  return expected.every((item, index) => {
+    const text = elementText(elements[start + index]!);
+    if (text === JSON.stringify(item)) return true;
+    try {
+      return jsonEqual(JSON.parse(text), JSON.parse(JSON.stringify(item)));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The SDK's `applySessionHistoryMutations` for one `replace_function_call`: the first
+ * `function_call` element whose `callId` is `callId` becomes `replacement`, later ones are
+ * dropped. Returns the new elements, or undefined when there was none (elements that are not
+ * JSON objects are kept as they are).
+ */
+export function replaceFunctionCallIn(
+  elements: readonly string[],
+  callId: string,
+  replacement: string,
+): string[] | undefined {
+  const next: string[] = [];
+  let found = false;
+  for (const element of elements) {
+    if (isFunctionCall(element, callId)) {
+      if (!found) next.push(replacement);
+      found = true;
+      continue;
+    }
+    next.push(element);
+  }
+  return found ? next : undefined;
+}
+
+function isFunctionCall(element: string, callId: string): boolean {
+  try {
+    const item = JSON.parse(element) as { type?: unknown; callId?: unknown } | null;
+    return item !== null && item.type === "function_call" && item.callId === callId;
+  } catch {
+    return false;
+  }
+}
