@@ -18,6 +18,7 @@ export {
 } from "./layout";
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
 export { REDIS_LUA } from "./lua";
+export { keySlot, operationsKey } from "./operations-key";
 export {
   DeadlinePassedError,
   RedisLayoutStore,
