@@ -159,6 +159,32 @@ describe("pairRole: every call/output type of the SDK links to its partner", () 
     expect(windowOf(approval, 2)).toEqual([]);
   });
 
+  test("a hosted MCP approval request and its response (hosted_tool_call, as the SDK keeps them)", () => {
+    const request = {
+      type: "hosted_tool_call",
+      name: "mcp_approval_request",
+      id: "mcpr_1",
+      providerData: { type: "mcp_approval_request", id: "mcpr_1", server_label: "s" },
+    };
+    const response = {
+      type: "hosted_tool_call",
+      name: "mcp_approval_response",
+      providerData: { type: "mcp_approval_response", approval_request_id: "mcpr_1", approve: true },
+    };
+    expect(pairRole(request)).toEqual({ kind: "call", link: "mcpr_1" });
+    expect(pairRole(response)).toEqual({ kind: "output", link: "mcpr_1" });
+    expect(pairRole({ ...request, providerData: { type: "mcp_approval_request" } })).toEqual({
+      kind: "call",
+      link: "mcpr_1",
+    });
+    expect(
+      pairRole({ type: "hosted_tool_call", name: "web_search_call", id: "ws_1" }),
+    ).toBeUndefined();
+    expect(windowOf([request, user("mid"), response], 2)).toEqual([]);
+    const elements = [request, user("mid"), response].map((item) => JSON.stringify(item));
+    expect(elementsWindowStart(elements, 2)).toBe(3);
+  });
+
   test("no link, no pair: a server-side tool search (call_id null) and odd values", () => {
     expect(pairRole({ type: "tool_search_output", call_id: null, tools: [] })).toBeUndefined();
     expect(pairRole({ type: "function_call", callId: "" })).toBeUndefined();

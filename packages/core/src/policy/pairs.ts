@@ -81,6 +81,7 @@ export function pairRole(item: unknown): PairRole {
   const type = itemType(item);
   if (typeof type !== "string") return undefined;
   if (type === "reasoning") return { kind: "reasoning" };
+  if (type === "hosted_tool_call") return hostedApprovalRole(item as HostedToolCall);
   const callFields = CALL_LINKS.get(type);
   if (callFields) {
     const link = linkOf(item as object, callFields);
@@ -92,4 +93,28 @@ export function pairRole(item: unknown): PairRole {
     return link === undefined ? undefined : { kind: "output", link };
   }
   return undefined;
+}
+
+interface HostedToolCall {
+  id?: unknown;
+  name?: unknown;
+  providerData?: { type?: unknown; id?: unknown; approval_request_id?: unknown } | null;
+}
+
+/**
+ * The SDK keeps a hosted MCP approval as a `hosted_tool_call` (`@openai/agents-openai` sends it
+ * as the API's `mcp_approval_request` / `mcp_approval_response`): the request is the call
+ * (`providerData.id`, else `id`), the response the output (`providerData.approval_request_id`).
+ */
+function hostedApprovalRole(item: HostedToolCall): PairRole {
+  const data = item.providerData ?? undefined;
+  const kind = typeof data?.type === "string" ? data.type : item.name;
+  const link =
+    kind === "mcp_approval_request"
+      ? (data?.id ?? item.id)
+      : kind === "mcp_approval_response"
+        ? data?.approval_request_id
+        : undefined;
+  if (typeof link !== "string" || link === "") return undefined;
+  return { kind: kind === "mcp_approval_request" ? "call" : "output", link };
 }

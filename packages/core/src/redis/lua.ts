@@ -108,6 +108,24 @@ local function pair_role(value)
   if not (ok and type(item) == 'table') then return nil end
   local kind, fields = nil, nil
   if item.type == 'reasoning' then return 'reasoning' end
+  if item.type == 'hosted_tool_call' then
+    local data = item.providerData
+    if type(data) ~= 'table' then data = {} end
+    local kind, link = data.type, nil
+    if type(kind) ~= 'string' then kind = item.name end
+    if kind == 'mcp_approval_request' then
+      link = data.id
+      if link == nil or link == cjson.null then link = item.id end
+      kind = 'call'
+    elseif kind == 'mcp_approval_response' then
+      link = data.approval_request_id
+      kind = 'output'
+    else
+      return nil
+    end
+    if type(link) == 'string' and link ~= '' then return kind, link end
+    return nil
+  end
   if type(item.type) ~= 'string' then return nil end
   if CALL_LINKS[item.type] then kind, fields = 'call', CALL_LINKS[item.type]
   elseif OUTPUT_LINKS[item.type] then kind, fields = 'output', OUTPUT_LINKS[item.type]

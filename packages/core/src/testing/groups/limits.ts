@@ -76,6 +76,25 @@ export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupC
     assert.deepEqual(ids(await store.read(`${p}full`)), ["msg_1", ...newest]);
   });
 
+  it("a trim never keeps a hosted MCP approval response without its request", async (store, p) => {
+    const request = {
+      type: "hosted_tool_call",
+      name: "mcp_approval_request",
+      providerData: { type: "mcp_approval_request", id: "mcpr_1", server_label: "s" },
+    } as unknown as AgentInputItem;
+    const response = {
+      type: "hosted_tool_call",
+      name: "mcp_approval_response",
+      providerData: { type: "mcp_approval_response", approval_request_id: "mcpr_1", approve: true },
+    } as unknown as AgentInputItem;
+    await store.append(`${p}a`, [userItem("q"), request], ttlOpts(3));
+    await store.append(`${p}a`, [userItem("mid"), response, userItem("after")], ttlOpts(3));
+    assert.deepEqual(texts(await store.read(`${p}a`)), ["after"]);
+    await store.append(`${p}b`, [userItem("q"), request], ttlOpts(4));
+    await store.append(`${p}b`, [userItem("mid"), response, userItem("after")], ttlOpts(4));
+    assert.deepEqual((await store.read(`${p}b`)).length, 4);
+  });
+
   it("append cuts where trimItems cuts, for any mix of reasoning items and tool pairs", async (store, p) => {
     let random = 11;
     const next = () => {
