@@ -44,10 +44,18 @@ export interface ForkOptions extends WriteOptions {
  * structurally equal to `expectedSuffix` (parsed JSON deep-equal, key order and spacing aside).
  */
 export type HistoryTransaction =
-  | { type: "append_items"; items: readonly AgentInputItem[] }
   | {
+      /** Add `items` at the end of the history. */
+      type: "append_items";
+      /** The items to add, oldest first. */
+      items: readonly AgentInputItem[];
+    }
+  | {
+      /** Replace the history's last items, if they are what the runner expects. */
       type: "replace_suffix";
+      /** What the history must end with (structurally equal), oldest first. */
       expectedSuffix: readonly AgentInputItem[];
+      /** What replaces those items, oldest first (may be longer, shorter or empty). */
       replacement: readonly AgentInputItem[];
     };
 
