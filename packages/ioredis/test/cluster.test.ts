@@ -1,4 +1,5 @@
 import { silentLogger } from "@agents-memory/core";
+import { keySlot, operationsKey } from "@agents-memory/core/redis";
 import { runStoreConformance } from "@agents-memory/core/testing";
 import { startRedisCluster } from "@agents-memory/test-servers/cluster";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
@@ -55,4 +56,57 @@ describe.each(majors)("$name, a Cluster client", (major) => {
     );
     expect(holders.filter((count) => count > 0).length).toBeGreaterThan(1);
   });
+});
+
+describe("the operation record of transact, on the Cluster", () => {
+  // Keys with a hash tag, without one, and without one but with a `}` (no tag can hold them).
+  const shapes = ["plain", "bot:{42}:7", "a}b", "{}x", "x{}y}z", "user:{open", "ключ}😀", "{}"];
+
+  test("operationsKey lands in its history's slot, as the Cluster itself hashes them", async () => {
+    for (const shape of shapes) {
+      const key = `am-cluster-ops:${shape}`;
+      const slot = Number(await rawClient.cluster("KEYSLOT", key));
+      expect(Number(await rawClient.cluster("KEYSLOT", operationsKey(key))), shape).toBe(slot);
+      expect(keySlot(key), shape).toBe(slot);
+    }
+  });
+
+  test.each(majors)(
+    "$name: transact and clear touch the history and its record on one node",
+    async (major) => {
+      const client = major.cluster(cluster.nodes, failFastClusterOptions());
+      const store = new IoRedisStore({ client, logger: silentLogger });
+      try {
+        const prefix = `am-cluster-tx:${major.name}:${Date.now()}:`;
+        for (const shape of shapes) {
+          const key = `${prefix}${shape}`;
+          const items = [{ role: "user" as const, content: shape }];
+          const change = { type: "append_items" as const, items };
+          const options = { operationId: "op-1", fingerprint: "fp-1", ttlSeconds: 600 };
+          expect(await store.transact(key, change, options)).toBe("applied");
+          expect(await store.transact(key, change, options)).toBe("already-applied");
+          expect(await store.read(key)).toEqual(items);
+          // Both keys held by one master: the others answer MOVED, the owner counts both (a
+          // multi-key EXISTS across slots would answer CROSSSLOT).
+          const counts = await Promise.all(
+            rawClient
+              .nodes("master")
+              .map((node) =>
+                node.exists(key, operationsKey(key)).catch((error: Error) => error.message),
+              ),
+          );
+          expect(
+            counts.filter((count) => count === 2),
+            JSON.stringify(counts),
+          ).toHaveLength(1);
+          expect(counts.filter((count) => String(count).startsWith("MOVED"))).toHaveLength(2);
+          await store.clear(key);
+          expect(await rawClient.exists(key, operationsKey(key))).toBe(0);
+        }
+      } finally {
+        await store.close();
+        client.disconnect();
+      }
+    },
+  );
 });

@@ -77,7 +77,11 @@ export const defaultOptions = Object.freeze({
 
 const STORE = "upstash";
 /** A lost response does not prove these did not happen: never retried. */
-const NOT_IDEMPOTENT: ReadonlySet<StoreOperation> = new Set(["append", "pop"]);
+const NOT_IDEMPOTENT: ReadonlySet<StoreOperation> = new Set([
+  "append",
+  "pop",
+  "replaceFunctionCall",
+]);
 
 /** The layout's commands over one operation's HTTP sender (see `Budget`). */
 function commandsOver(send: Send): RedisCommands {

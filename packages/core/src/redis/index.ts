@@ -14,6 +14,8 @@ export {
   popLayout,
   type RedisLayoutContext,
   readLayout,
+  replaceFunctionCallLayout,
+  transactLayout,
   writeLayout,
 } from "./layout";
 export { parseLegacyStored, parseLegacyValue } from "./legacy";

@@ -1,8 +1,16 @@
 import type { AgentInputItem } from "@openai/agents";
+import { HistoryConflictError, type HistoryConflictReason } from "../errors";
 import type { MemoryLogger } from "../logger";
 import { windowStartBy } from "../policy/window";
-import type { ForkOptions, StoredElement, StoredItems } from "../store/contract";
+import type {
+  ForkOptions,
+  HistoryTransaction,
+  StoredElement,
+  StoredItems,
+  TransactOptions,
+} from "../store/contract";
 import { fingerprintElements, sha1Hex } from "../store/fingerprint";
+import { replaceFunctionCallIn } from "../store/history";
 import {
   elementPairRole,
   emptyStored,
@@ -15,6 +23,7 @@ import {
 } from "../store/stored-json";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { parseLegacyStored, parseLegacyValue } from "./legacy";
+import { operationsKey } from "./operations-key";
 import { REDIS_SCRIPTS, runScript } from "./script-runner";
 
 /*
@@ -94,13 +103,16 @@ export function writeLayout(
   return script(commands, "write", redisKeys, [deadline, ttlSeconds, ...elements]);
 }
 
-/** Deletes the key, in one script call (fenced like every write). */
+/**
+ * Deletes the key and its operation record (see {@link operationsKey}), in one script call
+ * (fenced like every write).
+ */
 export function clearLayout(
   commands: RedisCommands,
   redisKey: string,
   deadline: number,
 ): Promise<unknown> {
-  return script(commands, "clear", [redisKey], [deadline]);
+  return script(commands, "clear", [redisKey, operationsKey(redisKey)], [deadline]);
 }
 
 /**
@@ -268,4 +280,111 @@ export async function popLayout(
       );
     }
   }
+}
+
+/**
+ * `SessionStore.transact` in one script call (TRANSACT): the history under `redisKey` and its
+ * operation record (the hash at {@link operationsKey}, same Cluster slot) change together or
+ * not at all. A legacy string is converted here, as in {@link appendLayout} (one more call);
+ * with `legacyStrings` off it is a value of another type: empty, replaced by the change.
+ * Rejects with `HistoryConflictError` on a reused id or a suffix that does not match.
+ */
+export async function transactLayout(
+  commands: RedisCommands,
+  redisKey: string,
+  transaction: HistoryTransaction,
+  options: TransactOptions,
+  context: RedisLayoutContext,
+  deadline: number,
+): Promise<"applied" | "already-applied"> {
+  const { operationId, fingerprint } = options;
+  const [expected, fresh] =
+    transaction.type === "append_items"
+      ? [[], serializeItems(transaction.items)]
+      : [serializeItems(transaction.expectedSuffix), serializeItems(transaction.replacement)];
+  let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
+  for (let attempt = 0; attempt < 4; attempt++) {
+    let reply: [string, string?, string?];
+    try {
+      reply = (await script(
+        commands,
+        "transact",
+        [redisKey, operationsKey(redisKey)],
+        [
+          deadline,
+          operationId,
+          fingerprint,
+          options.maxItems ?? 0,
+          options.ttlSeconds ?? 0,
+          legacy.sha,
+          legacy.elements.length,
+          ...legacy.elements,
+          expected.length,
+          ...expected,
+          ...fresh,
+        ],
+      )) as [string, string?, string?];
+    } catch (error) {
+      const reason = conflictReason(error);
+      if (reason) throw new HistoryConflictError({ reason, key: context.key, operationId });
+      throw error;
+    }
+    if (reply[0] === "already") return "already-applied";
+    if (reply[0] === "applied") {
+      if (reply[1]) {
+        context.logger.warn(
+          { store: context.store, key: context.key, type: reply[1] },
+          "transact replaced a value of another type with the list layout",
+        );
+      }
+      return "applied";
+    }
+    const sha = reply[2] ?? (await sha1Hex(String(reply[1])));
+    legacy = {
+      sha,
+      elements: context.legacyStrings ? serializeItems(parseLegacyValue(reply[1], context)) : [],
+    };
+  }
+  throw new Error("the legacy value kept changing while converting it");
+}
+
+/** The reason of a TRANSACT script's CONFLICT error reply, or undefined for any other error. */
+function conflictReason(error: unknown): HistoryConflictReason | undefined {
+  const match =
+    error instanceof Error
+      ? /\bCONFLICT (operation-reused|suffix-mismatch)\b/.exec(error.message)
+      : null;
+  return (match?.[1] as HistoryConflictReason | undefined) ?? undefined;
+}
+
+/**
+ * `SessionStore.replaceFunctionCall` in one script call (REPLACE_FUNCTION_CALL); the key keeps
+ * its TTL. A legacy string is converted here, the replacement applied to its items (a second
+ * call only when it holds the call); with `legacyStrings` off it is left alone.
+ */
+export async function replaceFunctionCallLayout(
+  commands: RedisCommands,
+  redisKey: string,
+  callId: string,
+  replacement: AgentInputItem,
+  context: RedisLayoutContext,
+  deadline: number,
+): Promise<boolean> {
+  const element = JSON.stringify(replacement);
+  let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const reply = (await script(
+      commands,
+      "replaceFunctionCall",
+      [redisKey],
+      [deadline, callId, element, legacy.sha, ...legacy.elements],
+    )) as [string, string?, string?];
+    if (reply[0] === "replaced") return true;
+    if (reply[0] !== "legacy" || !context.legacyStrings) return false;
+    const items = serializeItems(parseLegacyValue(reply[1], context));
+    const replaced = replaceFunctionCallIn(items, callId, element);
+    if (!replaced) return false;
+    legacy = { sha: reply[2] ?? (await sha1Hex(String(reply[1]))), elements: replaced };
+  }
+  throw new Error("the legacy value kept changing while converting it");
 }

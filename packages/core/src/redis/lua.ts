@@ -5,7 +5,8 @@
  * still depends on no Redis client; each adapter loads them its own way (EVALSHA, falling back
  * to EVAL on NOSCRIPT).
  *
- * Every script but FORK_COPY touches exactly one key (slot-safe on Redis Cluster). Scripts
+ * Every script but FORK_COPY touches one key, or a history and its operation record, which
+ * `operationsKey` puts in the same slot (slot-safe on Redis Cluster). Scripts
  * return only strings, integers and arrays (no booleans), so replies look the same under RESP2,
  * RESP3 and Upstash's JSON.
  *
@@ -285,10 +286,195 @@ while true do
   skipped = skipped + 1
 end`);
 
-/** CLEAR KEYS[1]: deletes the key. Returns 1. */
+/** CLEAR KEYS: deletes the keys (a history and its operation record, one slot). Returns 1. */
 const clear = fenced(`
-redis.call('DEL', KEYS[1])
+redis.call('DEL', unpack(KEYS))
 return 1`);
 
+/**
+ * `same_json(a, b)`: true when two JSON texts are equal as parsed JSON (key order, spacing and
+ * number spelling aside), as the SDK's `MemorySession` compares items. cjson decodes `[]` and
+ * `{}` alike, so an empty array is rewritten (outside strings) to an object no item holds
+ * before decoding; JSON null decodes to cjson.null, unlike a missing key (nil).
+ */
+const SAME_JSON = `
+local EMPTY_ARRAY = '{"\\\\u0000[]":true}'
+local function decode(text)
+  if not string.find(text, '%[%s*%]') then return cjson.decode(text) end
+  local parts, last, pos, in_string = {}, 1, 1, false
+  while true do
+    local at = string.find(text, in_string and '["\\\\]' or '["%[]', pos)
+    if not at then break end
+    local char = string.sub(text, at, at)
+    if in_string then
+      if char == '\\\\' then pos = at + 2 else in_string = false; pos = at + 1 end
+    elseif char == '"' then
+      in_string = true
+      pos = at + 1
+    else
+      local _, close = string.find(text, '^%[%s*%]', at)
+      if close then
+        parts[#parts + 1] = string.sub(text, last, at - 1)
+        parts[#parts + 1] = EMPTY_ARRAY
+        last = close + 1
+        pos = close + 1
+      else
+        pos = at + 1
+      end
+    end
+  end
+  parts[#parts + 1] = string.sub(text, last)
+  return cjson.decode(table.concat(parts))
+end
+local function same(a, b)
+  if type(a) ~= 'table' or type(b) ~= 'table' then return a == b end
+  for k, v in pairs(a) do
+    if b[k] == nil or not same(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+local function same_json(a, b)
+  if a == b then return true end
+  local ok_a, left = pcall(decode, a)
+  local ok_b, right = pcall(decode, b)
+  return ok_a and ok_b and same(left, right)
+end`;
+
+/**
+ * TRANSACT KEYS[1] = history, KEYS[2] = its operation record (a hash operationId ->
+ * fingerprint, same slot: see `operationsKey`); ARGV[1] = operationId, ARGV[2] = fingerprint,
+ * ARGV[3] = maxItems (0: no trim), ARGV[4] = TTL seconds (0: no expiry), ARGV[5] = sha1 of the
+ * legacy string the caller converted ('' on the first try), ARGV[6] = count L of its elements,
+ * ARGV[7..6+L] = them, ARGV[7+L] = count n of the expected suffix, the n expected elements,
+ * then the new elements (an append is a replace of an empty suffix).
+ *
+ * The id recorded with the same fingerprint: changes nothing, returns {'already'}; with another:
+ * a CONFLICT operation-reused error. Then the stored history (the list; a legacy string as the
+ * caller converted it, checked by sha1 as in APPEND, else {'legacy', value, sha1(value)}; none
+ * or a foreign type as empty) must end with the n expected elements, compared with `same_json`,
+ * else a CONFLICT suffix-mismatch error. Only then: the suffix is replaced by the new elements,
+ * the list cut to its pair-safe window (`window_start`), the id recorded, and both keys get the
+ * TTL (or lose theirs). Returns {'applied', replacedType or ''}.
+ */
+const transact = fenced(`
+${PAIR_ROLE}
+${SAME_JSON}
+local key, record = KEYS[1], KEYS[2]
+local recorded = redis.call('HGET', record, ARGV[1])
+if recorded then
+  if recorded == ARGV[2] then return {'already'} end
+  return redis.error_reply('CONFLICT operation-reused: the operation id was recorded with another transaction; nothing was changed')
+end
+local legacy_count = tonumber(ARGV[6])
+local n = tonumber(ARGV[7 + legacy_count])
+local expected_from = 8 + legacy_count
+local kind = redis.call('TYPE', key).ok
+local replaced = ''
+local current = nil
+if kind == 'string' then
+  local value = redis.call('GET', key)
+  local sha = redis.sha1hex(value)
+  if ARGV[5] == '' or sha ~= ARGV[5] then return {'legacy', value, sha} end
+  current = {}
+  for i = 7, 6 + legacy_count do current[#current + 1] = ARGV[i] end
+  if legacy_count == 0 then replaced = 'string' end
+elseif kind ~= 'list' then
+  if kind ~= 'none' then replaced = kind end
+  current = {}
+end
+local mismatch = 'CONFLICT suffix-mismatch: the history does not end with the expected suffix; nothing was changed'
+if n > 0 then
+  local tail = {}
+  if current then
+    if #current < n then return redis.error_reply(mismatch) end
+    for i = #current - n + 1, #current do tail[#tail + 1] = current[i] end
+  else
+    if redis.call('LLEN', key) < n then return redis.error_reply(mismatch) end
+    tail = redis.call('LRANGE', key, -n, -1)
+  end
+  for i = 1, n do
+    if not same_json(tail[i], ARGV[expected_from + i - 1]) then return redis.error_reply(mismatch) end
+  end
+end
+if current then
+  redis.call('DEL', key)
+  push(key, current, 1, #current - n)
+elseif n > 0 then
+  local count = redis.call('LLEN', key)
+  if count == n then redis.call('DEL', key) else redis.call('LTRIM', key, 0, count - n - 1) end
+end
+push(key, ARGV, expected_from + n)
+local max = tonumber(ARGV[3])
+if max > 0 then
+  local cut = window_start(key, max)
+  if cut > 0 then redis.call('LTRIM', key, cut, -1) end
+end
+redis.call('HSET', record, ARGV[1], ARGV[2])
+local ttl = tonumber(ARGV[4])
+for _, target in ipairs({key, record}) do
+  if ttl > 0 then redis.call('EXPIRE', target, ttl) else redis.call('PERSIST', target) end
+end
+return {'applied', replaced}`);
+
+/**
+ * REPLACE_FUNCTION_CALL KEYS[1]; ARGV[1] = callId, ARGV[2] = the replacement element,
+ * ARGV[3] = sha1 of the legacy string the caller converted ('' on the first try),
+ * ARGV[4..] = that string's items with the replacement already applied, as elements.
+ *
+ * The SDK's `applySessionHistoryMutations` for one `replace_function_call`: the first element
+ * whose `type` is function_call and `callId` is ARGV[1] becomes ARGV[2] (LSET), later ones are
+ * removed (LREM of a marker no JSON element can equal); the key keeps its TTL. Returns
+ * {'replaced'} or {'none'} (nothing found: nothing changed). A legacy string, as in APPEND: when
+ * not the one converted, {'legacy', value, sha1(value)}; when it is, the key becomes the list of
+ * ARGV[4..] with its TTL kept, and the script returns {'replaced'}. A foreign type: {'none'}.
+ */
+const replaceFunctionCall = fenced(`
+local key = KEYS[1]
+local kind = redis.call('TYPE', key).ok
+if kind == 'string' then
+  local value = redis.call('GET', key)
+  local sha = redis.sha1hex(value)
+  if ARGV[3] == '' or sha ~= ARGV[3] then return {'legacy', value, sha} end
+  local ttl = redis.call('PTTL', key)
+  redis.call('DEL', key)
+  push(key, ARGV, 4)
+  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  return {'replaced'}
+end
+if kind ~= 'list' then return {'none'} end
+local DROPPED = '\\0agents-memory:dropped'
+local elements = redis.call('LRANGE', key, 0, -1)
+local first, later = nil, 0
+for index, value in ipairs(elements) do
+  -- Only an element that names the type is decoded.
+  if string.find(value, '"function_call"', 1, true) then
+    local ok, item = pcall(cjson.decode, value)
+    if ok and type(item) == 'table' and item.type == 'function_call' and item.callId == ARGV[1] then
+      if first then
+        redis.call('LSET', key, index - 1, DROPPED)
+        later = later + 1
+      else
+        first = index - 1
+      end
+    end
+  end
+end
+if not first then return {'none'} end
+redis.call('LSET', key, first, ARGV[2])
+if later > 0 then redis.call('LREM', key, 0, DROPPED) end
+return {'replaced'}`);
+
 /** The full source of each script (prelude included), by operation. */
-export const REDIS_LUA = Object.freeze({ read, write, append, forkCopy, pop, clear });
+export const REDIS_LUA = Object.freeze({
+  read,
+  write,
+  append,
+  forkCopy,
+  pop,
+  clear,
+  transact,
+  replaceFunctionCall,
+});

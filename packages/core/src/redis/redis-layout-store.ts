@@ -1,19 +1,25 @@
 import type { AgentInputItem } from "@openai/agents";
+import { HistoryConflictError } from "../errors";
 import type { MemoryLogger } from "../logger";
 import { assertTtlSeconds } from "../policy/limits";
 import type {
   AppendOptions,
   ForkOptions,
+  HistoryTransaction,
   SessionStore,
   StoredItems,
+  TransactOptions,
   WriteOptions,
 } from "../store/contract";
 import { emptyStored, serializeItems } from "../store/stored-json";
 import {
   assertAppendOptions,
+  assertFunctionCallReplacement,
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertTransaction,
+  assertTransactOptions,
   assertWriteOptions,
   validateFork,
 } from "../store/validate";
@@ -25,12 +31,22 @@ import {
   popLayout,
   type RedisLayoutContext,
   readLayout,
+  replaceFunctionCallLayout,
+  transactLayout,
   writeLayout,
 } from "./layout";
 import { ServerClock } from "./server-clock";
 
 /** A store operation, as named in errors, logs and an adapter's failure policy. */
-export type StoreOperation = "read" | "replace" | "append" | "fork" | "pop" | "clear";
+export type StoreOperation =
+  | "read"
+  | "replace"
+  | "append"
+  | "fork"
+  | "pop"
+  | "clear"
+  | "transact"
+  | "replaceFunctionCall";
 
 /** What a subclass of {@link RedisLayoutStore} passes to its constructor. */
 export interface RedisLayoutStoreOptions {
@@ -167,6 +183,61 @@ export abstract class RedisLayoutStore implements SessionStore {
     assertWriteOptions(options);
     await this.#write("clear", key, options, (commands, deadline) =>
       clearLayout(commands, this.#key(key), deadline),
+    );
+  }
+
+  /**
+   * `SessionStore.transact`: one script call over the history and its operation record (see
+   * `operationsKey`: one Cluster slot). A conflict is not a failure of the store: it rejects
+   * with `HistoryConflictError`, past the adapter's failure policy (never retried, never
+   * wrapped in a `StoreError`).
+   */
+  async transact(
+    key: string,
+    transaction: HistoryTransaction,
+    options: TransactOptions,
+  ): Promise<"applied" | "already-applied"> {
+    assertStoreKey(key);
+    assertTransaction(transaction);
+    assertTransactOptions(options);
+    const outcome = await this.#write("transact", key, options, async (commands, deadline) => {
+      try {
+        return await transactLayout(
+          commands,
+          this.#key(key),
+          transaction,
+          options,
+          this.#context(key),
+          deadline,
+        );
+      } catch (error) {
+        if (HistoryConflictError.isInstance(error)) return error;
+        throw error;
+      }
+    });
+    if (HistoryConflictError.isInstance(outcome)) throw outcome;
+    return outcome;
+  }
+
+  /** `SessionStore.replaceFunctionCall`: one script call; the key keeps its TTL. */
+  async replaceFunctionCall(
+    key: string,
+    callId: string,
+    replacement: AgentInputItem,
+    options?: WriteOptions,
+  ): Promise<boolean> {
+    assertStoreKey(key);
+    assertFunctionCallReplacement(callId, replacement);
+    assertWriteOptions(options);
+    return this.#write("replaceFunctionCall", key, options, (commands, deadline) =>
+      replaceFunctionCallLayout(
+        commands,
+        this.#key(key),
+        callId,
+        replacement,
+        this.#context(key),
+        deadline,
+      ),
     );
   }
 

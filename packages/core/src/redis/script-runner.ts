@@ -26,6 +26,8 @@ export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>
   forkCopy: script("forkCopy"),
   pop: script("pop"),
   clear: script("clear"),
+  transact: script("transact"),
+  replaceFunctionCall: script("replaceFunctionCall"),
 });
 
 /** True when a reply error is NOSCRIPT (the server does not hold the script yet). */
