@@ -8,6 +8,7 @@ import {
 import { userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { timed, until } from "@agents-memory/test-servers/testing";
+import type { AgentInputItem } from "@openai/agents";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
@@ -98,6 +99,7 @@ describe.each(flavors)("$name", (flavor) => {
     const pauser = new Redis(server.url);
     try {
       await store.replace(`${p}k`, [userItem("a")], 600);
+      await store.replace(`${p}calls`, [call], 600);
       await pauser.call("CLIENT", "PAUSE", "1000", "ALL");
       const append = await timed(() => store.append(`${p}k`, [userItem("sent")], opts));
       expect(append.error).toBeInstanceOf(StoreTimeoutError);
@@ -107,6 +109,12 @@ describe.each(flavors)("$name", (flavor) => {
         store.fork(null, [`${p}child`], [userItem("sent")], { ...opts, parentItems: [] }),
       );
       expect((fork.error as StoreTimeoutError).outcome).toBe("unknown");
+      const transaction = { type: "append_items" as const, items: [userItem("tx")] };
+      const operation = { operationId: "op-paused", fingerprint: "fp", ttlSeconds: 600 };
+      const transact = await timed(() => store.transact(`${p}k`, transaction, operation));
+      expect((transact.error as StoreTimeoutError).outcome).toBe("unknown");
+      const rewrite = await timed(() => store.replaceFunctionCall(`${p}calls`, "c1", approved));
+      expect((rewrite.error as StoreTimeoutError).outcome).toBe("unknown");
       const read = await timed(() => store.read(`${p}k`));
       expect(read.error).toBeInstanceOf(StoreTimeoutError);
       expect((read.error as StoreTimeoutError).outcome).toBe("failed");
@@ -116,10 +124,14 @@ describe.each(flavors)("$name", (flavor) => {
       await until(() => store.read(`${p}k`));
       expect(await store.read(`${p}k`)).toEqual([userItem("a")]);
       expect(await raw.exists(`${p}child`)).toBe(0);
+      expect(await store.read(`${p}calls`)).toEqual([call]);
       await store.append(`${p}k`, [userItem("b")], opts);
       expect(await raw.lrange(`${p}k`, 0, -1)).toEqual(
         [userItem("a"), userItem("b")].map((item) => JSON.stringify(item)),
       );
+      // The transaction never landed, nor its operation id: the caller's retry applies it.
+      expect(await store.transact(`${p}k`, transaction, operation)).toBe("applied");
+      expect(await store.read(`${p}k`)).toEqual([userItem("a"), userItem("b"), userItem("tx")]);
     } finally {
       pauser.disconnect();
       await dispose();
@@ -310,3 +322,11 @@ describe.each(majors)("$name, a client with ioredis defaults", (major) => {
     }
   }, 20_000);
 });
+
+const call = {
+  type: "function_call",
+  callId: "c1",
+  name: "lookup",
+  arguments: "{}",
+} as const satisfies AgentInputItem;
+const approved = { ...call, arguments: '{"approved":true}' } as const satisfies AgentInputItem;
