@@ -65,6 +65,25 @@ function everyOperation(store: SessionStore, p: string): [string, () => Promise<
     ],
     ["pop", () => store.pop(`${p}k`)],
     ["clear", () => store.clear(`${p}k`)],
+    [
+      "transact",
+      () =>
+        store.transact!(
+          `${p}k`,
+          { type: "append_items", items: [userItem("t")] },
+          { operationId: "op", fingerprint: "fp" },
+        ),
+    ],
+    [
+      "replaceFunctionCall",
+      () =>
+        store.replaceFunctionCall!(`${p}k`, "c1", {
+          type: "function_call",
+          callId: "c1",
+          name: "lookup",
+          arguments: "{}",
+        }),
+    ],
   ];
 }
 
@@ -112,7 +131,7 @@ describe.each(flavors)("$name", (flavor) => {
     await sessionsCarryOn(store);
   });
 
-  test("connections dropped at once: idempotent calls retry within the budget, append and pop never, nothing after", async () => {
+  test("connections dropped at once: idempotent calls retry within the budget, append, pop and replaceFunctionCall never, nothing after", async () => {
     const store = flavor.make({ url: resetUrl, token: "t" }, { timeoutMs: BUDGET_MS });
     for (const [name, call] of everyOperation(store, prefix("reset"))) {
       resets.length = 0;
@@ -122,7 +141,7 @@ describe.each(flavors)("$name", (flavor) => {
       expect(ms, name).toBeLessThan(BUDGET_MS + SLACK_MS);
       await sleep(BUDGET_MS + 200); // anything still retrying in the background shows now
       expect(resets.length, name).toBeGreaterThanOrEqual(1);
-      if (name === "append" || name === "pop") {
+      if (name === "append" || name === "pop" || name === "replaceFunctionCall") {
         // The store never repeats these; only a caller's client set to retry does.
         if (flavor.name.startsWith("the client the store built")) expect(resets.length).toBe(1);
       }
@@ -143,7 +162,7 @@ describe.each(flavors)("$name", (flavor) => {
       expect(ms, name).toBeLessThan(BUDGET_MS + SLACK_MS);
     }
     await sleep(200);
-    expect(upstash.requests.count).toBe(6); // one per operation: a timeout is never retried
+    expect(upstash.requests.count).toBe(8); // one per operation: a timeout is never retried
     await sessionsCarryOn(store);
   });
 
@@ -163,7 +182,7 @@ describe.each(flavors)("$name", (flavor) => {
         expect(ms, name).toBeLessThan(BUDGET_MS); // it did not wait out the budget
         expect((error as Error).message).toMatch(/Redis is unavailable/);
       }
-      expect(server.requests.count).toBe(6);
+      expect(server.requests.count).toBe(8);
       expect(server.requests.log.every((entry) => entry.status === 500)).toBe(true);
       await sessionsCarryOn(store);
       await redis.restart();
@@ -197,7 +216,7 @@ describe.each(flavors)("$name", (flavor) => {
       expect(ms, name).toBeLessThan(BUDGET_MS); // it did not wait out the budget
       expect((error as Error).message).toContain("Upstash rejected the token (Unauthorized)");
     }
-    expect(upstash.requests.count).toBe(6);
+    expect(upstash.requests.count).toBe(8);
     expect(upstash.requests.log.every((entry) => entry.status === 401)).toBe(true);
     expect(logger.errors).toHaveLength(1);
     expect(logger.errors[0]!.message).toMatch(/rejected the token.*UPSTASH_REDIS_REST_TOKEN/);
