@@ -17,7 +17,10 @@ export type StoreOutcome = "failed" | "unknown";
 export class StoreError extends Error {
   /** Marks a `StoreError` across duplicate installs; see {@link StoreError.isInstance}. */
   readonly [STORE_ERROR_MARKER] = true;
-  /** The operation that failed: `"read"`, `"replace"`, `"append"`, `"fork"`, `"pop"`, `"clear"`. */
+  /**
+   * The operation that failed: `"read"`, `"replace"`, `"append"`, `"fork"`, `"pop"`, `"clear"`,
+   * `"transact"`, `"replaceFunctionCall"`.
+   */
   readonly operation: string;
   /** The key it was called on (for `fork`, the parent key), when there was one. */
   readonly key: string | undefined;

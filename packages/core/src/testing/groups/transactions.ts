@@ -82,7 +82,8 @@ export function transactionsGroup(
     if (!store.transact) return;
     const k = `${p}k`;
     const item = (providerData: unknown) =>
-      ({ role: "user", content: "x", providerData }) as AgentInputItem;
+      // Brackets, quotes and backslashes inside the text: only arrays outside strings count.
+      ({ role: "user", content: 'say "[]" \\ [ ] {}', providerData }) as AgentInputItem;
     await raw.plant(k, {
       type: "list",
       elements: [JSON.stringify(userItem("h")), JSON.stringify(item({ list: [], none: null }))],
