@@ -10,6 +10,7 @@ runStoreConformance(test, () => store, {
   name: "MemoryStore",
   raw: memoryRawAccess(() => store),
   closeStores: false,
+  layout: "chain",
   sleep: async (ms) => {
     clock += ms;
   },

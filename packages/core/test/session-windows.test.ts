@@ -1,6 +1,7 @@
 import type { AgentInputItem } from "@openai/agents";
 import { describe, expect, test } from "vitest";
 import { MemoryStore, ReplySession, StoreSession, silentLogger } from "../src";
+import { memoryRawAccess, rawHistory } from "../src/testing";
 
 /*
  * Every window a session cuts is pair-safe (see `windowStartBy`): reading a stored list longer
@@ -83,7 +84,13 @@ describe("ReplySession reading a list longer than maxItems", () => {
     // And the reply's history is that window plus the new turn, cut the same way.
     await session.addItems(turn(3));
     await session.persist(11);
-    const written = store.inspect("bot:11:1").elements!.map((e) => label(JSON.parse(e)));
+    // The history as stored (the reply key links to bot:10:1 and holds its new items).
+    const written = (
+      await rawHistory(
+        memoryRawAccess(() => store),
+        "bot:11:1",
+      )
+    ).map((e) => label(JSON.parse(e)));
     expect(written).toEqual((await session.pendingHistory()).map(label));
     expect(written.at(-1)).toBe("msg_3");
   });

@@ -8,6 +8,7 @@ import {
   DeadlinePassedError,
   type RedisArgument,
   type RedisCommands,
+  type RedisLayout,
   RedisLayoutStore,
   type StoreOperation,
   timeReplyMs,
@@ -43,6 +44,14 @@ export interface IoRedisStoreOptions {
    * the first write turns it into a list. Default true.
    */
   legacyStrings?: boolean;
+  /**
+   * How reply keys are stored: `"chain"` (each reply key holds a link to its parent and only
+   * its turn's new items; a read walks the chain in one script call) or `"copy"` (each reply
+   * key holds its whole window). Default `"chain"` on a single node; a Cluster always uses `"copy"`
+   * (a chat's keys hash to different slots, so no script may walk from one to the next):
+   * asking for `"chain"` with a Cluster client throws a TypeError.
+   */
+  layout?: RedisLayout;
   /** Longest wait for one command's reply, in ms (store-built client only). Default 200. */
   commandTimeoutMs?: number;
   /** Longest wait for a connection, in ms: the TCP connect and the first call's wait. Default 1000. */
@@ -77,7 +86,8 @@ export class IoRedisStore extends RedisLayoutStore {
   readonly #commandTimeoutMs: number | undefined;
   #closed = false;
   /**
-   * Lists are read as Buffers: a turn holds its history until the fork is written, and Buffers
+   * Lists are read as Buffers (by LRANGE, or by the chained layout's read script): a turn holds
+   * its history until the fork is written, and Buffers
    * keep it off the JS heap. They are views of the client's read buffers, so a held history
    * keeps the buffers its reply came in alive until it is dropped.
    */
@@ -85,6 +95,10 @@ export class IoRedisStore extends RedisLayoutStore {
     evalsha: (sha, keys, args) =>
       this.client.evalsha(sha, keys.length, ...keys, ...args.map(asArgument)),
     eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args.map(asArgument)),
+    evalshaBytes: (sha, keys, args) =>
+      this.client.callBuffer("EVALSHA", sha, keys.length, ...keys, ...args.map(asArgument)),
+    evalBytes: (lua, keys, args) =>
+      this.client.callBuffer("EVAL", lua, keys.length, ...keys, ...args.map(asArgument)),
     lrange: (key, start, stop) => this.client.lrangeBuffer(key, start, stop),
     time: () => serverTimeMs(this.client),
   };
@@ -99,6 +113,7 @@ export class IoRedisStore extends RedisLayoutStore {
       keyPrefix: options.keyPrefix ?? defaultOptions.keyPrefix,
       logger,
       legacyStrings: options.legacyStrings,
+      layout: options.layout,
     });
     const settings = {
       commandTimeoutMs: options.commandTimeoutMs ?? defaultOptions.commandTimeoutMs,
@@ -114,6 +129,11 @@ export class IoRedisStore extends RedisLayoutStore {
       }
       this.client = options.client;
       this.#owned = false;
+      if (options.layout === "chain" && this.client.isCluster) {
+        throw new TypeError(
+          '[agents-memory] [ioredis] layout "chain" needs a single Redis node: on a Cluster a chat\'s keys hash to different slots, so the store keeps the "copy" layout',
+        );
+      }
       const risks = queuingRisks(this.client);
       if (risks.length > 0) {
         this.logger.warn(

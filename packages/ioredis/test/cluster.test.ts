@@ -30,6 +30,35 @@ describe.each(majors)("$name, a Cluster client", (major) => {
   runStoreConformance(test, () => new IoRedisStore({ client, logger: silentLogger }), {
     raw,
     groups: { legacy: true },
+    layout: "copy",
+  });
+
+  test("a Cluster keeps the copy layout: every reply key holds its whole window", async () => {
+    const store = new IoRedisStore({ client, logger: silentLogger });
+    expect(store.layout).toBe("copy");
+    expect(() => new IoRedisStore({ client, layout: "chain", logger: silentLogger })).toThrow(
+      /single Redis node/,
+    );
+    const prefix = `am-cluster-copy:${major.name}:${Date.now()}:`;
+    const items = (turn: number) => [
+      { role: "user" as const, content: `q${turn}` },
+      { role: "user" as const, content: `a${turn}` },
+    ];
+    let parent: string | null = null;
+    const expected: string[] = [];
+    for (let turn = 0; turn < 5; turn++) {
+      const child = `${prefix}m${turn}`;
+      const read = parent === null ? [] : await store.read(parent, 6);
+      await store.fork(parent, [child], items(turn), {
+        maxItems: 6,
+        ttlSeconds: 600,
+        parentItems: read,
+      });
+      expected.push(...items(turn).map((item) => JSON.stringify(item)));
+      // No link: the raw list is the window itself (the newest 6 items).
+      expect(await raw.elements(child)).toEqual(expected.slice(-6));
+      parent = child;
+    }
   });
 
   test("a multi-message fork reaches children that live on different nodes", async () => {

@@ -23,6 +23,7 @@ describe.each(majors)("$name, a client the caller built", (major) => {
   runStoreConformance(test, () => new IoRedisStore({ client, logger: silentLogger }), {
     raw,
     groups: { legacy: true },
+    layout: "chain",
   });
 });
 
@@ -30,5 +31,16 @@ describe("a client the store built from a URL (and owns)", () => {
   runStoreConformance(test, () => new IoRedisStore({ url: server.url, logger: silentLogger }), {
     raw,
     groups: { legacy: true },
+    layout: "chain",
   });
+});
+
+describe("the copy layout on a single node (every reply key holds its whole window)", () => {
+  const client = new Redis(server.url, failFastRedisOptions());
+  afterAll(() => client.disconnect());
+  runStoreConformance(
+    test,
+    () => new IoRedisStore({ client, layout: "copy", logger: silentLogger }),
+    { raw, groups: { legacy: true }, layout: "copy" },
+  );
 });

@@ -1,7 +1,8 @@
 import { silentLogger } from "@agents-memory/core";
-import { fingerprintItems } from "@agents-memory/core/store";
-import { assistantItem, userItem } from "@agents-memory/core/testing";
+import { fingerprintItems, parseChainLink } from "@agents-memory/core/store";
+import { assistantItem, rawHistory, userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { createIoRedisStore, defaultOptions, failFastRedisOptions, IoRedisStore } from "../src";
@@ -9,6 +10,7 @@ import { majors } from "./__fixtures__/clients";
 
 const server = await startRedisServer();
 const raw = new Redis(server.url);
+const rawAccess = redisRawAccess(raw);
 
 afterAll(async () => {
   raw.disconnect();
@@ -19,11 +21,16 @@ let counter = 0;
 const prefix = () => `am-store:${process.pid}:${++counter}:`;
 const opts = { maxItems: 50, ttlSeconds: 600 };
 
-/** Records the commands the server receives from other connections while `run` runs. */
+/**
+ * Records the commands the server receives from other connections while `run` runs (the
+ * commands a script makes inside Redis are left out).
+ */
 async function monitored(run: () => Promise<void>): Promise<string[][]> {
   const monitor = await raw.duplicate().monitor();
   const seen: string[][] = [];
-  monitor.on("monitor", (_time: string, args: string[]) => seen.push(args));
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (!/lua/i.test(source)) seen.push(args);
+  });
   try {
     await run();
     // MONITOR lines can trail the replies; a PING through the store's server marks the end.
@@ -75,36 +82,111 @@ describe.each(majors)("$name", (major) => {
     }
   });
 
-  test("history is read as bytes (off the JS heap), and forks from them as from text: one trip, verbatim", async () => {
-    const p = prefix();
-    const client = major.redis(server.url, failFastRedisOptions());
-    const store = new IoRedisStore({ client, logger: silentLogger });
-    try {
-      const history = [userItem("привет 👋"), assistantItem("ünïcödé ✓"), userItem("日本語")];
-      await store.replace(`${p}parent`, history, 600);
-      const read = await store.readStored(`${p}parent`);
-      expect(read.elements.every((element) => Buffer.isBuffer(element))).toBe(true);
-      expect(read.items).toEqual(history);
-      await store.fork(`${p}parent`, [`${p}warm`], [], { ...opts, parentItems: [] });
-      const fork = (child: string) =>
-        store.fork(`${p}parent`, [child], [userItem("n")], {
+  test.each(["chain", "copy"] as const)(
+    "history is read as bytes (off the JS heap), and forks from them as from text: one trip, verbatim (%s layout)",
+    async (layout) => {
+      const p = prefix();
+      const client = major.redis(server.url, failFastRedisOptions());
+      const store = new IoRedisStore({ client, layout, logger: silentLogger });
+      try {
+        const history = [userItem("привет 👋"), assistantItem("ünïcödé ✓"), userItem("日本語")];
+        await store.replace(`${p}parent`, history, 600);
+        const read = await store.readStored(`${p}parent`);
+        expect(read.elements.every((element) => Buffer.isBuffer(element))).toBe(true);
+        expect(read.items).toEqual(history);
+        // Loads the fork script (no NOSCRIPT fallback below).
+        await store.fork(`${p}parent`, [`${p}warm`], [], {
           ...opts,
           parentItems: [],
           parentElements: read.elements,
         });
-      const copied = await monitored(() => fork(`${p}copied`));
-      expect(copied.filter((args) => /^eval/i.test(args[0] ?? ""))).toHaveLength(1);
-      // A changed parent: the bytes as read are resent, byte for byte.
-      await raw.rpush(`${p}parent`, JSON.stringify(userItem("other branch")));
-      await fork(`${p}resent`);
-      for (const child of [`${p}copied`, `${p}resent`]) {
-        expect(await raw.lrange(child, 0, -1)).toEqual([
+        const fork = (child: string) =>
+          store.fork(`${p}parent`, [child], [userItem("n")], {
+            ...opts,
+            parentItems: [],
+            parentElements: read.elements,
+          });
+        const shared = await monitored(() => fork(`${p}shared`));
+        expect(shared.filter((args) => /^eval/i.test(args[0] ?? ""))).toHaveLength(1);
+        const expected = [
           ...history.map((item) => JSON.stringify(item)),
           JSON.stringify(userItem("n")),
-        ]);
+        ];
+        // chain: a link to the parent and the new item; copy: the whole window.
+        const stored = await raw.lrange(`${p}shared`, 0, -1);
+        if (layout === "chain") {
+          expect(parseChainLink(stored[0])).toEqual({ take: 3, parent: `${p}parent` });
+          expect(stored.slice(1)).toEqual(expected.slice(-1));
+        } else {
+          expect(stored).toEqual(expected);
+        }
+        expect(await rawHistory(rawAccess, `${p}shared`)).toEqual(expected);
+        const sharedRead = await store.readStored(`${p}shared`);
+        expect(sharedRead.elements.every((element) => Buffer.isBuffer(element))).toBe(true);
+        expect(sharedRead.elements.map((element) => element.toString())).toEqual(expected);
+        // A changed parent: the bytes as read are resent, byte for byte.
+        await raw.rpush(`${p}parent`, JSON.stringify(userItem("other branch")));
+        await fork(`${p}resent`);
+        expect(await raw.lrange(`${p}resent`, 0, -1)).toEqual(expected);
+      } finally {
+        await store.close();
+        client.disconnect();
       }
+    },
+  );
+
+  test("a turn on the chained layout is two round trips, each one script call", async () => {
+    const p = prefix();
+    const client = major.redis(server.url, failFastRedisOptions());
+    const store = new IoRedisStore({ client, logger: silentLogger });
+    try {
+      expect(store.layout).toBe("chain");
+      await store.connect();
+      await store.replace(`${p}m0`, [userItem("q0"), assistantItem("a0")], 600);
+      const turn = async (parent: string, child: string) => {
+        const read = await store.readStored(parent, 51);
+        await store.fork(parent, [child], [userItem("q"), assistantItem("a")], {
+          ...opts,
+          parentItems: read.items,
+          parentElements: read.elements,
+        });
+      };
+      await turn(`${p}m0`, `${p}m1`); // loads the scripts
+      const commands = await monitored(() => turn(`${p}m1`, `${p}m2`));
+      expect(commands.map((args) => args[0]?.toLowerCase())).toEqual(["evalsha", "evalsha"]);
+      expect(await store.read(`${p}m2`)).toHaveLength(6);
     } finally {
       await store.close();
+      client.disconnect();
+    }
+  });
+
+  test("a store on the copy layout reads and forks a chain the chained layout wrote", async () => {
+    const p = prefix();
+    const client = major.redis(server.url, failFastRedisOptions());
+    const chain = new IoRedisStore({ client, layout: "chain", logger: silentLogger });
+    const copy = new IoRedisStore({ client, layout: "copy", logger: silentLogger });
+    try {
+      await chain.fork(null, [`${p}m0`], [userItem("q0")], { ...opts, parentItems: [] });
+      for (let turn = 1; turn < 4; turn++) {
+        const read = await chain.readStored(`${p}m${turn - 1}`);
+        await chain.fork(`${p}m${turn - 1}`, [`${p}m${turn}`], [userItem(`q${turn}`)], {
+          ...opts,
+          parentItems: read.items,
+          parentElements: read.elements,
+        });
+      }
+      const expected = [0, 1, 2, 3].map((turn) => userItem(`q${turn}`));
+      expect(await copy.read(`${p}m3`)).toEqual(expected);
+      expect(await copy.read(`${p}m3`, 2)).toEqual(expected.slice(-2));
+      const read = await copy.readStored(`${p}m3`);
+      await copy.fork(`${p}m3`, [`${p}m4`], [userItem("q4")], {
+        ...opts,
+        parentItems: read.items,
+        parentElements: read.elements,
+      });
+      expect(await chain.read(`${p}m4`)).toEqual([...expected, userItem("q4")]);
+    } finally {
       client.disconnect();
     }
   });

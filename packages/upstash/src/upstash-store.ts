@@ -2,6 +2,7 @@ import { consoleLogger, type MemoryLogger, StoreError } from "@agents-memory/cor
 import {
   type RedisArgument,
   type RedisCommands,
+  type RedisLayout,
   RedisLayoutStore,
   type StoreOperation,
   timeReplyMs,
@@ -45,6 +46,12 @@ export interface UpstashStoreOptions {
    * the first write turns it into a list. Default true.
    */
   legacyStrings?: boolean;
+  /**
+   * How reply keys are stored: `"chain"` (each reply key holds a link to its parent and only
+   * its turn's new items; a read walks the chain in one script call) or `"copy"` (each reply
+   * key holds its whole window). Default `"chain"`.
+   */
+  layout?: RedisLayout;
   /**
    * Budget for one store operation, in ms: every HTTP request it makes (a NOSCRIPT fallback, a
    * fork's second trip, a retry) shares it, and each request is aborted when it runs out.
@@ -123,6 +130,7 @@ export class UpstashStore extends RedisLayoutStore {
       keyPrefix: options.keyPrefix ?? defaultOptions.keyPrefix,
       logger,
       legacyStrings: options.legacyStrings,
+      layout: options.layout,
     });
     this.timeoutMs = options.timeoutMs ?? defaultOptions.timeoutMs;
     const retries = options.retries ?? defaultOptions.retries;

@@ -11,5 +11,6 @@ describe.each(flavors)("$name", (flavor) => {
   runStoreConformance(test, () => flavor.make(backend.upstash), {
     raw: backend.raw,
     groups: { legacy: true },
+    layout: "chain",
   });
 });

@@ -1,4 +1,6 @@
+import { rawHistory } from "@agents-memory/core/testing";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
+import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
 import { Redis } from "ioredis";
 
@@ -54,7 +56,9 @@ export async function startStore(kind: StoreKind): Promise<StoreBackend> {
     kind,
     env,
     raw: {
-      items: async (key) => (await reader.lrange(key, 0, -1)).map((e) => JSON.parse(e)),
+      // The history under the key, following the chained layout's links to parent keys.
+      items: async (key) =>
+        (await rawHistory(redisRawAccess(reader), key)).map((e) => JSON.parse(e)),
       ttlSeconds: (key) => reader.ttl(key),
     },
     kill: () => redis.kill(),

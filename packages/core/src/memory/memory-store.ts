@@ -12,12 +12,13 @@ import {
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,
+  chainLinkElement,
+  elementsWindowStart,
   elementText,
-  emptyStored,
   type ForkOptions,
   type HistoryTransaction,
-  newestStored,
   parentElementsOf,
+  parseChainLink,
   parseStoredElement,
   parseStoredItems,
   type SessionStore,
@@ -31,7 +32,10 @@ import {
 import { endsWith, replaceFunctionCallIn } from "../store/history";
 
 interface Entry {
-  /** One JSON string per item, oldest first (never empty: an empty list is no key). */
+  /**
+   * One JSON string per item, oldest first (never empty: an empty list is no key). A reply
+   * key's first element may be a link to its parent (see `store/chain-link.ts`).
+   */
   elements: string[];
   expiresAt: number; // epoch ms; Infinity for no TTL
 }
@@ -56,7 +60,9 @@ export interface MemoryStoreOptions {
 /**
  * The embedded default store: a Map in this process, with the store contract's semantics
  * (JSON per item, TTL, trim). Items are stored serialized, so mutating an item after
- * writing it never changes what is stored, and every read returns fresh copies.
+ * writing it never changes what is stored, and every read returns fresh copies. Reply keys
+ * share their parent's items as the Redis stores' chained layout does: a fork stores a link to
+ * the parent and the new items only (see `store/chain-link.ts`), and a read walks the links.
  * Expired keys are dropped on access and by a periodic sweep (an unref'd timer), so a
  * long-running process does not grow without bound.
  */
@@ -84,12 +90,8 @@ export class MemoryStore implements SessionStore {
   async readStored(key: string, limit?: number): Promise<StoredItems> {
     assertStoreKey(key);
     assertLimit(limit);
-    const entry = this.#live(key);
-    if (!entry) return emptyStored();
     const context = { key, logger: this.#logger, store: "memory" };
-    const all = entry.elements;
-    const elements = limit === undefined ? all : limit === 0 ? [] : all.slice(-limit);
-    return parseStoredItems(elements, context);
+    return parseStoredItems(this.#history(key, limit ?? -1), context);
   }
 
   async replace(
@@ -118,7 +120,7 @@ export class MemoryStore implements SessionStore {
     assertItems(items);
     assertAppendOptions(options);
     assertBeforeDeadline("append", key, options);
-    const existing = this.#live(key)?.elements ?? [];
+    const existing = this.#history(key, -1);
     const merged = trimElements([...existing, ...serializeItems(items)], options.maxItems);
     if (merged.length === 0) return;
     this.#set(key, merged, options.ttlSeconds);
@@ -132,10 +134,18 @@ export class MemoryStore implements SessionStore {
   ): Promise<void> {
     const keys = validateFork(parentKey, childKeys, newItems, options);
     assertBeforeDeadline("fork", keys[0]!, options);
-    // In-process there are no bytes to save: the result is exactly trim(parentItems + newItems).
-    // Kept as strings, whatever form the parent's elements came in.
     const parent = parentElementsOf(options).map(elementText);
-    const elements = trimElements([...parent, ...serializeItems(newItems)], options.maxItems);
+    const fresh = serializeItems(newItems);
+    const cut = elementsWindowStart([...parent, ...fresh], options.maxItems);
+    const keep = parent.length - cut;
+    if (parentKey !== null && keep > 0 && this.#link(parentKey, parent, keys)) {
+      this.#refresh(parentKey, keep, options.ttlSeconds);
+      const link = chainLinkElement({ take: keep, parent: parentKey });
+      for (const key of keys) this.#set(key, [link, ...fresh], options.ttlSeconds);
+      return;
+    }
+    // No parent to share, or not the one the caller read: the children hold the window in full.
+    const elements = [...parent, ...fresh].slice(cut);
     for (const key of keys) {
       if (elements.length === 0) this.#entries.delete(key);
       else this.#set(key, elements.slice(), options.ttlSeconds);
@@ -147,6 +157,8 @@ export class MemoryStore implements SessionStore {
     assertBeforeDeadline("pop", key, options);
     const entry = this.#live(key);
     if (!entry) return undefined;
+    // A reply key's history continues in its parent: it becomes that history in full first.
+    if (parseChainLink(entry.elements[0])) entry.elements = this.#history(key, -1);
     const context = { key, logger: this.#logger, store: "memory" };
     // Pop until a well-formed item comes off, as the Redis stores do.
     let skipped = 0;
@@ -192,7 +204,8 @@ export class MemoryStore implements SessionStore {
       if (recorded === fingerprint) return "already-applied";
       throw new HistoryConflictError({ reason: "operation-reused", key, operationId });
     }
-    const existing = this.#live(key)?.elements ?? [];
+    // A reply key's history continues in its parent: the transaction applies to all of it.
+    const existing = this.#history(key, -1);
     let elements: string[];
     if (transaction.type === "append_items") {
       elements = [...existing, ...serializeItems(transaction.items)];
@@ -341,6 +354,62 @@ export class MemoryStore implements SessionStore {
       return undefined;
     }
     return operations;
+  }
+
+  /**
+   * The keys holding the newest `limit` items (-1: all) of the history under `key`, newest
+   * first, each with the index its items start at (see `chain_segments` in the Redis layout's
+   * Lua, which this mirrors).
+   */
+  #segments(key: string, limit: number): { key: string; entry: Entry; from: number }[] {
+    const segments: { key: string; entry: Entry; from: number }[] = [];
+    const seen = new Set<string>();
+    let next: string | undefined = key;
+    while (next !== undefined && limit !== 0 && !seen.has(next)) {
+      seen.add(next);
+      const entry = this.#live(next);
+      if (!entry) break;
+      const link = parseChainLink(entry.elements[0]);
+      const length = entry.elements.length;
+      let from = link ? 1 : 0;
+      if (limit >= 0 && length - from > limit) from = length - limit;
+      segments.push({ key: next, entry, from });
+      if (limit >= 0) limit -= length - from;
+      if (link && (limit < 0 || link.take < limit)) limit = link.take;
+      next = link?.parent;
+    }
+    return segments;
+  }
+
+  /** The newest `limit` elements (-1: all) of the history under `key`, oldest first. */
+  #history(key: string, limit: number): string[] {
+    const segments = this.#segments(key, limit);
+    const elements: string[] = [];
+    for (let i = segments.length - 1; i >= 0; i--) {
+      const { entry, from } = segments[i]!;
+      for (let j = from; j < entry.elements.length; j++) elements.push(entry.elements[j]!);
+    }
+    return elements;
+  }
+
+  /**
+   * True when `children` may link to `parentKey`: the newest items of its history are `parent`
+   * (the caller's read, unchanged since) and no child is a key they live in.
+   */
+  #link(parentKey: string, parent: readonly string[], children: string[]): boolean {
+    const history = this.#history(parentKey, parent.length);
+    if (history.length !== parent.length || history.some((e, i) => e !== parent[i])) return false;
+    const walked = this.#segments(parentKey, parent.length);
+    if (walked.some((segment) => children.includes(segment.key))) return false;
+    return true;
+  }
+
+  /** Raises the expiry of the keys the newest `keep` items of `parentKey`'s history live in. */
+  #refresh(parentKey: string, keep: number, ttlSeconds: number): void {
+    const expiresAt = this.#now() + ttlSeconds * 1000;
+    for (const { entry } of this.#segments(parentKey, keep)) {
+      if (entry.expiresAt < expiresAt) entry.expiresAt = expiresAt;
+    }
   }
 
   #set(key: string, elements: string[], ttlSeconds: number): void {

@@ -12,6 +12,7 @@ export {
   clearLayout,
   forkLayout,
   popLayout,
+  type RedisLayout,
   type RedisLayoutContext,
   readLayout,
   replaceFunctionCallLayout,
@@ -27,5 +28,11 @@ export {
   type RedisLayoutStoreOptions,
   type StoreOperation,
 } from "./redis-layout-store";
-export { isNoScript, REDIS_SCRIPTS, type RedisScript, runScript } from "./script-runner";
+export {
+  isNoScript,
+  REDIS_SCRIPTS,
+  type RedisScript,
+  runScript,
+  runScriptForBytes,
+} from "./script-runner";
 export { ServerClock } from "./server-clock";

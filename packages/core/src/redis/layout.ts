@@ -1,7 +1,8 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError, type HistoryConflictReason } from "../errors";
-import type { MemoryLogger } from "../logger";
+import { describeCause, type MemoryLogger } from "../logger";
 import { windowStartBy } from "../policy/window";
+import { CHAIN_LINK_PREFIX, chainLinkElement } from "../store/chain-link";
 import type {
   ForkOptions,
   HistoryTransaction,
@@ -13,6 +14,7 @@ import { fingerprintElements, sha1Hex } from "../store/fingerprint";
 import { replaceFunctionCallIn } from "../store/history";
 import {
   elementPairRole,
+  elementText,
   emptyStored,
   newestStored,
   parentElementsOf,
@@ -24,10 +26,11 @@ import {
 import type { RedisArgument, RedisCommands } from "./commands";
 import { parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
-import { REDIS_SCRIPTS, runScript } from "./script-runner";
+import { REDIS_SCRIPTS, runScript, runScriptForBytes } from "./script-runner";
 
 /*
- * The store operations on the Redis layout (one list of JSON strings per key), written once
+ * The store operations on the Redis layout (one list of JSON strings per key; on the chained
+ * layout a reply key's list starts with a link to its parent), written once
  * for every client: an adapter gives its commands (`RedisCommands`) and keeps its own budget,
  * retries and key prefix around each call.
  */
@@ -58,16 +61,28 @@ export interface RedisLayoutContext {
 }
 
 /**
- * A plain LRANGE: a script would copy the whole history through Lua (measured: most of Redis's
- * CPU per turn at 200 x 4 KB items). Only a key of another type (a legacy string) takes a
- * second trip, through the read script. `limit` is undefined or positive.
+ * How reply keys are stored. `chain`: each reply key holds a link to its parent and only its
+ * turn's new items; a read assembles the window along the chain in one script call (single
+ * node and Upstash). `copy`: each reply key holds its whole window (Redis Cluster, where a
+ * chat's keys hash to different slots and no script may walk from one to the next).
+ */
+export type RedisLayout = "chain" | "copy";
+
+/**
+ * Reads the newest `limit` items of the history under a key (`limit` undefined or positive).
+ * `chain`: one READ_CHAIN script call, whatever the key holds. `copy`: a plain LRANGE (a script
+ * would copy the whole history through Lua); a key of another type (a legacy string) takes a
+ * second trip through the read script, and so does a key that turns out to be a chain (written
+ * by a store on the chained layout).
  */
 export async function readLayout(
   commands: RedisCommands,
   redisKey: string,
   limit: number | undefined,
   context: RedisLayoutContext,
+  layout: RedisLayout = "copy",
 ): Promise<StoredItems> {
+  if (layout === "chain") return readChain(commands, redisKey, limit, context);
   let reply: [string, unknown?];
   try {
     reply = ["list", await commands.lrange(redisKey, limit === undefined ? 0 : -limit, -1)];
@@ -76,7 +91,20 @@ export async function readLayout(
     reply = (await script(commands, "read", [redisKey], [limit ?? -1])) as [string, unknown?];
   }
   const [kind, payload] = reply;
-  if (kind === "list") return parseStoredItems(payload as unknown[], context);
+  if (kind === "list") {
+    const elements = payload as unknown[];
+    if (!startsWithLink(elements[0])) return parseStoredItems(elements, context);
+    try {
+      return await readChain(commands, redisKey, limit, context);
+    } catch (error) {
+      // A chain where no script may walk it (its parent on another Cluster slot): its own items.
+      context.logger.warn(
+        { store: context.store, key: context.key, cause: describeCause(error) },
+        "the key links to its parent in the chained layout, which cannot be walked here; read its own items only",
+      );
+      return parseStoredItems(elements.slice(1), context);
+    }
+  }
   if (kind === "string" && context.legacyStrings)
     return newestStored(parseLegacyStored(payload, context), limit);
   if (kind !== "none") {
@@ -86,6 +114,50 @@ export async function readLayout(
     );
   }
   return emptyStored();
+}
+
+const LINK_PREFIX_BYTES = new TextEncoder().encode(CHAIN_LINK_PREFIX);
+
+function startsWithLink(element: unknown): boolean {
+  if (typeof element === "string") return element.startsWith(CHAIN_LINK_PREFIX);
+  if (!(element instanceof Uint8Array) || element.length < LINK_PREFIX_BYTES.length) return false;
+  return LINK_PREFIX_BYTES.every((byte, index) => element[index] === byte);
+}
+
+/** The READ_CHAIN script: the lists along the chain, and a legacy string where it ends in one. */
+async function readChain(
+  commands: RedisCommands,
+  redisKey: string,
+  limit: number | undefined,
+  context: RedisLayoutContext,
+): Promise<StoredItems> {
+  const [elements, tailReply, tailValue, tailLimit, lists] = (await runScriptForBytes(
+    commands,
+    REDIS_SCRIPTS.readChain,
+    [redisKey],
+    [limit ?? -1],
+  )) as [unknown[], StoredElement, unknown, unknown, unknown];
+  const tailKind = elementText(tailReply);
+  const newer = parseStoredItems(elements, context);
+  if (tailKind === "") return newer;
+  if (tailKind === "string" && context.legacyStrings) {
+    const wanted = Number(tailLimit);
+    const older = newestStored(
+      parseLegacyStored(tailValue, context),
+      wanted < 0 ? undefined : wanted,
+    );
+    return {
+      items: [...older.items, ...newer.items],
+      elements: [...older.elements, ...newer.elements],
+    };
+  }
+  context.logger.warn(
+    { store: context.store, key: context.key, type: tailKind },
+    Number(lists) === 0
+      ? "the key holds a value of another type; read as empty"
+      : "a key this history links to holds a value of another type; read up to it",
+  );
+  return newer;
 }
 
 /**
@@ -180,10 +252,15 @@ export async function appendLayout(
 }
 
 /**
- * The reply write. With a parent to copy, room for it and a multi-key capable server, one
- * script checks the parent (see `fingerprintItems`) and copies it inside Redis; otherwise, or
- * when the check fails, the children get `parentItems + newItems` in full. `singleKeyOnly`
- * (Redis Cluster, where children may live on different nodes) writes each child on its own.
+ * The reply write; the children get `trim(parent + newItems)`, pair-safe (see `windowStartBy`).
+ * `chain` (single node, Upstash): when the window keeps some of the parent, one FORK_CHAIN
+ * call checks the parent (see `fingerprintItems`) and writes each child as a link to it plus
+ * the new items, refreshing the TTL of every key the window reads from. `copy`: with room for
+ * the parent and a multi-key capable server, one FORK_COPY call checks the parent and copies
+ * it inside Redis. Either way, when the check fails (the parent changed, is gone, or is a
+ * legacy string) or there is no parent, the children get `parentItems + newItems` in full.
+ * `singleKeyOnly` (Redis Cluster, where children may live on different nodes) writes each child
+ * on its own, in full.
  */
 export async function forkLayout(
   commands: RedisCommands,
@@ -193,12 +270,13 @@ export async function forkLayout(
   options: ForkOptions,
   singleKeyOnly: boolean,
   deadline: number,
+  layout: RedisLayout = "copy",
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
   const parent = parentElementsOf(options);
   const fresh = serializeItems(newItems);
-  // How many of the oldest of parent + fresh the pair-safe trim drops (decided once, for both
-  // paths).
+  // How many of the oldest of parent + fresh the pair-safe trim drops (decided once, for every
+  // path).
   const cut = windowStartBy(parent.length + fresh.length, maxItems, (index) =>
     elementPairRole(index < parent.length ? parent[index]! : fresh[index - parent.length]!),
   );
@@ -214,14 +292,31 @@ export async function forkLayout(
     return;
   }
   const keep = parent.length - cut;
-  const copied = await script(
-    commands,
-    "forkCopy",
-    [parentRedisKey, ...childRedisKeys],
-    [deadline, ttlSeconds, parent.length, await fingerprintElements(parent), keep, ...fresh],
-  );
+  const fingerprint = await fingerprintElements(parent);
+  const done =
+    layout === "chain"
+      ? await script(
+          commands,
+          "forkChain",
+          [parentRedisKey, ...childRedisKeys],
+          [
+            deadline,
+            ttlSeconds,
+            parent.length,
+            fingerprint,
+            keep,
+            chainLinkElement({ take: keep, parent: parentRedisKey }),
+            ...fresh,
+          ],
+        )
+      : await script(
+          commands,
+          "forkCopy",
+          [parentRedisKey, ...childRedisKeys],
+          [deadline, ttlSeconds, parent.length, fingerprint, keep, ...fresh],
+        );
   // 0: the parent is not what the caller read (changed, gone, legacy): send it in full.
-  if (Number(copied) !== 1) await writeFull();
+  if (Number(done) !== 1) await writeFull();
 }
 
 /**

@@ -5,7 +5,8 @@
  * still depends on no Redis client; each adapter loads them its own way (EVALSHA, falling back
  * to EVAL on NOSCRIPT).
  *
- * Every script but FORK_COPY touches one key, or a history and its operation record, which
+ * Every script but FORK_COPY and the chained layout's (READ_CHAIN, FORK_CHAIN: single node and
+ * Upstash only) touches one key, or a history and its operation record, which
  * `operationsKey` puts in the same slot (slot-safe on Redis Cluster). Scripts
  * return only strings, integers and arrays (no booleans), so replies look the same under RESP2,
  * RESP3 and Upstash's JSON.
@@ -250,6 +251,121 @@ end
 return 1`);
 
 /**
+ * The chained layout's walk (see core's `store/chain-link.ts`): a list whose first element is a
+ * link holds its own items after it, and its history continues in the link's parent (its
+ * newest `take` items). A list without a link ends the chain, and so does a legacy string (read
+ * client-side), a missing key, a value of another type, or a key seen before (a cycle).
+ *
+ * `chain_segments(key, limit)`: the lists holding the newest `limit` items (-1: all) of the
+ * history under key, newest first, each {key, from, len} (list indexes from..len-1; a list may
+ * add none), and how the walk ended: {} or {'string', value, limit} (a legacy string, whose
+ * newest limit items are still wanted) or {type}. O(keys walked) commands; no element is read.
+ */
+const CHAIN = `
+local LINK_PREFIX = '{"type":"agents_memory.link",'
+local function link_of(key)
+  local head = redis.call('LINDEX', key, 0)
+  if not head or string.sub(head, 1, #LINK_PREFIX) ~= LINK_PREFIX then return nil end
+  local ok, link = pcall(cjson.decode, head)
+  if not (ok and type(link) == 'table' and type(link.parent) == 'string' and type(link.take) == 'number') then
+    return nil
+  end
+  return link.parent, math.max(0, math.floor(link.take))
+end
+
+local function chain_segments(key, limit)
+  local segments, seen, tail = {}, {}, {}
+  while key and limit ~= 0 and not seen[key] do
+    seen[key] = true
+    local kind = redis.call('TYPE', key).ok
+    if kind == 'list' then
+      local len = redis.call('LLEN', key)
+      local parent, take = link_of(key)
+      local from = parent and 1 or 0
+      if limit >= 0 and len - from > limit then from = len - limit end
+      segments[#segments + 1] = {key, from, len}
+      if limit >= 0 then limit = limit - (len - from) end
+      if parent and (limit < 0 or take < limit) then limit = take end
+      key = parent
+    else
+      if kind == 'string' then tail = {'string', redis.call('GET', key), limit}
+      elseif kind ~= 'none' then tail = {kind} end
+      key = nil
+    end
+  end
+  return segments, tail
+end`;
+
+/**
+ * READ_CHAIN KEYS[1]; ARGV[1] = newest n to return, or -1 for all. Returns {elements, tailKind,
+ * tailValue, tailLimit, lists}: the elements of the lists along the chain, oldest first; where
+ * the walk ended ('' when nothing is left to read; 'string' with the legacy value and how many
+ * of its newest items to read before `elements`; or another type's name); and how many lists
+ * were walked (0: the key itself is not a list).
+ */
+const readChain = withPush(`
+${CHAIN}
+local segments, tail = chain_segments(KEYS[1], tonumber(ARGV[1]))
+local elements = {}
+for i = #segments, 1, -1 do
+  local segment = segments[i]
+  if segment[3] > segment[2] then
+    for _, element in ipairs(redis.call('LRANGE', segment[1], segment[2], segment[3] - 1)) do
+      elements[#elements + 1] = element
+    end
+  end
+end
+return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, #segments}`);
+
+/**
+ * FORK_CHAIN KEYS[1] = parent, KEYS[2..] = children; ARGV[1] = TTL seconds, ARGV[2] = n (how
+ * many items the caller read from the parent), ARGV[3] = their fingerprint (as in FORK_COPY),
+ * ARGV[4] = k (how many of those, the newest, the children's window keeps; 1 <= k <= n),
+ * ARGV[5] = the link element naming the parent and k, ARGV[6..] = new elements.
+ *
+ * Links instead of copying: each child becomes {link, new elements...}, when the newest n items
+ * of the parent's history are all in lists (not in a legacy string) and their oldest and
+ * newest hash to the fingerprint, and no child is one of the keys they live in. Every key the
+ * children's window reads from gets its TTL raised to at least the children's (never lowered;
+ * a key without TTL keeps none), so a history that can be read is whole. Otherwise writes
+ * nothing and returns 0 (the store then sends the full list).
+ */
+const forkChain = fenced(`
+${CHAIN}
+local parent = KEYS[1]
+local n, k = tonumber(ARGV[2]), tonumber(ARGV[4])
+if n < 1 or k < 1 or k > n then return 0 end
+local segments = chain_segments(parent, n)
+local function newest(back)
+  for _, segment in ipairs(segments) do
+    local count = segment[3] - segment[2]
+    if back <= count then return redis.call('LINDEX', segment[1], segment[3] - back) end
+    back = back - count
+  end
+  return nil
+end
+local oldest, last = newest(n), newest(1)
+if not (oldest and last) then return 0 end
+if redis.sha1hex(oldest) .. redis.sha1hex(last) ~= ARGV[3] then return 0 end
+for i = 2, #KEYS do
+  for _, segment in ipairs(segments) do
+    if segment[1] == KEYS[i] then return 0 end
+  end
+end
+local ttl_ms = tonumber(ARGV[1]) * 1000
+for _, segment in ipairs((chain_segments(parent, k))) do
+  local left = redis.call('PTTL', segment[1])
+  if left >= 0 and left < ttl_ms then redis.call('PEXPIRE', segment[1], ttl_ms) end
+end
+for i = 2, #KEYS do
+  local child = KEYS[i]
+  redis.call('DEL', child)
+  push(child, ARGV, 5)
+  redis.call('EXPIRE', child, ARGV[1])
+end
+return 1`);
+
+/**
  * POP KEYS[1]; ARGV[1] = sha1 of the legacy string the caller converted ('' on the first try),
  * ARGV[2..] = that string's items but the newest, as elements.
  *
@@ -473,6 +589,8 @@ export const REDIS_LUA = Object.freeze({
   write,
   append,
   forkCopy,
+  readChain,
+  forkChain,
   pop,
   clear,
   transact,

@@ -29,6 +29,7 @@ import {
   clearLayout,
   forkLayout,
   popLayout,
+  type RedisLayout,
   type RedisLayoutContext,
   readLayout,
   replaceFunctionCallLayout,
@@ -61,6 +62,12 @@ export interface RedisLayoutStoreOptions {
    * a write turns it into the list layout. Default true.
    */
   legacyStrings?: boolean;
+  /**
+   * How reply keys are stored (see {@link RedisLayout}): `chain` keeps each turn's new items
+   * once, `copy` the whole window under every reply key. Default `chain`, except where a
+   * script may touch one key only (Redis Cluster), where `copy` is the only layout.
+   */
+  layout?: RedisLayout;
 }
 
 /**
@@ -80,6 +87,7 @@ export abstract class RedisLayoutStore implements SessionStore {
   protected readonly serverClock = new ServerClock();
   readonly #name: string;
   readonly #legacyStrings: boolean;
+  readonly #layout: RedisLayout | undefined;
 
   constructor(options: RedisLayoutStoreOptions) {
     if (typeof options.keyPrefix !== "string") {
@@ -88,7 +96,11 @@ export abstract class RedisLayoutStore implements SessionStore {
     if (options.legacyStrings !== undefined && typeof options.legacyStrings !== "boolean") {
       throw new TypeError(`[agents-memory] [${options.name}] legacyStrings must be a boolean`);
     }
+    if (options.layout !== undefined && options.layout !== "chain" && options.layout !== "copy") {
+      throw new TypeError(`[agents-memory] [${options.name}] layout must be "chain" or "copy"`);
+    }
     this.keyPrefix = options.keyPrefix;
+    this.#layout = options.layout;
     this.logger = options.logger;
     this.#name = options.name;
     this.#legacyStrings = options.legacyStrings ?? true;
@@ -115,6 +127,14 @@ export abstract class RedisLayoutStore implements SessionStore {
     return false;
   }
 
+  /**
+   * The layout in use: the one asked for in the options (default `chain`), or `copy` where a
+   * script may touch one key only (Redis Cluster).
+   */
+  get layout(): RedisLayout {
+    return this.singleKeyOnly ? "copy" : (this.#layout ?? "chain");
+  }
+
   async read(key: string, limit?: number): Promise<AgentInputItem[]> {
     return (await this.readStored(key, limit)).items;
   }
@@ -124,7 +144,7 @@ export abstract class RedisLayoutStore implements SessionStore {
     assertLimit(limit);
     if (limit === 0) return emptyStored();
     return this.run("read", key, (commands) =>
-      readLayout(commands, this.#key(key), limit, this.#context(key)),
+      readLayout(commands, this.#key(key), limit, this.#context(key), this.layout),
     );
   }
 
@@ -166,7 +186,16 @@ export abstract class RedisLayoutStore implements SessionStore {
     const parent = parentKey === null ? null : this.#key(parentKey);
     const targets = children.map((child) => this.#key(child));
     await this.#write("fork", children[0]!, options, (commands, deadline) =>
-      forkLayout(commands, parent, targets, newItems, options, this.singleKeyOnly, deadline),
+      forkLayout(
+        commands,
+        parent,
+        targets,
+        newItems,
+        options,
+        this.singleKeyOnly,
+        deadline,
+        this.layout,
+      ),
     );
   }
 

@@ -24,6 +24,8 @@ export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>
   write: script("write"),
   append: script("append"),
   forkCopy: script("forkCopy"),
+  readChain: script("readChain"),
+  forkChain: script("forkChain"),
   pop: script("pop"),
   clear: script("clear"),
   transact: script("transact"),
@@ -51,5 +53,25 @@ export async function runScript(
   } catch (error) {
     if (!isNoScript(error)) throw error;
     return await commands.eval(script.lua, keys, args);
+  }
+}
+
+/**
+ * {@link runScript}, with the reply's bulk strings as bytes where the client can give them
+ * (`RedisCommands.evalshaBytes`); as strings otherwise.
+ */
+export async function runScriptForBytes(
+  commands: RedisCommands,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly RedisArgument[],
+): Promise<unknown> {
+  const { evalshaBytes, evalBytes } = commands;
+  if (!evalshaBytes || !evalBytes) return runScript(commands, script, keys, args);
+  try {
+    return await evalshaBytes.call(commands, await script.sha(), keys, args);
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return await evalBytes.call(commands, script.lua, keys, args);
   }
 }

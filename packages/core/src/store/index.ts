@@ -9,6 +9,12 @@
 
 export { describeCause } from "../logger";
 export { windowStartBy } from "../policy/window";
+export {
+  CHAIN_LINK_PREFIX,
+  type ChainLink,
+  chainLinkElement,
+  parseChainLink,
+} from "./chain-link";
 export type {
   AppendOptions,
   ForkOptions,

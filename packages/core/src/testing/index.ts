@@ -11,7 +11,7 @@
  */
 export { assistantItem, userItem } from "./items";
 export { memoryRawAccess } from "./memory-raw";
-export type { RawAccess, RawOperations, RawValue } from "./raw-access";
+export { type RawAccess, type RawOperations, type RawValue, rawHistory } from "./raw-access";
 export { type RedisCall, redisRawAccess } from "./redis-raw";
 export {
   type ConformanceGroups,

@@ -1,3 +1,5 @@
+import { parseChainLink } from "../store/chain-link";
+
 /** What a raw key holds, as planted or seen by an independent reader of the backend. */
 export type RawValue =
   | {
@@ -46,4 +48,23 @@ export interface RawOperations {
   records: Record<string, string> | null;
   /** Remaining TTL in seconds: -2 when missing, -1 when it never expires. */
   ttlSeconds: number;
+}
+
+/**
+ * The history under a key as the raw reader sees it, following chain links (see
+ * `store/chain-link.ts`): the newest `take` of the parent's history, then the key's own
+ * elements. Lists only; a key seen twice ends the walk.
+ */
+export async function rawHistory(
+  raw: RawAccess,
+  key: string,
+  seen = new Set<string>(),
+): Promise<string[]> {
+  if (seen.has(key) || (await raw.type(key)) !== "list") return [];
+  seen.add(key);
+  const elements = await raw.elements(key);
+  const link = parseChainLink(elements[0]);
+  if (!link) return elements;
+  const parent = link.take > 0 ? (await rawHistory(raw, link.parent, seen)).slice(-link.take) : [];
+  return [...parent, ...elements.slice(1)];
 }

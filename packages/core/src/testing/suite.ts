@@ -1,5 +1,6 @@
 import type { SessionStore } from "../store";
 import { basicGroup } from "./groups/basic";
+import { chainGroup, legacyChainGroup } from "./groups/chain";
 import { deadlineGroup } from "./groups/deadline";
 import { forkGroup } from "./groups/fork";
 import { legacyGroup } from "./groups/legacy";
@@ -23,6 +24,12 @@ export interface ConformanceGroups {
   ttl?: boolean;
   /** The reply write (`fork`). Default on. */
   fork?: boolean;
+  /**
+   * Reply chains: deep chains, forks at every depth, TTL refresh and expiry, tails of the copy
+   * layout (and, with `legacy`, of legacy strings), pairs across links; every key checked after
+   * every turn against an independent model. Default on.
+   */
+  chain?: boolean;
   /** `pop` and `clear`. Default on. */
   popClear?: boolean;
   /** A write past its caller's `deadline` changes nothing. Default on. */
@@ -56,6 +63,12 @@ export interface ConformanceOptions {
   skipExpiry?: boolean;
   /** Which groups run; see {@link ConformanceGroups}. */
   groups?: ConformanceGroups;
+  /**
+   * How the store keeps reply keys, checked in the raw keys: `"chain"` (a link to the parent,
+   * then only the turn's new items; see `store/chain-link.ts`) or `"copy"` (the whole window).
+   * Default: not checked.
+   */
+  layout?: "chain" | "copy";
 }
 
 /** What each group file gets: `it` registers one test with a fresh store and key prefix. */
@@ -71,6 +84,7 @@ export interface GroupContext {
   closeStores: boolean;
   skipExpiry: boolean;
   ttlOpts: (maxItems?: number, ttlSeconds?: number) => { maxItems: number; ttlSeconds: number };
+  layout: "chain" | "copy" | undefined;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -120,6 +134,7 @@ export function runStoreConformance(
     closeStores,
     skipExpiry: options.skipExpiry ?? false,
     ttlOpts: (maxItems = 50, ttlSeconds = 600) => ({ maxItems, ttlSeconds }),
+    layout: options.layout,
   };
   const groups = { legacy: false, ...options.groups };
   if (groups.basic !== false) basicGroup(context);
@@ -130,5 +145,7 @@ export function runStoreConformance(
   if (groups.deadline !== false) deadlineGroup(context);
   if (groups.storedJson !== false) storedJsonGroup(context);
   if (groups.transactions !== false) transactionsGroup(context, { legacy: groups.legacy });
+  if (groups.chain !== false) chainGroup(context);
   if (groups.legacy) legacyGroup(context);
+  if (groups.legacy && groups.chain !== false) legacyChainGroup(context);
 }

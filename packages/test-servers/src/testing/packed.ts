@@ -129,7 +129,8 @@ export async function expectExampleOutcome(stdout: string, raw: RawRedisReader):
   expect(await raw.type("user:42")).toBe("list");
   expect(await raw.llen("user:42")).toBe(4);
   expect(await raw.llen("bot:501:-1001234567890")).toBe(2);
-  expect(await raw.llen("bot:502:-1001234567890")).toBe(4);
+  // The chained layout: a link to bot:501 and this turn's two items.
+  expect(await raw.llen("bot:502:-1001234567890")).toBe(3);
   const ttl = await raw.ttl("bot:502:-1001234567890");
   expect(ttl).toBeGreaterThan(0);
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
 import { elementText, type StoredElement } from "../../store";
 import { texts, userItem } from "../items";
+import { rawHistory } from "../raw-access";
 import type { GroupContext } from "../suite";
 
 /** Stored JSON: malformed elements are skipped, never a crash; readStored and parentElements keep each item's JSON verbatim. */
@@ -89,7 +90,7 @@ export function storedJsonGroup({ it, raw, ttlOpts }: GroupContext): void {
       },
     });
     const expectChild = async (key: string, expected: string[]) => {
-      assert.deepEqual(await raw.elements(key), expected, key);
+      assert.deepEqual(await rawHistory(raw, key), expected, key);
       assert.ok((await raw.ttlSeconds(key)) > 500, `${key} has the TTL`);
     };
     // The elements as the store read them, and both forms a caller may hold (a plain
