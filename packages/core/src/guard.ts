@@ -1,4 +1,4 @@
-import { StoreError, StoreTimeoutError } from "./errors";
+import { HistoryConflictError, StoreError, StoreTimeoutError } from "./errors";
 import { describeCause, type MemoryLogger } from "./logger";
 
 /** Default budget for one store call made by a session, in milliseconds. */
@@ -59,7 +59,8 @@ export async function withTimeout<T>(
     call.catch(() => {}); // a late rejection after the timeout is not unhandled
     return await Promise.race([call, timeout]);
   } catch (error) {
-    if (StoreError.isInstance(error)) throw error;
+    // A refused transaction is an answer, not a store failure: it goes to the caller as it is.
+    if (StoreError.isInstance(error) || HistoryConflictError.isInstance(error)) throw error;
     throw new StoreError(`[agents-memory] ${operation} ${key} failed: ${describeCause(error)}`, {
       operation,
       key,

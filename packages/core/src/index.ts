@@ -43,7 +43,11 @@ export {
   DEFAULT_TTL_SECONDS,
   type MemoryOptions,
 } from "./sessions/session-options";
-export { StoreSession, type StoreSessionOptions } from "./sessions/store-session";
+export {
+  DEFAULT_STORE_SESSION_TIMEOUT_MS,
+  StoreSession,
+  type StoreSessionOptions,
+} from "./sessions/store-session";
 export type {
   HistoryTransaction,
   SessionStore,

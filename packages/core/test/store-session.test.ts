@@ -45,7 +45,9 @@ describe("StoreSession, as the SDK's MemorySession tests assert", () => {
 
   test("trims to maxItems and filters tool and __fake_id__ items on write and read", async () => {
     const store = new MemoryStore({ sweepIntervalMs: 0 });
-    const s = session(store, { maxItems: 3 });
+    // Both opt in (the defaults are MemorySession's: everything kept, no trim); `filter: {}` is
+    // the bot's policy (tool items and __fake_id__ dropped).
+    const s = session(store, { maxItems: 3, filter: {} });
     await s.addItems([
       user("1"),
       { type: "function_call", callId: "c", name: "f", arguments: "{}" } as AgentInputItem,
@@ -70,7 +72,10 @@ describe("StoreSession when the store fails", () => {
   test("getItems yields [] and addItems is skipped, each reported with key and cause", async () => {
     const store = new FaultyStore();
     const failures: Array<{ operation: string; key: string; error: unknown }> = [];
-    const s = session(store as any, { onStoreError: (f: any) => failures.push(f) });
+    const s = session(store as any, {
+      failureMode: "degrade",
+      onStoreError: (f: any) => failures.push(f),
+    });
     store.mode = "throw";
     expect(await s.getItems()).toEqual([]);
     await expect(s.addItems([user("x")])).resolves.toBeUndefined();
@@ -85,7 +90,7 @@ describe("StoreSession when the store fails", () => {
   test("a hanging store costs at most timeoutMs per call", async () => {
     const store = new FaultyStore();
     store.mode = "hang";
-    const s = session(store as any, { timeoutMs: 100 });
+    const s = session(store as any, { timeoutMs: 100, failureMode: "degrade" });
     const started = performance.now();
     expect(await s.getItems()).toEqual([]);
     await s.addItems([user("x")]);
@@ -107,6 +112,7 @@ describe("StoreSession when the store fails", () => {
     const store = new FaultyStore();
     store.mode = "throw";
     const s = session(store as any, {
+      failureMode: "degrade",
       onStoreError: () => {
         throw new Error("callback bug");
       },
@@ -116,10 +122,93 @@ describe("StoreSession when the store fails", () => {
 
   test("bad options are rejected at construction", () => {
     const store = new MemoryStore({ sweepIntervalMs: 0 });
-    expect(() => new StoreSession({ store, key: "" })).toThrow(/store key/);
+    expect(() => new StoreSession({ store, key: "" })).toThrow(/sessionId|store key/);
     expect(() => new StoreSession({ store, key: "k", maxItems: 0 })).toThrow(/maxItems/);
     expect(() => new StoreSession({ store, key: "k", ttlSeconds: -1 })).toThrow(/ttlSeconds/);
     expect(() => new StoreSession({ store, key: "k", timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => new StoreSession({ store: {} as any, key: "k" })).toThrow(/SessionStore/);
+    expect(() => new StoreSession({ store, sessionId: "k", failureMode: "ignore" as any })).toThrow(
+      /failureMode/,
+    );
+    expect(() => new StoreSession({ store, sessionId: "a", key: "b" })).toThrow(/not both/);
+  });
+
+  test("by default (the SDK's norm) every failed call rejects with the StoreError, after reporting it", async () => {
+    const store = new FaultyStore();
+    store.mode = "throw";
+    const failures: string[] = [];
+    const s = session(store as any, { onStoreError: (f: any) => failures.push(f.operation) });
+    await expect(s.getItems()).rejects.toSatisfy((e) => StoreError.isInstance(e));
+    await expect(s.addItems([user("x")])).rejects.toThrow(/append user:1 failed/);
+    await expect(s.replaceHistoryWithCompaction([user("c")])).rejects.toSatisfy((e) =>
+      StoreError.isInstance(e),
+    );
+    expect(failures).toEqual(["read", "append", "replace"]);
+  });
+});
+
+describe("StoreSession, a drop-in MemorySession", () => {
+  test("takes the SDK's options: sessionId (+ keyPrefix), initialItems, and MemorySession's defaults", async () => {
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const tool = {
+      type: "function_call",
+      callId: "c",
+      name: "f",
+      arguments: "{}",
+    } as AgentInputItem;
+    const s = new StoreSession({
+      store,
+      sessionId: "abc",
+      keyPrefix: "chat:",
+      initialItems: [user("seed")],
+      logger: silentLogger,
+    });
+    expect(await s.getSessionId()).toBe("abc");
+    expect(s.key).toBe("chat:abc");
+    await s.addItems([user("q"), tool, user("a")]);
+    // Every item kept (tool items too), no trim, no expiry.
+    expect((await s.getItems()).length).toBe(4);
+    expect(store.inspect("chat:abc").ttlSeconds).toBe(-1);
+    // A second process on the same sessionId sees the history, initial items written once.
+    const again = new StoreSession({
+      store,
+      sessionId: "abc",
+      keyPrefix: "chat:",
+      initialItems: [user("seed")],
+      logger: silentLogger,
+    });
+    expect(texts(await again.getItems())).toEqual(["seed", "q", undefined, "a"]);
+    // Without a sessionId, a random one, as MemorySession.
+    const random = new StoreSession({ store, logger: silentLogger });
+    expect(await random.getSessionId()).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("takes the SDK's Logger: failures are logged through it", async () => {
+    const store = new FaultyStore();
+    store.mode = "throw";
+    const lines: unknown[][] = [];
+    const sdkLogger = {
+      namespace: "test",
+      dontLogModelData: true,
+      dontLogToolData: true,
+      debug: () => {},
+      warn: (...args: unknown[]) => lines.push(["warn", ...args]),
+      error: (...args: unknown[]) => lines.push(["error", ...args]),
+    };
+    const s = new StoreSession({ store: store as any, sessionId: "k", logger: sdkLogger });
+    await expect(s.getItems()).rejects.toThrow();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]![0]).toBe("error");
+    expect(String(lines[0]![1])).toMatch(/^\[agents-memory\] store call failed/);
+    expect(lines[0]![2]).toMatchObject({ operation: "read", key: "k" });
+  });
+
+  test("replaceHistoryWithCompaction replaces the whole history in one store call", async () => {
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const s = new StoreSession({ store, sessionId: "k", logger: silentLogger, ttlSeconds: 60 });
+    await s.addItems([user("1"), user("2"), user("3")]);
+    await s.replaceHistoryWithCompaction([user("summary"), user("3")]);
+    expect(texts(await s.getItems())).toEqual(["summary", "3"]);
+    expect(store.inspect("k").ttlSeconds).toBe(60);
   });
 });

@@ -72,7 +72,12 @@ describe.each(flavors)("$name", (flavor) => {
       const persisted = await timed(() => reply.persist([8]));
       expect(persisted.value).toMatchObject({ ok: false, keys: ["bot:8:42"] });
       expect(persisted.ms).toBeLessThan(BUDGET_MS);
-      const stable = new StoreSession({ store, key: `${p}stable`, logger: silentLogger });
+      const stable = new StoreSession({
+        store,
+        key: `${p}stable`,
+        failureMode: "degrade",
+        logger: silentLogger,
+      });
       expect(await stable.getItems()).toEqual([]);
       await expect(stable.addItems([userItem("ghost session")])).resolves.toBeUndefined();
 

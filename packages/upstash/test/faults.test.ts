@@ -94,6 +94,7 @@ async function sessionsCarryOn(store: SessionStore): Promise<void> {
   const stable = new StoreSession({
     store,
     key: `${prefix("s")}stable`,
+    failureMode: "degrade",
     logger: silentLogger,
     onStoreError,
   });

@@ -1,7 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError, StoreError } from "../errors";
 import { consoleLogger, type MemoryLogger } from "../logger";
-import { assertTtlSeconds } from "../policy";
 import {
   type AppendOptions,
   assertAppendOptions,
@@ -9,6 +8,7 @@ import {
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertStoreTtl,
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,
@@ -102,7 +102,7 @@ export class MemoryStore implements SessionStore {
   ): Promise<void> {
     assertStoreKey(key);
     assertItems(items);
-    assertTtlSeconds(ttlSeconds);
+    assertStoreTtl(ttlSeconds);
     assertBeforeDeadline("replace", key, options);
     if (items.length === 0) {
       this.#entries.delete(key);
@@ -415,7 +415,7 @@ export class MemoryStore implements SessionStore {
   #set(key: string, elements: string[], ttlSeconds: number): void {
     this.#entries.set(key, {
       elements,
-      expiresAt: this.#now() + ttlSeconds * 1000,
+      expiresAt: ttlSeconds > 0 ? this.#now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY,
     });
   }
 }

@@ -18,8 +18,14 @@
 
 import { TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "../policy/pairs";
 
-/** RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit). */
+/**
+ * RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit); `expire` sets
+ * a TTL in seconds, or for 0 makes the key persistent (a session with no expiry).
+ */
 const PUSH = `
+local function expire(key, ttl)
+  if tonumber(ttl) > 0 then redis.call('EXPIRE', key, ttl) else redis.call('PERSIST', key) end
+end
 local function push(key, list, from, to)
   to = to or #list
   while from <= to do
@@ -79,7 +85,7 @@ for _, key in ipairs(KEYS) do
   redis.call('DEL', key)
   if #ARGV > 1 then
     push(key, ARGV, 2)
-    redis.call('EXPIRE', key, ARGV[1])
+    expire(key, ARGV[1])
   end
 end
 return 1`);
@@ -211,7 +217,7 @@ end
 push(key, ARGV, from)
 local cut = window_start(key, tonumber(ARGV[1]))
 if cut > 0 then redis.call('LTRIM', key, cut, -1) end
-redis.call('EXPIRE', key, ARGV[2])
+expire(key, ARGV[2])
 return {'ok', replaced}`);
 
 /**
@@ -246,7 +252,7 @@ for i = 2, #KEYS do
     redis.call('DEL', child)
   end
   push(child, ARGV, 5)
-  redis.call('EXPIRE', child, ARGV[1])
+  expire(child, ARGV[1])
 end
 return 1`);
 

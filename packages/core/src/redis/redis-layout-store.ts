@@ -1,7 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
 import type { MemoryLogger } from "../logger";
-import { assertTtlSeconds } from "../policy/limits";
 import type {
   AppendOptions,
   ForkOptions,
@@ -18,6 +17,7 @@ import {
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertStoreTtl,
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,
@@ -156,7 +156,7 @@ export abstract class RedisLayoutStore implements SessionStore {
   ): Promise<void> {
     assertStoreKey(key);
     assertItems(items);
-    assertTtlSeconds(ttlSeconds);
+    assertStoreTtl(ttlSeconds);
     assertWriteOptions(options);
     await this.#write("replace", key, options, (commands, deadline) =>
       writeLayout(commands, [this.#key(key)], serializeItems(items), ttlSeconds, deadline),

@@ -1,97 +1,346 @@
-import type { AgentInputItem, Session } from "@openai/agents";
-import { StoreError } from "../errors";
-import { reportStoreFailure, withTimeout } from "../guard";
-import { keepItems } from "../policy";
-import { assertStoreKey, readStoredWindow } from "../store";
 import {
-  type MemoryOptions,
-  type ResolvedMemoryOptions,
-  resolveMemoryOptions,
-} from "./session-options";
+  type AgentInputItem,
+  getLogger,
+  type Session,
+  type SessionHistoryRewriteArgs,
+  type SessionHistoryTransactionArgs,
+  UserError,
+} from "@openai/agents";
+import { HistoryConflictError, StoreError } from "../errors";
+import { assertTimeoutMs, type OnStoreError, reportStoreFailure, withTimeout } from "../guard";
+import type { MemoryLogger } from "../logger";
+import {
+  assertMaxItems,
+  assertTtlSeconds,
+  compileFilter,
+  type FilterPolicy,
+  keepItems,
+  trimItems,
+} from "../policy";
+import { assertStoreKey, readStoredWindow, type SessionStore } from "../store";
+import type { HistoryTransaction } from "../store/contract";
+import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
+import { fromSdkLogger, isSdkLogger, type SdkLogger } from "./sdk-logger";
 
-export interface StoreSessionOptions extends MemoryOptions {
-  /** The stable key this session lives under (per user, per thread, …). */
-  key: string;
+/** Default budget for one store call of a {@link StoreSession}, in ms (fits Upstash's 1 s). */
+export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 1000;
+
+/** The key `initialItems` are recorded under, so a restart never writes them twice. */
+const INITIAL_ITEMS_OPERATION = "agents-memory:initial-items";
+
+export interface StoreSessionOptions {
+  /** Where the history lives: `MemoryStore`, `IoRedisStore`, `UpstashStore` or your own. */
+  store: SessionStore;
+  /**
+   * The session's id, as in the SDK's `MemorySession`; the store key is `keyPrefix + sessionId`.
+   * Default: a random UUID (a durable session wants a stable one: per user, per thread…).
+   */
+  sessionId?: string;
+  /** @deprecated Use `sessionId` (with `keyPrefix`): `key` is taken as the whole store key. */
+  key?: string;
+  /** Prepended to `sessionId` to make the store key. Default `""`. */
+  keyPrefix?: string;
+  /**
+   * Items the session starts with, as `MemorySession`'s. Written once, before the first call,
+   * when the session has no history yet (recorded as an operation where the store has
+   * `transact`, so a restarted process never writes them twice).
+   */
+  initialItems?: AgentInputItem[];
+  /** Newest items kept (a pair-safe window, see the README). Default: all, as `MemorySession`. */
+  maxItems?: number;
+  /** TTL set on every write, in seconds. Default: none, as `MemorySession`. */
+  ttlSeconds?: number;
+  /** Items that never enter memory. Default: none dropped, as `MemorySession`. */
+  filter?: FilterPolicy;
+  /**
+   * What a store failure does. `"reject"` (default, the SDK's norm): every method rejects with
+   * the `StoreError`. `"degrade"`: a read gives no history and a write is skipped, both reported
+   * (the run goes on without memory); `popItem` and `clearSession` still reject.
+   */
+  failureMode?: "reject" | "degrade";
+  /** Budget for each store call, in ms. Default 1000. */
+  timeoutMs?: number;
+  /** The SDK's `Logger` (`getLogger()`); a pino-style `(fields, message)` logger works too. Default: `getLogger("agents-memory")`. */
+  logger?: SdkLogger | MemoryLogger;
+  /** Called on every store failure with the operation, the key and the error. */
+  onStoreError?: OnStoreError;
 }
 
 /**
- * A session under one stable key, for any app: `Runner.run(agent, input, { session })`.
+ * A durable `MemorySession`: the SDK's session, kept in a store under one stable key, so it
+ * survives a process restart. `Runner.run(agent, input, { session })`.
  *
- * - `getItems` and `addItems` never throw on a store failure: the run goes on without history
- *   and the write is skipped, reported through the logger and `onStoreError`.
- * - `popItem` and `clearSession` are explicit changes the caller must be able to trust, so a
- *   store failure there rejects with a {@link StoreError} (after being reported).
- * - Tool items and `__fake_id__` items are filtered on write and on read (legacy data).
+ * It takes `MemorySession`'s option names and defaults (every item kept, no trim, no expiry;
+ * `maxItems`, `ttlSeconds` and `filter` opt in) and the SDK's failure norm: a failed store call
+ * rejects (`failureMode: "degrade"` reads no history and skips the write instead). Where the
+ * store offers the primitives (`transact`, `replaceFunctionCall`: `MemoryStore`, `IoRedisStore`,
+ * `UpstashStore`), it also has the optional capabilities the 0.20 runner uses:
+ * `applyHistoryTransaction` (atomic and idempotent by operation id, across processes) and
+ * `applyHistoryMutations`; and always `replaceHistoryWithCompaction` (one atomic replace).
  */
 export class StoreSession implements Session {
-  /** The store key the history lives under, as given in the options. */
+  /** The store key the history lives under: `keyPrefix + sessionId`. */
   readonly key: string;
-  readonly #options: ResolvedMemoryOptions;
+  /** The session's id (`getSessionId()`). */
+  readonly sessionId: string;
+  /** Present when the store has `transact`: see the class description. */
+  readonly applyHistoryTransaction?: (args: SessionHistoryTransactionArgs) => Promise<void>;
+  /** Present when the store has `replaceFunctionCall`: see the class description. */
+  readonly applyHistoryMutations?: (args: SessionHistoryRewriteArgs) => Promise<void>;
+  readonly #store: SessionStore;
+  readonly #maxItems: number | undefined;
+  readonly #ttlSeconds: number | undefined;
+  readonly #keep: ((item: AgentInputItem) => boolean) | undefined;
+  readonly #degrade: boolean;
+  readonly #timeoutMs: number;
+  readonly #logger: MemoryLogger;
+  readonly #onStoreError: OnStoreError | undefined;
+  readonly #initialItems: AgentInputItem[];
+  #seeded: Promise<void> | undefined;
 
   constructor(options: StoreSessionOptions) {
-    assertStoreKey(options?.key);
-    this.key = options.key;
-    this.#options = resolveMemoryOptions(options);
+    if (!options || typeof options !== "object") {
+      throw new TypeError("[agents-memory] StoreSession options are required");
+    }
+    const store = options.store as SessionStore;
+    if (!store || typeof store.read !== "function" || typeof store.append !== "function") {
+      throw new TypeError("[agents-memory] options.store must be a SessionStore");
+    }
+    if (
+      options.key !== undefined &&
+      options.sessionId !== undefined &&
+      options.key !== options.sessionId
+    ) {
+      throw new TypeError("[agents-memory] pass sessionId (or the deprecated key), not both");
+    }
+    const prefix = options.keyPrefix ?? "";
+    if (typeof prefix !== "string")
+      throw new TypeError("[agents-memory] keyPrefix must be a string");
+    this.sessionId = options.sessionId ?? options.key ?? globalThis.crypto.randomUUID();
+    if (typeof this.sessionId !== "string" || this.sessionId.length === 0) {
+      throw new TypeError("[agents-memory] sessionId must be a non-empty string");
+    }
+    this.key = options.key ?? prefix + this.sessionId;
+    assertStoreKey(this.key);
+    if (options.maxItems !== undefined) assertMaxItems(options.maxItems);
+    if (options.ttlSeconds !== undefined) assertTtlSeconds(options.ttlSeconds);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_SESSION_TIMEOUT_MS;
+    assertTimeoutMs(timeoutMs);
+    if (options.failureMode !== undefined && !["reject", "degrade"].includes(options.failureMode)) {
+      throw new TypeError(
+        `[agents-memory] failureMode must be "reject" or "degrade", got ${String(options.failureMode)}`,
+      );
+    }
+    if (options.initialItems !== undefined && !Array.isArray(options.initialItems)) {
+      throw new TypeError("[agents-memory] initialItems must be an array of items");
+    }
+    this.#store = store;
+    this.#maxItems = options.maxItems;
+    this.#ttlSeconds = options.ttlSeconds;
+    this.#keep = options.filter === undefined ? undefined : compileFilter(options.filter);
+    this.#degrade = options.failureMode === "degrade";
+    this.#timeoutMs = timeoutMs;
+    const logger = options.logger ?? getLogger("agents-memory");
+    this.#logger = isSdkLogger(logger) ? fromSdkLogger(logger) : logger;
+    this.#onStoreError = options.onStoreError;
+    this.#initialItems = this.#kept(JSON.parse(JSON.stringify(options.initialItems ?? [])));
+    if (typeof store.transact === "function") {
+      this.applyHistoryTransaction = (args) => this.#applyTransaction(args);
+    }
+    if (typeof store.replaceFunctionCall === "function") {
+      this.applyHistoryMutations = (args) => this.#applyMutations(args);
+    }
   }
 
   async getSessionId(): Promise<string> {
-    return this.key;
+    return this.sessionId;
   }
 
   /**
-   * Up to the newest `limit` items (at most `maxItems`), oldest first, after the filter, like
-   * the SDK's `Session.getItems`. A store failure is reported and reads as no history (`[]`).
+   * The newest `limit` items (all when omitted, or the newest `maxItems`), oldest first, as
+   * copies. The window is pair-safe, so it may hold fewer than `limit` items.
    */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     if (limit !== undefined && limit <= 0) return [];
-    const { store, maxItems, keep } = this.#options;
-    const wanted = limit === undefined ? maxItems : Math.min(limit, maxItems);
-    try {
-      // The pair-safe window: it may hold fewer than `wanted` items (see `windowStartBy`).
-      const { items } = await this.#guard("read", () => readStoredWindow(store, this.key, wanted));
-      return keepItems(items, keep);
-    } catch (error) {
-      this.#report("read", error);
-      return [];
-    }
+    const max = this.#maxItems;
+    const wanted = limit === undefined ? max : max === undefined ? limit : Math.min(limit, max);
+    return this.#run("read", [], async (deadline) => {
+      await this.#seed(deadline);
+      const { items } = await readStoredWindow(this.#store, this.key, wanted);
+      return this.#keep ? keepItems(items, this.#keep) : [...items];
+    });
   }
 
   async addItems(items: AgentInputItem[]): Promise<void> {
-    const kept = keepItems(items, this.#options.keep);
-    if (kept.length === 0) return;
-    const { store, maxItems, ttlSeconds } = this.#options;
-    try {
-      await this.#guard("append", (deadline) =>
-        store.append(this.key, kept, { maxItems, ttlSeconds, deadline }),
-      );
-    } catch (error) {
-      this.#report("append", error);
-    }
+    const kept = this.#kept(items);
+    await this.#run("append", undefined, async (deadline) => {
+      await this.#seed(deadline);
+      if (kept.length > 0) await this.#store.append(this.key, kept, this.#writeOptions(deadline));
+    });
   }
 
+  /** Removes and returns the newest item. A store failure rejects, in either failure mode. */
   async popItem(): Promise<AgentInputItem | undefined> {
-    try {
-      return await this.#guard("pop", (deadline) =>
-        this.#options.store.pop(this.key, { deadline }),
-      );
-    } catch (error) {
-      throw this.#report("pop", error);
-    }
+    return this.#run(
+      "pop",
+      undefined,
+      async (deadline) => {
+        await this.#seed(deadline);
+        return this.#store.pop(this.key, { deadline });
+      },
+      true,
+    );
   }
 
+  /** Deletes the history (and its recorded operations). A store failure rejects, in either mode. */
   async clearSession(): Promise<void> {
+    await this.#run(
+      "clear",
+      undefined,
+      (deadline) => this.#store.clear(this.key, { deadline }),
+      true,
+    );
+    // Cleared means empty, as `MemorySession.clearSession()`: the initial items are not written again.
+    this.#seeded = Promise.resolve();
+  }
+
+  /**
+   * Replaces the whole history with `items` (the runner's compaction) in one atomic store
+   * call, so a failure leaves the old history as it was.
+   */
+  async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
+    const kept = this.#kept(items);
+    await this.#run("replace", undefined, async (deadline) => {
+      await this.#seed(deadline);
+      const max = this.#maxItems;
+      const window = max === undefined ? kept : trimItems(kept, max);
+      await this.#store.replace(this.key, window, this.#ttlSeconds ?? 0, { deadline });
+    });
+  }
+
+  async #applyTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+    const { operationId, transaction } = snapshotTransaction(args);
+    const filtered: HistoryTransaction =
+      transaction.type === "append_items"
+        ? { type: "append_items", items: this.#kept(transaction.items) }
+        : {
+            type: "replace_suffix",
+            expectedSuffix: this.#kept(transaction.expectedSuffix),
+            replacement: this.#kept(transaction.replacement),
+          };
+    const fingerprint = await transactionFingerprint(transaction);
     try {
-      await this.#guard("clear", (deadline) => this.#options.store.clear(this.key, { deadline }));
+      await this.#run("transact", undefined, async (deadline) => {
+        await this.#seed(deadline);
+        await this.#store.transact!(this.key, filtered, {
+          operationId,
+          fingerprint,
+          ...this.#policy(),
+          deadline,
+        });
+      });
     } catch (error) {
-      throw this.#report("clear", error);
+      // The SDK's own words (`MemorySession`), so the runner and its users see one behaviour.
+      const reason = isConflict(error) ? (error as { reason?: unknown }).reason : undefined;
+      if (reason === "operation-reused") {
+        throw new UserError(
+          "Session history operation was already applied with a different transaction.",
+        );
+      }
+      if (reason === "suffix-mismatch") {
+        throw new UserError(
+          "Session history suffix no longer matches the transaction precondition.",
+        );
+      }
+      throw error;
     }
   }
 
-  #guard<T>(operation: string, run: (deadline: number) => Promise<T>): Promise<T> {
-    return withTimeout(operation, this.key, this.#options.timeoutMs, run);
+  async #applyMutations(args: SessionHistoryRewriteArgs): Promise<void> {
+    const mutations = args?.mutations;
+    if (!Array.isArray(mutations)) throw new UserError("Session history mutations are invalid.");
+    for (const mutation of mutations) {
+      if (mutation?.type !== "replace_function_call" || typeof mutation.callId !== "string") {
+        throw new UserError("Unsupported session history mutation.");
+      }
+    }
+    for (const mutation of mutations) {
+      const replacement = JSON.parse(JSON.stringify(mutation.replacement)) as AgentInputItem;
+      await this.#run("mutate", undefined, (deadline) =>
+        this.#store.replaceFunctionCall!(this.key, mutation.callId, replacement, { deadline }),
+      );
+    }
   }
 
-  #report(operation: string, error: unknown): StoreError {
+  /** Writes `initialItems` once, before the first call, when the history is empty. */
+  #seed(deadline: number): Promise<void> {
+    if (this.#initialItems.length === 0) return Promise.resolve();
+    this.#seeded ??= this.#writeInitialItems(deadline).catch((error: unknown) => {
+      this.#seeded = undefined; // not written: the next call tries again
+      throw error;
+    });
+    return this.#seeded;
+  }
+
+  async #writeInitialItems(deadline: number): Promise<void> {
+    const items = this.#initialItems;
+    if (typeof this.#store.transact === "function") {
+      const transaction: HistoryTransaction = { type: "append_items", items };
+      // Recorded under its own operation id: a restarted process finds it applied.
+      if ((await this.#store.read(this.key, 1)).length > 0) return;
+      await this.#store.transact(this.key, transaction, {
+        operationId: INITIAL_ITEMS_OPERATION,
+        fingerprint: await transactionFingerprint(transaction),
+        ...this.#policy(),
+        deadline,
+      });
+      return;
+    }
+    if ((await this.#store.read(this.key, 1)).length > 0) return;
+    await this.#store.append(this.key, items, this.#writeOptions(deadline));
+  }
+
+  #policy(): { maxItems?: number; ttlSeconds?: number } {
+    return {
+      ...(this.#maxItems === undefined ? {} : { maxItems: this.#maxItems }),
+      ...(this.#ttlSeconds === undefined ? {} : { ttlSeconds: this.#ttlSeconds }),
+    };
+  }
+
+  #writeOptions(deadline: number): { maxItems: number; ttlSeconds: number; deadline: number } {
+    return {
+      maxItems: this.#maxItems ?? Number.MAX_SAFE_INTEGER,
+      ttlSeconds: this.#ttlSeconds ?? 0,
+      deadline,
+    };
+  }
+
+  #kept(items: readonly AgentInputItem[]): AgentInputItem[] {
+    return this.#keep ? keepItems(items, this.#keep) : [...items];
+  }
+
+  /**
+   * One store call within the budget. A failure is reported, then rejects (`"reject"`, or
+   * `always`), or gives `fallback` (`"degrade"`; undefined: the write is skipped).
+   */
+  async #run<T>(
+    operation: string,
+    fallback: T,
+    call: (deadline: number) => Promise<T>,
+    always = false,
+  ): Promise<T> {
+    try {
+      return await withTimeout(operation, this.key, this.#timeoutMs, call);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const storeError = this.#report(operation, error);
+      if (this.#degrade && !always && !isConflict(error)) return fallback;
+      throw storeError;
+    }
+  }
+
+  #report(operation: string, error: unknown): StoreError | Error {
+    if (isConflict(error)) return error as Error;
     const storeError = StoreError.isInstance(error)
       ? error
       : new StoreError(`[agents-memory] ${operation} ${this.key} failed`, {
@@ -101,9 +350,14 @@ export class StoreSession implements Session {
         });
     reportStoreFailure(
       { operation, key: this.key, error: storeError },
-      this.#options.logger,
-      this.#options.onStoreError,
+      this.#logger,
+      this.#onStoreError,
     );
     return storeError;
   }
+}
+
+/** A transaction the store refused on its merits (reused id, suffix mismatch): not a failure. */
+function isConflict(error: unknown): boolean {
+  return HistoryConflictError.isInstance(error);
 }

@@ -13,14 +13,14 @@ export interface WriteOptions {
 export interface AppendOptions extends WriteOptions {
   /** Keep only the newest `maxItems` items after appending. */
   maxItems: number;
-  /** The key's TTL after the write, in seconds (refreshed on every write). */
+  /** The key's TTL after the write, in seconds (refreshed on every write); 0: no expiry. */
   ttlSeconds: number;
 }
 
 export interface ForkOptions extends WriteOptions {
   /** Each child keeps only the newest `maxItems` items of `parent + newItems`. */
   maxItems: number;
-  /** Each child key's TTL, in seconds. */
+  /** Each child key's TTL, in seconds; 0: no expiry. */
   ttlSeconds: number;
   /**
    * The parent's items as the caller read them (the history the run saw). The children get
@@ -111,7 +111,7 @@ export interface SessionStore {
    * as `parentElements` on `fork`. A store that implements this must honour `parentElements`.
    */
   readStored?(key: string, limit?: number): Promise<StoredItems>;
-  /** Replace whatever is under `key` with `items`, with a TTL. Empty `items` deletes the key. */
+  /** Replace whatever is under `key` with `items`, with a TTL (0: none). Empty `items` deletes the key. */
   replace(
     key: string,
     items: readonly AgentInputItem[],

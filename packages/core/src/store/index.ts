@@ -48,6 +48,7 @@ export {
   assertItems,
   assertLimit,
   assertStoreKey,
+  assertStoreTtl,
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,

@@ -1,5 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
-import { assertMaxItems, assertTtlSeconds } from "../policy/limits";
+import { assertMaxItems } from "../policy/limits";
 import type {
   AppendOptions,
   ForkOptions,
@@ -49,7 +49,7 @@ export function assertAppendOptions(options: AppendOptions): void {
     throw new TypeError("[agents-memory] options { maxItems, ttlSeconds } are required");
   }
   assertMaxItems(options.maxItems);
-  assertTtlSeconds(options.ttlSeconds);
+  assertStoreTtl(options.ttlSeconds);
   assertWriteOptions(options);
 }
 
@@ -160,5 +160,14 @@ export function assertFunctionCallReplacement(callId: unknown, replacement: unkn
     (replacement as { type?: unknown }).type !== "function_call"
   ) {
     throw new TypeError("[agents-memory] the replacement must be a function_call item");
+  }
+}
+
+/** A store write's TTL: whole seconds, or 0 for no expiry (the key is made persistent). */
+export function assertStoreTtl(ttl: unknown): asserts ttl is number {
+  if (typeof ttl !== "number" || !Number.isSafeInteger(ttl) || ttl < 0) {
+    throw new RangeError(
+      `[agents-memory] ttlSeconds must be a whole number of seconds (0: no expiry), got ${String(ttl)}`,
+    );
   }
 }

@@ -50,7 +50,7 @@ export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {
       RangeError,
     );
     await assert.rejects(
-      () => store.append(`${p}k`, [userItem("x")], { maxItems: 5, ttlSeconds: 0 }),
+      () => store.append(`${p}k`, [userItem("x")], { maxItems: 5, ttlSeconds: -1 }),
       RangeError,
     );
     await assert.rejects(

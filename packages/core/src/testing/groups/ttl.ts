@@ -31,4 +31,18 @@ export function ttlGroup({ it, raw, sleep, ttlOpts, skipExpiry }: GroupContext):
       15_000,
     );
   }
+
+  it("a TTL of 0 means no expiry, and makes a key that had one persistent", async (store, p) => {
+    await store.replace(`${p}r`, numbered("r", 2), 0);
+    assert.equal(await raw.ttlSeconds(`${p}r`), -1);
+    await store.append(`${p}a`, numbered("a", 1), ttlOpts(50, 600));
+    await store.append(`${p}a`, numbered("b", 1), ttlOpts(50, 0));
+    assert.equal(await raw.ttlSeconds(`${p}a`), -1);
+    await store.fork(`${p}a`, [`${p}f`], numbered("f", 1), {
+      ...ttlOpts(50, 0),
+      parentItems: await store.read(`${p}a`),
+    });
+    assert.equal(await raw.ttlSeconds(`${p}f`), -1);
+    assert.equal((await store.read(`${p}f`)).length, 3);
+  });
 }
