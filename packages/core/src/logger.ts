@@ -36,7 +36,16 @@ export function describeCause(error: unknown): string {
       cause instanceof Error && cause !== error && !error.message.includes(cause.message)
         ? `: ${cause.message}`
         : "";
-    return `${error.name}: ${error.message}${inner}`;
+    return maskCredentials(`${error.name}: ${error.message}${inner}`);
   }
-  return String(error);
+  return maskCredentials(String(error));
+}
+
+/**
+ * Masks what could be a credential in a connection string a client quoted in its error: the
+ * userinfo of `scheme://user:password@host` or `//user:password@host` (up to the last `@` of
+ * the authority, as WHATWG URL and ioredis read it).
+ */
+export function maskCredentials(text: string): string {
+  return text.replace(/(\/\/)[^\s/?#]*@/g, "$1***@");
 }

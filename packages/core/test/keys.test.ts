@@ -29,3 +29,13 @@ describe("replyKey", () => {
     expect(() => replyKey(1, 1, "x\r\nSET")).toThrow(/prefix/);
   });
 });
+
+import { describeCause } from "../src/store";
+
+test("describeCause masks the userinfo of a connection string a client quoted", () => {
+  const error = new Error("connect ENOENT //:S3cret@host:6379 and redis://user:pa@ss@host/0");
+  const described = describeCause(error);
+  expect(described).not.toContain("S3cret");
+  expect(described).not.toContain("pa@ss");
+  expect(described).toContain("//***@host:6379");
+});

@@ -152,6 +152,7 @@ export class IoRedisStore extends RedisLayoutStore {
           "[agents-memory] [ioredis] pass a client, a url or redisOptions (or set REDIS_URL)",
         );
       }
+      if (url !== undefined) assertRedisUrl(url, options.url === undefined ? "REDIS_URL" : "url");
       const redisOptions = { ...failFastRedisOptions(settings), ...options.redisOptions };
       this.client = url === undefined ? new Redis(redisOptions) : new Redis(url, redisOptions);
       this.#owned = true;
@@ -287,6 +288,33 @@ async function serverTimeMs(client: IoRedisClient): Promise<number> {
   if (masters.length === 0) throw new Error("no Cluster master is connected");
   const times = await Promise.all(masters.map(async (node) => timeReplyMs(await node.time())));
   return Math.min(...times);
+}
+
+/**
+ * A `redis://` or `rediss://` URL with a host. ioredis reads any other string as a socket path
+ * (`reddis://:pw@h` -> connect ENOENT, quoting the password, retried forever). The message
+ * never quotes the value: it may hold a password.
+ */
+function assertRedisUrl(url: unknown, name: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === "string" ? new URL(url.trim()) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed) {
+    throw new TypeError(
+      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL (the value is not a URL; not shown, it may hold a password)`,
+    );
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new TypeError(
+      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL, not ${JSON.stringify(parsed.protocol.slice(0, 20))}`,
+    );
+  }
+  if (!parsed.hostname) {
+    throw new TypeError(`[agents-memory] [ioredis] ${name} names no host`);
+  }
 }
 
 function assertPositiveMs(name: string, value: unknown): void {

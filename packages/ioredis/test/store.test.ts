@@ -317,3 +317,30 @@ test("legacyStrings: false reads a JSON-array string as a value of another type 
     await store.close();
   }
 });
+
+test("a url that is not redis:// or rediss:// is refused at construction, never quoting its password", () => {
+  const saved = process.env.REDIS_URL;
+  try {
+    for (const url of [
+      "reddis://:S3cret@127.0.0.1:6379",
+      "http://default:S3cret@127.0.0.1:6379",
+      "redis//:S3cret@host",
+      "default:S3cret@host:6379",
+      "redis://:S3cret@",
+    ]) {
+      let message = "";
+      try {
+        new IoRedisStore({ url, logger: silentLogger });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, url).toMatch(/must be a redis:\/\/ or rediss:\/\/ URL|names no host/);
+      expect(message, url).not.toContain("S3cret");
+    }
+    process.env.REDIS_URL = "reddis://:S3cret@127.0.0.1:6379";
+    expect(() => new IoRedisStore({ logger: silentLogger })).toThrow(/REDIS_URL must be a redis/);
+  } finally {
+    if (saved === undefined) delete process.env.REDIS_URL;
+    else process.env.REDIS_URL = saved;
+  }
+});

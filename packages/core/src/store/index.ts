@@ -7,7 +7,7 @@
  * @module \@agents-memory/core/store
  */
 
-export { describeCause } from "../logger";
+export { describeCause, maskCredentials } from "../logger";
 export { windowStartBy } from "../policy/window";
 export {
   CHAIN_LINK_PREFIX,
