@@ -48,10 +48,9 @@ const parseElements = (elements: readonly StoredElement[]): AgentInputItem[] =>
 /**
  * The parent as read, for `store.fork`. `parentItems` is parsed only for a store that asks
  * (ours write `parentElements` as they are); as an own getter, a copy of the options still
- * has it. The getter reads `this` and must not close over the history: V8 puts a literal's
- * getter/setter pair in the old generation, so a closure holding the history kept it alive
- * through young collections and every turn's history was promoted (`node --trace-gc-nvp`:
- * 1.6 GB promoted against 57 MB over the same run, a third fewer turns/s).
+ * has it. The getter reads `this` and must not close over the history: a closure here kept
+ * every turn's history alive into the old generation (apps/bench/README.md tells how it was
+ * found).
  */
 function forkOptions(
   maxItems: number,

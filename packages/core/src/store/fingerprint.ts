@@ -6,9 +6,8 @@ import type { StoredElement } from "./contract";
  * it: the SHA-1 of the oldest and of the newest item's JSON, concatenated (80 hex chars; ""
  * for no items). The store's script compares it, with the item count, against
  * `redis.sha1hex(LINDEX parent -n) .. redis.sha1hex(LINDEX parent -1)`: O(1) work on the
- * server and on the client, whatever the history's size. Hashing every item would prove more
- * and cost a pass over the whole history on both sides each turn (measured: most of Redis's
- * CPU per turn at 200 x 4 KB items). What it cannot see: a rewrite of the parent that keeps
+ * server and on the client, whatever the history's size; hashing every item would cost a pass
+ * over the whole history on both sides each turn. What it cannot see: a rewrite of the parent that keeps
  * its length and its first and last items — no writer in this library produces one (a reply's
  * parent is never rewritten; an append changes the newest item, a pop the length).
  * Uses WebCrypto so it runs on Node, edge runtimes and workers alike.
