@@ -344,3 +344,29 @@ test("a url that is not redis:// or rediss:// is refused at construction, never 
     else process.env.REDIS_URL = saved;
   }
 });
+
+test("connect() connects and learns the server's clock ahead, so the first write is one script call", async () => {
+  const p = prefix();
+  const lazy = new IoRedisStore({ url: server.url, logger: silentLogger });
+  const connected = new IoRedisStore({ url: server.url, logger: silentLogger });
+  try {
+    // Warm the script cache, so each first write below is exactly what it costs.
+    await lazy.replace(`${p}warm`, [userItem("w")], 600);
+    const fresh = new IoRedisStore({ url: server.url, logger: silentLogger });
+    const firstWrite = await monitored(() => fresh.replace(`${p}a`, [userItem("a")], 600));
+    await fresh.close();
+    expect(firstWrite.map((args) => args[0]!.toLowerCase())).toEqual(["time", "evalsha"]);
+
+    await connected.connect();
+    expect(connected.client.status).toBe("ready");
+    const afterConnect = await monitored(() => connected.replace(`${p}b`, [userItem("b")], 600));
+    expect(afterConnect.map((args) => args[0]!.toLowerCase())).toEqual(["evalsha"]);
+
+    const down = new IoRedisStore({ url: "redis://127.0.0.1:1", logger: silentLogger });
+    await expect(down.connect()).rejects.toThrow(/Redis/);
+    await down.close();
+  } finally {
+    await lazy.close();
+    await connected.close();
+  }
+});
