@@ -333,7 +333,8 @@ return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, #segments}`);
  * of the parent's history are all in lists (not in a legacy string) and their oldest and
  * newest hash to the fingerprint, and no child is one of the keys they live in. Every key the
  * children's window reads from gets its TTL raised to at least the children's (never lowered;
- * a key without TTL keeps none), so a history that can be read is whole. Otherwise writes
+ * a key without TTL keeps none; a TTL of 0 makes them all persistent), so a history that can be
+ * read is whole. Otherwise writes
  * nothing and returns 0 (the store then sends the full list).
  */
 const forkChain = fenced(`
@@ -361,13 +362,15 @@ end
 local ttl_ms = tonumber(ARGV[1]) * 1000
 for _, segment in ipairs((chain_segments(parent, k))) do
   local left = redis.call('PTTL', segment[1])
-  if left >= 0 and left < ttl_ms then redis.call('PEXPIRE', segment[1], ttl_ms) end
+  -- TTL 0 means no expiry: the keys the window reads from must not expire either.
+  if ttl_ms == 0 then redis.call('PERSIST', segment[1])
+  elseif left >= 0 and left < ttl_ms then redis.call('PEXPIRE', segment[1], ttl_ms) end
 end
 for i = 2, #KEYS do
   local child = KEYS[i]
   redis.call('DEL', child)
   push(child, ARGV, 5)
-  redis.call('EXPIRE', child, ARGV[1])
+  expire(child, ARGV[1])
 end
 return 1`);
 
