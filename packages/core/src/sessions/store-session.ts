@@ -28,6 +28,10 @@ export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 1000;
 /** The key `initialItems` are recorded under, so a restart never writes them twice. */
 const INITIAL_ITEMS_OPERATION = "agents-memory:initial-items";
 
+/**
+ * Options of {@link StoreSession}: `store` is required; the rest default to the SDK's
+ * `MemorySession` behaviour (every item kept, no expiry, nothing filtered, failures reject).
+ */
 export interface StoreSessionOptions {
   /** Where the history lives: `MemoryStore`, `IoRedisStore`, `UpstashStore` or your own. */
   store: SessionStore;
