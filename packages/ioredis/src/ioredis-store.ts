@@ -104,17 +104,7 @@ export class IoRedisStore extends RedisLayoutStore {
   };
 
   constructor(options: IoRedisStoreOptions = {}) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("[agents-memory] [ioredis] options must be an object");
-    }
-    const logger: MemoryLogger = options.logger ?? consoleLogger;
-    super({
-      name: STORE,
-      keyPrefix: options.keyPrefix ?? defaultOptions.keyPrefix,
-      logger,
-      legacyStrings: options.legacyStrings,
-      layout: options.layout,
-    });
+    super(STORE, options);
     const settings = {
       commandTimeoutMs: options.commandTimeoutMs ?? defaultOptions.commandTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs ?? defaultOptions.connectTimeoutMs,

@@ -12,7 +12,7 @@ type Call = (command: string, ...args: (string | number | Buffer)[]) => Promise<
 class CallStore extends RedisLayoutStore {
   readonly #commands: RedisCommands;
   constructor(call: Call) {
-    super({ name: "call-store", keyPrefix: "", logger: silentLogger });
+    super("call-store", { logger: silentLogger });
     const bytes = (args: readonly (string | number | Uint8Array)[]) =>
       args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg) : arg));
     this.#commands = {

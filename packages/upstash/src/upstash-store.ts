@@ -121,17 +121,7 @@ export class UpstashStore extends RedisLayoutStore {
   #closed = false;
 
   constructor(options: UpstashStoreOptions = {}) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("[agents-memory] [upstash] options must be an object");
-    }
-    const logger: MemoryLogger = options.logger ?? consoleLogger;
-    super({
-      name: STORE,
-      keyPrefix: options.keyPrefix ?? defaultOptions.keyPrefix,
-      logger,
-      legacyStrings: options.legacyStrings,
-      layout: options.layout,
-    });
+    super(STORE, options);
     this.timeoutMs = options.timeoutMs ?? defaultOptions.timeoutMs;
     const retries = options.retries ?? defaultOptions.retries;
     const retryDelayMs = options.retryDelayMs ?? defaultOptions.retryDelayMs;

@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
-import type { MemoryLogger } from "../logger";
+import { consoleLogger, type MemoryLogger } from "../logger";
 import type {
   AppendOptions,
   ForkOptions,
@@ -50,13 +50,12 @@ export type StoreOperation =
   | "replaceFunctionCall";
 
 /** What a subclass of {@link RedisLayoutStore} passes to its constructor. */
+/** The options every store on the Redis layout takes (an adapter's own options extend these). */
 export interface RedisLayoutStoreOptions {
-  /** The adapter's name in log fields and errors, e.g. "ioredis". */
-  name: string;
-  /** Prepended to every key the store is given. */
-  keyPrefix: string;
-  /** Where skipped elements and replaced values of another type are reported. */
-  logger: MemoryLogger;
+  /** Prepended to every key the store is given. Default "" (the key exactly as given). */
+  keyPrefix?: string;
+  /** Where skipped elements and replaced values of another type are reported. Default: console. */
+  logger?: MemoryLogger;
   /**
    * Read a JSON array stored as a plain string (the Python bot's cache format) as its items;
    * a write turns it into the list layout. Default true.
@@ -89,20 +88,29 @@ export abstract class RedisLayoutStore implements SessionStore {
   readonly #legacyStrings: boolean;
   readonly #layout: RedisLayout | undefined;
 
-  constructor(options: RedisLayoutStoreOptions) {
-    if (typeof options.keyPrefix !== "string") {
-      throw new TypeError(`[agents-memory] [${options.name}] keyPrefix must be a string`);
+  /**
+   * @param name - the adapter's name in log fields and errors, e.g. "ioredis".
+   * @param options - the adapter's options; the layout's own are checked here.
+   * @throws TypeError when `options` is not an object or one of the layout's options is invalid.
+   */
+  constructor(name: string, options: RedisLayoutStoreOptions) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`[agents-memory] [${name}] options must be an object`);
+    }
+    const keyPrefix = options.keyPrefix ?? "";
+    if (typeof keyPrefix !== "string") {
+      throw new TypeError(`[agents-memory] [${name}] keyPrefix must be a string`);
     }
     if (options.legacyStrings !== undefined && typeof options.legacyStrings !== "boolean") {
-      throw new TypeError(`[agents-memory] [${options.name}] legacyStrings must be a boolean`);
+      throw new TypeError(`[agents-memory] [${name}] legacyStrings must be a boolean`);
     }
     if (options.layout !== undefined && options.layout !== "chain" && options.layout !== "copy") {
-      throw new TypeError(`[agents-memory] [${options.name}] layout must be "chain" or "copy"`);
+      throw new TypeError(`[agents-memory] [${name}] layout must be "chain" or "copy"`);
     }
-    this.keyPrefix = options.keyPrefix;
+    this.keyPrefix = keyPrefix;
     this.#layout = options.layout;
-    this.logger = options.logger;
-    this.#name = options.name;
+    this.logger = options.logger ?? consoleLogger;
+    this.#name = name;
     this.#legacyStrings = options.legacyStrings ?? true;
   }
 
