@@ -17,12 +17,12 @@ try {
     process.exitCode = 1;
   } else {
     const state = await RunState.fromString(agent, saved);
-    for (const call of state.getInterruptions()) {
+    const calls = state.getInterruptions();
+    for (const call of calls) {
       if (decision === "approve") state.approve(call);
       else state.reject(call);
-      console.log(
-        `${decision === "approve" ? "Approved" : "Rejected"}: ${call.name} ${call.arguments}`,
-      );
+      const verb = decision === "approve" ? "Approved" : "Rejected";
+      console.log(`${verb}: ${call.name} ${call.arguments}`);
     }
     try {
       // The same session: the resumed turn is appended to the conversation it paused in.
@@ -34,8 +34,20 @@ try {
         console.log(result.finalOutput);
       }
     } catch (error) {
-      // Put the run back so the decision can be retried, then fail loudly.
-      await storage.saveRunState(saved);
+      // Resuming the same state again would run the decided calls again. Put the run back only
+      // when none of their results reached the session: then nothing ran.
+      const callIds = new Set(calls.map((call) => (call.rawItem as { callId?: string }).callId));
+      const items = await storage.session.getItems();
+      const ran = items.some(
+        (item) => item.type === "function_call_result" && callIds.has(item.callId),
+      );
+      if (ran) {
+        console.error("The decision was applied, but the run failed after it.");
+        console.error('Send a new message to go on: pnpm start "<message>"');
+      } else {
+        await storage.saveRunState(saved);
+        console.error("Nothing ran: send the decision again.");
+      }
       throw error;
     }
   }

@@ -79,15 +79,24 @@ test("reject: the tool never runs, and the model is told so", async () => {
   expect(toolOutputSent()).toMatch(/not approved|rejected/i);
 });
 
-test("a failed resume keeps the paused run, so the decision can be retried", async () => {
-  openai.script(cancelCall, { error: { status: 400 } }, { text: "Cancelled on the retry." });
+test("a resume that fails after the tool ran does not run it again; a new message goes on", async () => {
+  openai.script(cancelCall, { error: { status: 400 } }, { text: "Yes, order 1042 is cancelled." });
   expect((await pnpm("carol", "start", "Cancel order 1042")).code).toBe(0);
 
   const failed = await pnpm("carol", "resume", "approve");
   expect(failed.code).not.toBe(0);
+  expect(failed.stderr).toContain("The decision was applied, but the run failed after it.");
   expect(failed.stderr).toMatch(/400/);
-  expect(await direct.exists("support:carol:run-state")).toBe(1);
+  expect(await direct.exists("support:carol:run-state")).toBe(0);
 
-  const retried = await pnpm("carol", "resume", "approve");
-  expect(retried.stdout).toContain("Cancelled on the retry.");
+  const next = await pnpm("carol", "start", "Did it work?");
+  expect(next.stdout).toContain("Yes, order 1042 is cancelled.");
+  const history = (await direct.lrange("support:carol", 0, -1)).map((text) => JSON.parse(text));
+  expect(history.map((item) => (item.type === "message" ? item.role : item.type))).toEqual([
+    "user",
+    "function_call",
+    "function_call_result",
+    "user",
+    "assistant",
+  ]);
 });
