@@ -1,9 +1,4 @@
-import {
-  consoleLogger,
-  type MemoryLogger,
-  StoreError,
-  StoreTimeoutError,
-} from "@agents-memory/core";
+import { type MemoryLogger, StoreError, StoreTimeoutError } from "@agents-memory/core";
 import {
   DeadlinePassedError,
   type RedisArgument,

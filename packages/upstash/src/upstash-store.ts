@@ -1,4 +1,4 @@
-import { consoleLogger, type MemoryLogger, StoreError } from "@agents-memory/core";
+import { type MemoryLogger, StoreError } from "@agents-memory/core";
 import {
   type RedisArgument,
   type RedisCommands,

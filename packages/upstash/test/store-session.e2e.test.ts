@@ -4,7 +4,6 @@ import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-
 import {
   Agent,
   type AgentInputItem,
-  applySessionHistoryMutations,
   OpenAIProvider,
   OpenAIResponsesCompactionSession,
   Runner,
