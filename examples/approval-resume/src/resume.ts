@@ -37,11 +37,16 @@ try {
       // Resuming the same state again would run the decided calls again. Put the run back only
       // when none of their results reached the session: then nothing ran.
       const callIds = new Set(calls.map((call) => (call.rawItem as { callId?: string }).callId));
-      const items = await storage.session.getItems();
-      const ran = items.some(
+      const items = await storage.session.getItems().catch((checkError) => {
+        console.error("Could not read the session to see whether the calls ran:", checkError);
+        return undefined;
+      });
+      const ran = items?.some(
         (item) => item.type === "function_call_result" && callIds.has(item.callId),
       );
-      if (ran) {
+      if (ran === undefined) {
+        console.error("The paused run is not put back: check the conversation before retrying.");
+      } else if (ran) {
         console.error("The decision was applied, but the run failed after it.");
         console.error('Send a new message to go on: pnpm start "<message>"');
       } else {
