@@ -257,49 +257,24 @@ end
 return 1`);
 
 /**
- * The chained layout's walk (see core's `store/chain-link.ts`): a list whose first element is a
- * link holds its own items after it, and its history continues in the link's parent (its
- * newest `take` items). A list without a link ends the chain, and so does a legacy string (read
+ * The chained layout (see core's `store/chain-link.ts`): a list whose first element is a link
+ * holds its own items after it, and its history continues in the link's parent (its newest
+ * `take` items). A list without a link ends the chain, and so does a legacy string (read
  * client-side), a missing key, a value of another type, or a key seen before (a cycle).
- *
- * `chain_segments(key, limit)`: the lists holding the newest `limit` items (-1: all) of the
- * history under key, newest first, each {key, from, len} (list indexes from..len-1; a list may
- * add none), and how the walk ended: {} or {'string', value, limit} (a legacy string, whose
- * newest limit items are still wanted) or {type}. O(keys walked) commands; no element is read.
+ * `link_in(element)`: the parent and take a link element names, or nil (a fixed-order link is
+ * matched without decoding; any other spelling of one is decoded).
  */
 const CHAIN = `
 local LINK_PREFIX = '{"type":"agents_memory.link",'
-local function link_of(key)
-  local head = redis.call('LINDEX', key, 0)
-  if not head or string.sub(head, 1, #LINK_PREFIX) ~= LINK_PREFIX then return nil end
-  local ok, link = pcall(cjson.decode, head)
-  if not (ok and type(link) == 'table' and type(link.parent) == 'string' and type(link.take) == 'number') then
-    return nil
+local function link_in(element)
+  if type(element) ~= 'string' or string.sub(element, 1, #LINK_PREFIX) ~= LINK_PREFIX then return nil end
+  local take, parent = string.match(element, '^{"type":"agents_memory.link","take":(%d+),"parent":"([^"\\\\]*)"}$')
+  if take then return parent, tonumber(take) end
+  local ok, link = pcall(cjson.decode, element)
+  if ok and type(link) == 'table' and type(link.parent) == 'string' and type(link.take) == 'number' then
+    return link.parent, math.max(0, math.floor(link.take))
   end
-  return link.parent, math.max(0, math.floor(link.take))
-end
-
-local function chain_segments(key, limit)
-  local segments, seen, tail = {}, {}, {}
-  while key and limit ~= 0 and not seen[key] do
-    seen[key] = true
-    local kind = redis.call('TYPE', key).ok
-    if kind == 'list' then
-      local len = redis.call('LLEN', key)
-      local parent, take = link_of(key)
-      local from = parent and 1 or 0
-      if limit >= 0 and len - from > limit then from = len - limit end
-      segments[#segments + 1] = {key, from, len}
-      if limit >= 0 then limit = limit - (len - from) end
-      if parent and (limit < 0 or take < limit) then limit = take end
-      key = parent
-    else
-      if kind == 'string' then tail = {'string', redis.call('GET', key), limit}
-      elseif kind ~= 'none' then tail = {kind} end
-      key = nil
-    end
-  end
-  return segments, tail
+  return nil
 end`;
 
 /**
@@ -307,21 +282,38 @@ end`;
  * tailValue, tailLimit, lists}: the elements of the lists along the chain, oldest first; where
  * the walk ended ('' when nothing is left to read; 'string' with the legacy value and how many
  * of its newest items to read before `elements`; or another type's name); and how many lists
- * were walked (0: the key itself is not a list).
+ * were walked (0: the key itself is not a list). One LRANGE per list walked (the newest n + 1
+ * elements hold a short list's link, or enough of a long one's items), and the walk stops once
+ * n items are found: O(n) whatever the conversation's length.
  */
 const readChain = withPush(`
 ${CHAIN}
-local segments, tail = chain_segments(KEYS[1], tonumber(ARGV[1]))
-local elements = {}
-for i = #segments, 1, -1 do
-  local segment = segments[i]
-  if segment[3] > segment[2] then
-    for _, element in ipairs(redis.call('LRANGE', segment[1], segment[2], segment[3] - 1)) do
-      elements[#elements + 1] = element
-    end
+local key, limit = KEYS[1], tonumber(ARGV[1])
+local parts, seen, tail, lists = {}, {}, {}, 0
+while key and limit ~= 0 and not seen[key] do
+  seen[key] = true
+  local got = redis.pcall('LRANGE', key, limit < 0 and 0 or -(limit + 1), -1)
+  if type(got) == 'table' and got.err then
+    local kind = redis.call('TYPE', key).ok
+    if kind == 'string' then tail = {'string', redis.call('GET', key), limit} else tail = {kind} end
+    break
   end
+  if #got == 0 then break end
+  lists = lists + 1
+  local parent, take = link_in(got[1])
+  local first = 1
+  if parent then first = 2 elseif limit >= 0 and #got > limit then first = #got - limit + 1 end
+  parts[#parts + 1] = {got, first}
+  if limit >= 0 then limit = limit - (#got - first + 1) end
+  if parent and (limit < 0 or take < limit) then limit = take end
+  key = parent
 end
-return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, #segments}`);
+local elements = {}
+for i = #parts, 1, -1 do
+  local got, first = parts[i][1], parts[i][2]
+  for j = first, #got do elements[#elements + 1] = got[j] end
+end
+return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, lists}`);
 
 /**
  * FORK_CHAIN KEYS[1] = parent, KEYS[2..] = children; ARGV[1] = TTL seconds, ARGV[2] = n (how
@@ -332,17 +324,37 @@ return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, #segments}`);
  * Links instead of copying: each child becomes {link, new elements...}, when the newest n items
  * of the parent's history are all in lists (not in a legacy string) and their oldest and
  * newest hash to the fingerprint, and no child is one of the keys they live in. Every key the
- * children's window reads from gets its TTL raised to at least the children's (never lowered;
- * a key without TTL keeps none; a TTL of 0 makes them all persistent), so a history that can be
- * read is whole. Otherwise writes
- * nothing and returns 0 (the store then sends the full list).
+ * children's window reads from gets its TTL raised to at least the children's (PEXPIRE GT,
+ * Redis 7: never lowered, and a key without TTL keeps none; a TTL of 0 makes them all
+ * persistent), so a history that can be read is whole. Otherwise writes nothing and returns 0
+ * (the store then sends the full list). The walk reads no items: LLEN and LINDEX 0 per list.
  */
 const forkChain = fenced(`
 ${CHAIN}
-local parent = KEYS[1]
 local n, k = tonumber(ARGV[2]), tonumber(ARGV[4])
 if n < 1 or k < 1 or k > n then return 0 end
-local segments = chain_segments(parent, n)
+-- The lists holding the newest n items, newest first, each {key, from, len}; which of them
+-- hold the newest k (the children's window).
+local segments, window, seen = {}, {}, {}
+local key, rn, rk = KEYS[1], n, k
+while key and rn > 0 and not seen[key] do
+  seen[key] = true
+  local len = redis.pcall('LLEN', key)
+  if type(len) ~= 'number' or len == 0 then break end
+  local parent, take = link_in(redis.call('LINDEX', key, 0))
+  local from = parent and 1 or 0
+  if len - from > rn then from = len - rn end
+  segments[#segments + 1] = {key, from, len}
+  if rk > 0 then window[#window + 1] = key end
+  rn = rn - (len - from)
+  rk = math.max(0, rk - (len - from))
+  if parent then
+    rn = math.min(rn, take)
+    rk = math.min(rk, take)
+  end
+  key = parent
+end
+if rn > 0 then return 0 end
 local function newest(back)
   for _, segment in ipairs(segments) do
     local count = segment[3] - segment[2]
@@ -355,16 +367,21 @@ local oldest, last = newest(n), newest(1)
 if not (oldest and last) then return 0 end
 if redis.sha1hex(oldest) .. redis.sha1hex(last) ~= ARGV[3] then return 0 end
 for i = 2, #KEYS do
-  for _, segment in ipairs(segments) do
-    if segment[1] == KEYS[i] then return 0 end
-  end
+  if seen[KEYS[i]] then return 0 end
 end
 local ttl_ms = tonumber(ARGV[1]) * 1000
-for _, segment in ipairs((chain_segments(parent, k))) do
-  local left = redis.call('PTTL', segment[1])
+for _, ancestor in ipairs(window) do
   -- TTL 0 means no expiry: the keys the window reads from must not expire either.
-  if ttl_ms == 0 then redis.call('PERSIST', segment[1])
-  elseif left >= 0 and left < ttl_ms then redis.call('PEXPIRE', segment[1], ttl_ms) end
+  if ttl_ms == 0 then
+    redis.call('PERSIST', ancestor)
+  else
+    local raised = redis.pcall('PEXPIRE', ancestor, ttl_ms, 'GT')
+    if type(raised) == 'table' and raised.err then
+      -- Before Redis 7 (no GT): the same rule by hand.
+      local left = redis.call('PTTL', ancestor)
+      if left >= 0 and left < ttl_ms then redis.call('PEXPIRE', ancestor, ttl_ms) end
+    end
+  end
 end
 for i = 2, #KEYS do
   local child = KEYS[i]
