@@ -1,6 +1,7 @@
+import { measureChainReads } from "./chain-reads";
 import type { BenchConfig } from "./config";
 import { Conversation } from "./content";
-import type { CellResult, MemoryResult, RowInfo, RowResult } from "./results";
+import type { CellResult, ChainReadResult, MemoryResult, RowInfo, RowResult } from "./results";
 import { rowNumber } from "./results";
 import { countRoundTrips, type RoundTripCount } from "./round-trips";
 import type { Cell, CellPlan, Chat, HttpCounters, Row, RowCell, RowId } from "./rows/row";
@@ -20,13 +21,18 @@ export interface BenchRun {
   rows: RowInfo[];
   cells: CellResult[];
   memory: MemoryResult[];
+  chainReads: ChainReadResult[];
   /** Content checks that failed (a row that wrote the wrong history). */
   failures: string[];
 }
 
-/** A chat replying to its previous reply each turn, over a ring of two reply keys. */
-function ringChat(chatId: number): Chat {
-  return { chatId, replyTo: (turn) => (turn % 2) + 1, reply: (turn) => ((turn + 1) % 2) + 1 };
+/** A chat replying to its previous reply each turn, over a ring of `size` reply keys. */
+function ringChat(chatId: number, size = 2): Chat {
+  return {
+    chatId,
+    replyTo: (turn) => (turn % size) + 1,
+    reply: (turn) => ((turn + 1) % size) + 1,
+  };
 }
 
 /** A chat whose every reply is a fresh message (and key): a real conversation. */
@@ -55,6 +61,7 @@ export async function runBench(env: BenchEnv): Promise<BenchRun> {
   const conversations = new Map<number, Conversation>();
   const cells: CellResult[] = [];
   const memory: MemoryResult[] = [];
+  const chainReads: ChainReadResult[] = [];
 
   for (const window of config.windows) {
     for (const itemBytes of config.itemSizes) {
@@ -110,17 +117,24 @@ export async function runBench(env: BenchEnv): Promise<BenchRun> {
         );
       }
 
+      const floor = floorBytes(conversation, window, config.conversationTurns);
       const memoryResult: MemoryResult = {
         window,
         itemBytes,
         conversations: memoryConversations(config, window, itemBytes),
+        floorBytes: floor,
+        chainedConversations: chainedConversations(config, floor),
         rows: {},
       };
       for (const row of active) {
+        const rowCell = opened.get(row.id)!;
+        // A chained row holds about the floor: more conversations, so that a measurement is
+        // not lost in the noise of the server's buffers.
+        const chained = (rowCell.ringKeys ?? 2) > 2;
         memoryResult.rows[row.id] = await measureMemory(
           env,
-          opened.get(row.id)!,
-          memoryResult.conversations,
+          rowCell,
+          chained ? memoryResult.chainedConversations : memoryResult.conversations,
         );
       }
       memory.push(memoryResult);
@@ -134,9 +148,24 @@ export async function runBench(env: BenchEnv): Promise<BenchRun> {
         }
       }
       for (const rowCell of opened.values()) await rowCell.close();
+      if (opened.has("agents-memory") && config.chainReadTurns > 0) {
+        await env.probe.flush();
+        const reads = await measureChainReads(env.redisUrl, {
+          window,
+          conversation,
+          ttlSeconds: config.ttlSeconds,
+          longTurns: config.chainReadTurns,
+          reads: config.chainReads,
+        });
+        await env.probe.flush();
+        chainReads.push(reads);
+        log(
+          `chain reads window=${window} item=${itemBytes}B: ${reads.shortMicros.toFixed(0)} µs at turn ${reads.shortTurns}, ${reads.longMicros.toFixed(0)} µs at turn ${reads.longTurns}`,
+        );
+      }
     }
   }
-  return { rows: info, cells, memory, failures };
+  return { rows: info, cells, memory, chainReads, failures };
 }
 
 async function timedRun(
@@ -149,7 +178,9 @@ async function timedRun(
 ): Promise<TimedRun> {
   const { config, probe } = env;
   await probe.flush();
-  const chats = Array.from({ length: cell.concurrency }, (_, i) => ringChat(1000 + i));
+  const chats = Array.from({ length: cell.concurrency }, (_, i) =>
+    ringChat(1000 + i, rowCell.ringKeys),
+  );
   await Promise.all(chats.map((chat) => rowCell.seed(chat)));
   // Untimed turns first: the row's code is compiled and its connections and scripts are warm
   // before the clock starts, whatever row ran before it. Each chat goes on from its next turn.
@@ -225,7 +256,7 @@ async function calibrate(
 ): Promise<RoundTripCount & { turns: number }> {
   const { config, probe } = env;
   await probe.flush();
-  const chat = ringChat(2000);
+  const chat = ringChat(2000, rowCell.ringKeys);
   await rowCell.seed(chat);
   for (let turn = 0; turn < config.warmupTurns; turn++) await rowCell.turn(chat, turn);
   const turns = config.calibrationTurns;
@@ -289,6 +320,22 @@ export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
   return sorted[rank - 1]!;
+}
+
+/** Conversations in a chained row's memory measurement: about the target bytes of data. */
+function chainedConversations(config: BenchConfig, floor: number): number {
+  const { min, max } = config.memoryConversations;
+  return Math.max(min, Math.min(max, Math.round(config.memoryTargetBytes / (1.5 * floor))));
+}
+
+/** The bytes of the items a conversation holds, once: its starting history and its new items. */
+function floorBytes(conversation: Conversation, window: number, turns: number): number {
+  let total = 0;
+  for (const element of conversation.historyElements(0, window)) total += element.length;
+  for (let turn = 0; turn < turns; turn++) {
+    for (const element of conversation.newElements(turn)) total += element.length;
+  }
+  return total;
 }
 
 function memoryConversations(config: BenchConfig, window: number, itemBytes: number): number {

@@ -26,6 +26,10 @@ export interface BenchConfig {
   memoryConversations: { min: number; max: number };
   /** TTL on every key written, in seconds (long enough that nothing expires mid-run). */
   ttlSeconds: number;
+  /** Turns of the long conversation whose read is compared with a short one's (0: skip). */
+  chainReadTurns: number;
+  /** Timed reads of each conversation in that comparison. */
+  chainReads: number;
 }
 
 export const FULL: BenchConfig = {
@@ -44,6 +48,8 @@ export const FULL: BenchConfig = {
   memoryTargetBytes: 8 * 1024 * 1024,
   memoryConversations: { min: 2, max: 100 },
   ttlSeconds: 86_400,
+  chainReadTurns: 1000,
+  chainReads: 300,
 };
 
 export const QUICK: BenchConfig = {
@@ -58,8 +64,19 @@ export const QUICK: BenchConfig = {
   calibrationTurns: 5,
   memoryTargetBytes: 4 * 1024 * 1024,
   memoryConversations: { min: 2, max: 20 },
+  chainReadTurns: 200,
+  chainReads: 100,
 };
 
 /** The cell the bars speak of. */
 export const OVERHEAD_CELL = { window: 50, itemBytes: 1024, concurrency: 32 };
 export const BLOB_CELL = { window: 200, itemBytes: 4096 };
+/** The cells whose Redis memory per conversation must stay within 1.5x the data floor. */
+export const FLOOR_CELLS = [
+  { window: 50, itemBytes: 1024 },
+  { window: 200, itemBytes: 4096 },
+];
+/** The window at which the chained layout's turns/s is compared with the copy layout's. */
+export const LAYOUT_WINDOW = 200;
+/** The window of the bot's default, at which 25 turns fill it: the chain-read bar's window. */
+export const CHAIN_READ_WINDOW = 50;

@@ -5,7 +5,14 @@ import { fileURLToPath } from "node:url";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { runBench } from "./bench";
 import { type BenchConfig, FULL, QUICK } from "./config";
-import { checkBars, checkSanity, renderMarkdown, renderSvg, summaryLines } from "./report";
+import {
+  checkBars,
+  checkSanity,
+  renderMarkdown,
+  renderSvg,
+  reportedFigures,
+  summaryLines,
+} from "./report";
 import type { BenchResults } from "./results";
 import { ROW_ORDER } from "./results";
 import { agentsMemoryRow } from "./rows/agents-memory";
@@ -20,7 +27,7 @@ export interface MainOptions {
   quick?: boolean;
   /** Where latest.json, latest.md and latest.svg go. Default apps/bench/results. */
   outDir?: string;
-  /** Only these rows (default all six). */
+  /** Only these rows (default all seven). */
   rows?: RowId[];
   /** Only these window x item-size cells of the mode (both concurrencies each). */
   cells?: { window: number; itemBytes: number }[];
@@ -44,6 +51,7 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
     langchain: () => langchainRow(redis.url),
     upstash: () => upstashRow(redis.port),
     "ceiling-parsed": () => ceilingRow(redis.url, { parse: true }),
+    "agents-memory-copy": () => agentsMemoryRow(redis.url, "copy"),
   };
   const rows = (options.rows ?? ROW_ORDER).map((id) => factories[id]());
   try {
@@ -52,7 +60,12 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
       `agents-memory bench (${config.mode}): redis-server ${redisVersion} on port ${redis.port}, ${(config.cells?.length ?? config.windows.length * config.itemSizes.length) * config.concurrencies.length} cells, ${rows.length} rows`,
     );
     const run = await runBench({ config, redisUrl: redis.url, probe, rows, log });
-    const partial = { cells: run.cells, rows: run.rows, memory: run.memory };
+    const partial = {
+      cells: run.cells,
+      rows: run.rows,
+      memory: run.memory,
+      chainReads: run.chainReads,
+    };
     const results: BenchResults = {
       meta: {
         date: new Date().toISOString(),
@@ -69,6 +82,7 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
       },
       ...partial,
       bars: checkBars(partial),
+      reported: reportedFigures(partial),
       sanity: checkSanity(partial, run.failures),
     };
     await mkdir(outDir, { recursive: true });

@@ -43,8 +43,29 @@ export interface CellResult {
 export interface MemoryResult {
   window: number;
   itemBytes: number;
+  /** Conversations measured per row on a copy layout (rows 2, 4, 7). */
   conversations: number;
+  /** Conversations measured per row on the chained layout (rows 1, 3, 5, 6): more, as each holds less. */
+  chainedConversations: number;
+  /**
+   * The data floor: the bytes of the items one conversation holds, once (its starting history
+   * and every turn's new items, as stored JSON).
+   */
+  floorBytes: number;
   rows: Partial<Record<RowId, { bytesPerConversation: number; keysPerConversation: number }>>;
+}
+
+/** A read of the newest `window` items at the end of a short and of a long conversation. */
+export interface ChainReadResult {
+  window: number;
+  itemBytes: number;
+  /** Turns of the short conversation: the first whose window is full (at least 25). */
+  shortTurns: number;
+  longTurns: number;
+  /** Median µs per read (`readStoredWindow`, as `ReplySession` reads), over `reads` each. */
+  shortMicros: number;
+  longMicros: number;
+  reads: number;
 }
 
 export interface RowInfo {
@@ -81,11 +102,18 @@ export interface BenchResults {
   rows: RowInfo[];
   cells: CellResult[];
   memory: MemoryResult[];
+  /** Row 1's chained read at the end of a short and of a long conversation, per cell. */
+  chainReads: ChainReadResult[];
   bars: Check[];
+  /** Figures reported beside the bars, with no bar of their own. */
+  reported: { name: string; detail: string }[];
   sanity: Check[];
 }
 
-/** Rows 1-5 as the issue numbers them; row 6 is the reference that bounds the overhead bar. */
+/**
+ * Rows 1-5 as the issue numbers them; row 6 is the reference for client overhead (row 1 /
+ * row 6, reported with no bar); row 7 is row 1 on the copy layout, for comparison.
+ */
 export const ROW_ORDER: RowId[] = [
   "agents-memory",
   "legacy",
@@ -93,6 +121,7 @@ export const ROW_ORDER: RowId[] = [
   "langchain",
   "upstash",
   "ceiling-parsed",
+  "agents-memory-copy",
 ];
 
 export function rowNumber(id: RowId): number {

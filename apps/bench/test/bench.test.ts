@@ -54,7 +54,7 @@ describe("pnpm bench --quick", () => {
     expect(seconds).toBeLessThan(60);
   });
 
-  test("measures all six rows; one that cannot run says why", () => {
+  test("measures all seven rows; one that cannot run says why", () => {
     expect(results.rows.map((row) => row.id)).toEqual(ROW_ORDER);
     for (const row of results.rows) {
       if (row.id === "langchain" && !row.available) {
@@ -87,11 +87,14 @@ describe("pnpm bench --quick", () => {
     }
   });
 
-  test("round trips per turn are counted for rows 1 and 5, and the write does not carry the history", () => {
+  test("round trips per turn are counted for rows 1, 5 and 7, and the write does not carry the history", () => {
     for (const cell of results.cells) {
       const ours = cell.rows["agents-memory"]!;
       const upstash = cell.rows.upstash!;
+      const copy = cell.rows["agents-memory-copy"]!;
       expect(ours.roundTripsPerTurn).toBeGreaterThan(0);
+      expect(copy.roundTripsPerTurn).toBeGreaterThan(0);
+      expect(copy.bytesInPerTurn).toBeLessThan(cell.window * cell.itemBytes);
       expect(upstash.httpRequestsPerTurn).toBeGreaterThan(0);
       // The legacy flow writes the whole blob; the fork writes the new items.
       const historyBytes = cell.window * cell.itemBytes;
@@ -105,10 +108,20 @@ describe("pnpm bench --quick", () => {
     for (const check of results.sanity) expect(check.met, check.detail).toBe(true);
     expect(results.bars.length).toBeGreaterThanOrEqual(4);
     for (const bar of results.bars) expect(run.output).toContain(`: ${bar.name}: `);
-    const overhead = results.bars.find((bar) => bar.name.startsWith("row 1 within 10% of row 3"));
-    expect(overhead?.detail).toMatch(
-      /bound: parsing the history alone \(row 6\) reaches [\d,]+ turns\/s/,
+    // Client overhead is reported against row 6 (ceiling + parse), with no bar.
+    expect(results.bars.some((bar) => bar.name.includes("row 3"))).toBe(false);
+    const overhead = results.reported.find((figure) => figure.name.startsWith("row 1 / row 6"));
+    expect(overhead?.detail).toMatch(/^[\d,]+ vs [\d,]+ turns\/s = [\d.]+%/);
+    expect(run.output).toContain(`REPORTED: ${overhead!.name}: `);
+    // Memory against the data floor, and a long conversation's read against a short one's.
+    const [memory] = results.memory;
+    expect(memory!.floorBytes).toBeGreaterThan(0);
+    expect(memory!.rows["agents-memory"]!.bytesPerConversation).toBeLessThan(
+      memory!.rows["agents-memory-copy"]!.bytesPerConversation,
     );
+    const [reads] = results.chainReads;
+    expect(reads).toMatchObject({ window: 50, shortTurns: 25, longTurns: 200 });
+    expect(reads!.longMicros).toBeGreaterThan(0);
     expect(results.sanity.map((check) => check.name)).toContain(
       "row 6 sends exactly row 1's requests",
     );

@@ -1,4 +1,5 @@
 import { ReplySession, type SessionStore, silentLogger } from "@agents-memory/core";
+import type { RedisLayout } from "@agents-memory/core/redis";
 import { failFastRedisOptions, IoRedisStore } from "@agents-memory/ioredis";
 import { Redis } from "ioredis";
 import type { CellPlan, Chat, Row, RowCell } from "./row";
@@ -42,15 +43,25 @@ export function replySessionTurn(
   };
 }
 
+/**
+ * The reply keys a chat cycles through on the chained layout: the newest window reads from
+ * the keys of the last `window / 2` turns, so none of them may be overwritten yet.
+ */
+export function chainRingKeys(window: number): number {
+  return window + 2;
+}
+
 /** Seeds and checks through the store itself (outside the clock). */
 export function storeRowCell(
   store: SessionStore,
   plan: CellPlan,
+  layout: RedisLayout,
   close: () => Promise<void> = async () => {},
 ): RowCell {
   const { window, ttlSeconds, conversation } = plan;
   const key = (messageId: number, chat: Chat) => `bot:${messageId}:${chat.chatId}`;
   return {
+    ringKeys: layout === "chain" ? chainRingKeys(window) : 2,
     async seed(chat) {
       await store.replace(key(chat.replyTo(0), chat), conversation.history(0, window), ttlSeconds);
     },
@@ -62,20 +73,27 @@ export function storeRowCell(
   };
 }
 
-/** Row 1: `ReplySession` on `IoRedisStore`, the real code path. */
-export function agentsMemoryRow(url: string): Row {
+/**
+ * Row 1: `ReplySession` on `IoRedisStore`, the real code path, on the chained layout (the
+ * default); row 7: the same on the copy layout (every reply key holds its whole window).
+ */
+export function agentsMemoryRow(url: string, layout: RedisLayout = "chain"): Row {
   let client: Redis | undefined;
   let store: IoRedisStore | undefined;
   return {
-    id: "agents-memory",
-    title: "agents-memory (ReplySession on IoRedisStore)",
+    id: layout === "chain" ? "agents-memory" : "agents-memory-copy",
+    title: `agents-memory (ReplySession on IoRedisStore, ${layout} layout)`,
+    note:
+      layout === "copy"
+        ? "the layout before the chained one, and the one Redis Cluster keeps: each reply key holds its whole window"
+        : undefined,
     async open(plan: CellPlan): Promise<RowCell> {
       if (!store) {
         client = new Redis(url, failFastRedisOptions({ commandTimeoutMs: TURN_TIMEOUT_MS }));
         await client.connect();
-        store = new IoRedisStore({ client, logger: silentLogger });
+        store = new IoRedisStore({ client, layout, logger: silentLogger });
       }
-      return storeRowCell(store, plan);
+      return storeRowCell(store, plan, layout);
     },
     async close() {
       await store?.close();

@@ -1,17 +1,20 @@
 import { REDIS_LUA } from "@agents-memory/core/redis";
+import { chainLinkElement } from "@agents-memory/core/store";
 import type { Redis } from "ioredis";
-import { PERIOD } from "../content";
+import { NEW_ITEMS_PER_TURN, PERIOD } from "../content";
+import { chainRingKeys } from "./agents-memory";
 import { connect } from "./legacy";
 import { type CellPlan, type Chat, messageKey, type Row, type RowCell } from "./row";
 import { itemText } from "./texts";
 
 /**
- * Row 3, the ceiling: exactly the requests `IoRedisStore` sends for a turn (LRANGE of the
- * newest `window` items, read as Buffers as the store reads them, then EVALSHA of its FORK_COPY
- * script, imported from the store's source) issued by bare ioredis with payloads built before
- * the clock starts: no decoding, no parsing, no fingerprinting, no session. The benchmark
- * checks with MONITOR that rows 1 and 3 send the same requests. With `parse`, row 6: the same,
- * plus decoding and `JSON.parse` of each element.
+ * Row 3, the ceiling: exactly the requests `IoRedisStore` sends for a turn on its default
+ * (chained) layout: EVALSHA of its READ_CHAIN script for the newest `window + 1` items, replies
+ * read as Buffers as the store reads them, then EVALSHA of its FORK_CHAIN script (both imported
+ * from the store's source), issued by bare ioredis with payloads built before the clock starts
+ * (but the link, which names the parent key): no decoding, no parsing, no fingerprinting, no
+ * session. The benchmark checks with MONITOR that rows 1 and 3 send the same requests. With
+ * `parse`, row 6: the same, plus decoding and `JSON.parse` of each element.
  */
 export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row {
   let client: Redis | undefined;
@@ -22,21 +25,33 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
       ? "ceiling + parse (row 3, plus JSON.parse of every history item it read)"
       : "ceiling (the store's requests, bare ioredis, pre-built payloads)",
     note: parse
-      ? "a reference, not a peer: the least any layer that hands the model its history as objects does, so the bound on row 1 / row 3"
+      ? "a reference, not a peer: the least any layer that hands the model its history as objects does"
       : undefined,
     async open(plan: CellPlan): Promise<RowCell> {
       client ??= await connect(url);
       const redis = client;
-      const forkCopySha = String(await redis.script("LOAD", REDIS_LUA.forkCopy));
+      const readSha = String(await redis.script("LOAD", REDIS_LUA.readChain));
+      const forkSha = String(await redis.script("LOAD", REDIS_LUA.forkChain));
       const { window, ttlSeconds, conversation } = plan;
-      // Everything a turn sends, by `turn mod PERIOD` (the history repeats with that period).
-      const forkArgs: (string | number)[][] = [];
+      const keep = window - NEW_ITEMS_PER_TURN;
+      // Everything a turn sends but the link, by `turn mod PERIOD` (the history repeats with
+      // that period). ARGV[1] = 0: no deadline.
+      const forkArgs: { head: (string | number)[]; fresh: string[] }[] = [];
       for (let p = 0; p < PERIOD; p++) {
-        const fresh = conversation.newElements(p);
-        const keep = Math.min(window, window - fresh.length);
-        forkArgs.push([ttlSeconds, window, conversation.fingerprint(p, window), keep, ...fresh]);
+        forkArgs.push({
+          head: [0, ttlSeconds, window, conversation.fingerprint(p, window), keep],
+          fresh: conversation.newElements(p),
+        });
       }
+      const readHistory = async (key: string, limit: number) => {
+        const reply = (await redis.callBuffer("EVALSHA", readSha, 1, key, limit)) as [
+          Buffer[],
+          ...unknown[],
+        ];
+        return reply[0];
+      };
       return {
+        ringKeys: chainRingKeys(window),
         async seed(chat: Chat) {
           const key = messageKey(chat.replyTo(0), chat.chatId);
           await redis
@@ -48,7 +63,7 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
         },
         async turn(chat: Chat, turn: number) {
           const parent = messageKey(chat.replyTo(turn), chat.chatId);
-          const elements = await redis.lrangeBuffer(parent, -window, -1);
+          const elements = await readHistory(parent, window + 1);
           // Row 6 only: what the model needs from the read (row 1 also checks each is an object).
           if (
             parse &&
@@ -57,18 +72,21 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
             throw new Error("ceiling + parse: lost items");
           }
           const reply = messageKey(chat.reply(turn), chat.chatId);
-          const copied = await redis.evalsha(
-            forkCopySha,
+          const { head, fresh } = forkArgs[turn % PERIOD]!;
+          const linked = await redis.evalsha(
+            forkSha,
             2,
             parent,
             reply,
-            ...forkArgs[turn % PERIOD]!,
+            ...head,
+            chainLinkElement({ take: keep, parent }),
+            ...fresh,
           );
-          if (Number(copied) !== 1) throw new Error(`ceiling: the server-side copy failed`);
+          if (Number(linked) !== 1) throw new Error("ceiling: the fork did not link");
         },
         async storedTexts(chat: Chat, turn: number) {
-          const elements = await redis.lrange(messageKey(chat.reply(turn), chat.chatId), 0, -1);
-          return elements.map((element) => itemText(JSON.parse(element)));
+          const elements = await readHistory(messageKey(chat.reply(turn), chat.chatId), -1);
+          return elements.map((element) => itemText(JSON.parse(element.toString())));
         },
         async close() {},
       };

@@ -6,7 +6,8 @@ export type RowId =
   | "ceiling"
   | "langchain"
   | "upstash"
-  | "ceiling-parsed";
+  | "ceiling-parsed"
+  | "agents-memory-copy";
 
 /** One history window / item size / concurrency combination. */
 export interface Cell {
@@ -43,6 +44,12 @@ export interface HttpCounters {
 
 /** A row opened for one cell. */
 export interface RowCell {
+  /**
+   * How many reply keys a timed chat cycles through (default 2: a turn overwrites the key
+   * written two turns before). A chained layout needs more: a key must not be overwritten
+   * while the newest window still reads from it.
+   */
+  ringKeys?: number;
   /** Writes the history turn 0 reads (`window` items) under `replyTo(0)`, in the row's layout. */
   seed(chat: Chat): Promise<void>;
   /** One turn: read the history of `replyTo(turn)`, write `trim(history + 2 new)` under `reply(turn)`. */

@@ -5,7 +5,8 @@ import { storeRowCell, TURN_TIMEOUT_MS } from "./agents-memory";
 import type { CellPlan, Row, RowCell } from "./row";
 
 /**
- * Row 5: `ReplySession` on `UpstashStore` (the real `@upstash/redis` client over HTTP) through
+ * Row 5: `ReplySession` on `UpstashStore` (the real `@upstash/redis` client over HTTP, chained
+ * layout) through
  * the local Upstash-protocol server, which forwards to the same redis-server. Its requests and
  * body bytes are that server's own counters; its latency is the local server's (in this
  * process), not Upstash's.
@@ -30,7 +31,7 @@ export function upstashRow(redisPort: number): Row {
       const counted = server;
       counted.requests.reset();
       return {
-        ...storeRowCell(store, plan),
+        ...storeRowCell(store, plan, "chain"),
         http: () => ({
           requests: counted.requests.count,
           bytesIn: counted.bytesIn,
