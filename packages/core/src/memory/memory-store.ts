@@ -406,7 +406,8 @@ export class MemoryStore implements SessionStore {
 
   /** Raises the expiry of the keys the newest `keep` items of `parentKey`'s history live in. */
   #refresh(parentKey: string, keep: number, ttlSeconds: number): void {
-    const expiresAt = this.#now() + ttlSeconds * 1000;
+    // TTL 0 means no expiry: the keys the window reads from must not expire either.
+    const expiresAt = ttlSeconds > 0 ? this.#now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
     for (const { entry } of this.#segments(parentKey, keep)) {
       if (entry.expiresAt < expiresAt) entry.expiresAt = expiresAt;
     }

@@ -205,6 +205,13 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
     // A shorter TTL never cuts an ancestor's.
     await turn(store, model, `${p}m6`, `${p}m7`, [userItem("short")], 10);
     assert.ok((await raw.ttlSeconds(`${p}m6`)) > 900);
+    // TTL 0 (no expiry): the reply and every key its window reads from never expire.
+    await turn(store, model, `${p}m7`, `${p}m8`, [userItem("forever")], 0);
+    assert.equal(await raw.ttlSeconds(`${p}m8`), -1);
+    if (chained) {
+      for (const t of [5, 6, 7]) assert.equal(await raw.ttlSeconds(`${p}m${t}`), -1, `m${t}`);
+      assert.ok((await raw.ttlSeconds(`${p}m4`)) > 0, "m4 is outside the window");
+    }
     await assertExact(store, raw, model);
   });
 
