@@ -144,10 +144,12 @@ export class IoRedisStore extends RedisLayoutStore {
       this.#commandTimeoutMs = redisOptions.commandTimeout;
       this.#watchOwnedClient();
     }
-    // A reconnect may reach another server (a failover): learn its clock again.
-    this.#gate = new ConnectionGate(this.client, settings.connectTimeoutMs, () =>
-      this.serverClock.reset(),
-    );
+    // A reconnect may reach another server (a failover): learn its clock again, now, so the
+    // next write does not wait for it.
+    this.#gate = new ConnectionGate(this.client, settings.connectTimeoutMs, () => {
+      this.serverClock.reset();
+      this.serverClock.learn(this.#commands).catch(() => {}); // the next write asks again
+    });
     if (this.#owned) this.#gate.connectSoon();
   }
 
@@ -162,6 +164,11 @@ export class IoRedisStore extends RedisLayoutStore {
 
   protected budgetMs(): number | undefined {
     return this.#commandTimeoutMs;
+  }
+
+  /** ioredis times each command from when it is sent. */
+  protected override get budgetPerCommand(): boolean {
+    return true;
   }
 
   /** On a Cluster a chat's keys hash to different slots: a fork writes each child alone. */

@@ -345,28 +345,29 @@ test("a url that is not redis:// or rediss:// is refused at construction, never 
   }
 });
 
-test("connect() connects and learns the server's clock ahead, so the first write is one script call", async () => {
+test("the store learns the server's clock when it connects (connect() waits for it): a write is then one script call", async () => {
   const p = prefix();
-  const lazy = new IoRedisStore({ url: server.url, logger: silentLogger });
+  const warm = new IoRedisStore({ url: server.url, logger: silentLogger });
+  await warm.replace(`${p}warm`, [userItem("w")], 600); // the script cache, for what follows
+  await warm.close();
+
   const connected = new IoRedisStore({ url: server.url, logger: silentLogger });
-  try {
-    // Warm the script cache, so each first write below is exactly what it costs.
-    await lazy.replace(`${p}warm`, [userItem("w")], 600);
-    const fresh = new IoRedisStore({ url: server.url, logger: silentLogger });
-    const firstWrite = await monitored(() => fresh.replace(`${p}a`, [userItem("a")], 600));
-    await fresh.close();
-    expect(firstWrite.map((args) => args[0]!.toLowerCase())).toEqual(["time", "evalsha"]);
+  await connected.connect();
+  expect(connected.client.status).toBe("ready");
+  const afterConnect = await monitored(() => connected.replace(`${p}b`, [userItem("b")], 600));
+  expect(afterConnect.map((args) => args[0]!.toLowerCase())).toEqual(["evalsha"]);
+  await connected.close();
 
-    await connected.connect();
-    expect(connected.client.status).toBe("ready");
-    const afterConnect = await monitored(() => connected.replace(`${p}b`, [userItem("b")], 600));
-    expect(afterConnect.map((args) => args[0]!.toLowerCase())).toEqual(["evalsha"]);
+  // A caller's client that was connected before the store existed: the first write asks.
+  const client = new Redis(server.url, failFastRedisOptions());
+  await client.connect();
+  const over = new IoRedisStore({ client, logger: silentLogger });
+  const firstWrite = await monitored(() => over.replace(`${p}c`, [userItem("c")], 600));
+  expect(firstWrite.map((args) => args[0]!.toLowerCase())).toEqual(["time", "evalsha"]);
+  await over.close();
+  client.disconnect();
 
-    const down = new IoRedisStore({ url: "redis://127.0.0.1:1", logger: silentLogger });
-    await expect(down.connect()).rejects.toThrow(/Redis/);
-    await down.close();
-  } finally {
-    await lazy.close();
-    await connected.close();
-  }
+  const down = new IoRedisStore({ url: "redis://127.0.0.1:1", logger: silentLogger });
+  await expect(down.connect()).rejects.toThrow(/Redis/);
+  await down.close();
 });

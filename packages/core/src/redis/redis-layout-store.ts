@@ -130,6 +130,14 @@ export abstract class RedisLayoutStore implements SessionStore {
    */
   protected abstract budgetMs(): number | undefined;
 
+  /**
+   * True when {@link RedisLayoutStore.budgetMs} is each command's own timeout (it then runs
+   * from when the write is sent), false when it bounds the whole operation. Default false.
+   */
+  protected get budgetPerCommand(): boolean {
+    return false;
+  }
+
   /** True where a script may touch one key only (Redis Cluster): a fork writes each child alone. */
   protected get singleKeyOnly(): boolean {
     return false;
@@ -289,15 +297,19 @@ export abstract class RedisLayoutStore implements SessionStore {
     write: (commands: RedisCommands, deadline: number) => Promise<T>,
   ): Promise<T> {
     const budget = this.budgetMs();
-    const local = Math.min(
-      options?.deadline ?? Number.POSITIVE_INFINITY,
-      budget === undefined ? Number.POSITIVE_INFINITY : Date.now() + budget,
-    );
+    const caller = options?.deadline ?? Number.POSITIVE_INFINITY;
+    const started = Date.now();
     return this.run(operation, key, async (commands) => {
-      if (local === Number.POSITIVE_INFINITY) return write(commands, 0);
-      const deadline = await this.serverClock.toServer(commands, local);
+      if (caller === Number.POSITIVE_INFINITY && budget === undefined) return write(commands, 0);
+      await this.serverClock.toServer(commands, 0); // learns the offset, if not known yet
+      // The store's own budget runs from now when each command has its own timer (ioredis).
+      const from = this.budgetPerCommand ? Date.now() : started;
+      const local = Math.min(
+        caller,
+        budget === undefined ? Number.POSITIVE_INFINITY : from + budget,
+      );
       if (Date.now() >= local) throw new DeadlinePassedError();
-      return write(commands, deadline);
+      return write(commands, await this.serverClock.toServer(commands, local));
     });
   }
 
