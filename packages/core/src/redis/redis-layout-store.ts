@@ -131,7 +131,7 @@ export abstract class RedisLayoutStore implements SessionStore {
   protected abstract budgetMs(): number | undefined;
 
   /**
-   * True when {@link RedisLayoutStore.budgetMs} is each command's own timeout (it then runs
+   * True when `budgetMs()` is each command's own timeout (it then runs
    * from when the write is sent), false when it bounds the whole operation. Default false.
    */
   protected get budgetPerCommand(): boolean {
