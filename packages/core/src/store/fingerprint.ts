@@ -7,9 +7,10 @@ import type { StoredElement } from "./contract";
  * for no items). The store's script compares it, with the item count, against
  * `redis.sha1hex(LINDEX parent -n) .. redis.sha1hex(LINDEX parent -1)`: O(1) work on the
  * server and on the client, whatever the history's size; hashing every item would cost a pass
- * over the whole history on both sides each turn. What it cannot see: a rewrite of the parent that keeps
- * its length and its first and last items — no writer in this library produces one (a reply's
- * parent is never rewritten; an append changes the newest item, a pop the length).
+ * over the whole history on both sides each turn. What it cannot see: a rewrite of the parent
+ * that keeps its length and its first and last items — no writer in this library produces
+ * one (a reply's parent is never rewritten; an append changes the newest item, a pop the
+ * length).
  * Uses WebCrypto so it runs on Node, edge runtimes and workers alike.
  */
 export async function fingerprintItems(items: readonly AgentInputItem[]): Promise<string> {
