@@ -11,9 +11,12 @@ const PAGE = 100;
 const LONG_POLL_S = 30;
 /**
  * The pause between polls while an unfinished update holds the offset back: Telegram answers
- * at once then (it returns that update again), so a long poll cannot wait for new ones.
+ * at once then (it returns that update again), so a long poll cannot wait for new ones. A new
+ * message waits for the next poll: `pnpm soak --quick` measured p50 answer latency 252-379 ms
+ * at 500 ms and 21-30 ms at 100 ms (outside the pause), for at most 10 getUpdates a second
+ * while turns run.
  */
-const PINNED_POLL_MS = 500;
+const PINNED_POLL_MS = 100;
 /** getUpdates failures are retried after 0.1 s, doubling up to this. */
 const MAX_RETRY_MS = 30_000;
 
