@@ -1,11 +1,4 @@
-import {
-  MemoryStore,
-  ReplySession,
-  type SessionStore,
-  StoreSession,
-  silentLogger,
-} from "@agents-memory/core";
-import { IoRedisStore } from "@agents-memory/ioredis";
+import { ReplySession, StoreSession, silentLogger } from "@agents-memory/core";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
   Agent,
@@ -16,8 +9,7 @@ import {
   tool,
 } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { UpstashStore } from "../src";
-import { prefix, startBackend } from "./__fixtures__/setup";
+import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
  * A stored history longer than the window a session reads (maxItems lowered since, or another
@@ -31,21 +23,7 @@ beforeAll(() => setTracingDisabled(true));
 
 const backend = await startBackend();
 const responses: ResponsesServer = await startResponsesServer();
-const stores: Array<{ name: string; store: SessionStore }> = [
-  { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
-  {
-    name: "IoRedisStore",
-    store: new IoRedisStore({ url: backend.redis.url, logger: silentLogger }),
-  },
-  {
-    name: "UpstashStore",
-    store: new UpstashStore({
-      url: backend.upstash.url,
-      token: backend.upstash.token,
-      logger: silentLogger,
-    }),
-  },
-];
+const stores = everyStore(backend);
 afterAll(async () => {
   for (const { store } of stores) await store.close?.();
   await responses.close();

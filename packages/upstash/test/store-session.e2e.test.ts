@@ -1,5 +1,4 @@
-import { MemoryStore, type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
-import { IoRedisStore } from "@agents-memory/ioredis";
+import { type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
   Agent,
@@ -12,8 +11,7 @@ import {
   tool,
 } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { UpstashStore } from "../src";
-import { prefix, startBackend } from "./__fixtures__/setup";
+import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
  * StoreSession as a user coming from the SDK's MemorySession uses it, with the real Runner and
@@ -56,21 +54,7 @@ function failingAfterClear(store: SessionStore): SessionStore & { arm(): void } 
   };
 }
 
-const stores: Array<{ name: string; store: SessionStore }> = [
-  { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
-  {
-    name: "IoRedisStore",
-    store: new IoRedisStore({ url: backend.redis.url, logger: silentLogger }),
-  },
-  {
-    name: "UpstashStore",
-    store: new UpstashStore({
-      url: backend.upstash.url,
-      token: backend.upstash.token,
-      logger: silentLogger,
-    }),
-  },
-];
+const stores = everyStore(backend);
 afterAll(async () => {
   for (const { store } of stores) await store.close?.();
   await responses.close();

@@ -1,4 +1,5 @@
-import { silentLogger } from "@agents-memory/core";
+import { MemoryStore, type SessionStore, silentLogger } from "@agents-memory/core";
+import { IoRedisStore } from "@agents-memory/ioredis";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
@@ -75,3 +76,25 @@ export const flavors: Flavor[] = [
 let counter = 0;
 /** A fresh key prefix per test. */
 export const prefix = (name = "t") => `am-up:${process.pid}:${name}:${++counter}:`;
+
+/**
+ * One store of each kind over the backend, for the end-to-end tests that run on all three:
+ * MemoryStore, IoRedisStore (straight to the Redis behind Upstash) and UpstashStore.
+ */
+export function everyStore(backend: Backend): Array<{ name: string; store: SessionStore }> {
+  return [
+    { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
+    {
+      name: "IoRedisStore",
+      store: new IoRedisStore({ url: backend.redis.url, logger: silentLogger }),
+    },
+    {
+      name: "UpstashStore",
+      store: new UpstashStore({
+        url: backend.upstash.url,
+        token: backend.upstash.token,
+        logger: silentLogger,
+      }),
+    },
+  ];
+}
