@@ -29,3 +29,25 @@ export function texts(items: AgentInputItem[]): string[] {
 export function numbered(prefix: string, count: number): AgentInputItem[] {
   return Array.from({ length: count }, (_, index) => userItem(`${prefix}${index}`));
 }
+
+/** A function_call item of the tool `lookup`, as the SDK stores one. */
+export function toolCall(callId: string, args = "{}"): AgentInputItem {
+  return {
+    type: "function_call",
+    id: `fc_${callId}`,
+    callId,
+    name: "lookup",
+    arguments: args,
+  } as AgentInputItem;
+}
+
+/** The function_call_result that answers {@link toolCall} `callId`. */
+export function toolResult(callId: string): AgentInputItem {
+  return {
+    type: "function_call_result",
+    callId,
+    name: "lookup",
+    status: "completed",
+    output: "ok",
+  } as AgentInputItem;
+}

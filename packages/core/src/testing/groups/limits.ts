@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
 import { trimItems } from "../../policy/trim";
-import { assistantItem, numbered, texts, userItem } from "../items";
+import { assistantItem, numbered, texts, toolCall, toolResult, userItem } from "../items";
 import type { GroupContext } from "../suite";
 
 /**
@@ -109,7 +109,7 @@ export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupC
       for (let step = 0; step < steps; step++) {
         if (next() < 0.5) batch.push(reasoning(`rs_${round}_${step}`));
         const callIds = [`call_${calls++}`, ...(next() < 0.4 ? [`call_${calls++}`] : [])];
-        batch.push(...callIds.map(toolCall), ...callIds.map(toolResult));
+        batch.push(...callIds.map((id) => toolCall(id)), ...callIds.map((id) => toolResult(id)));
       }
       if (next() < 0.5) batch.push(reasoning(`rs_${round}`));
       batch.push(assistantItem(`a${round}`, `msg_${round}`));
@@ -147,24 +147,6 @@ export function limitsGroup({ it, raw, makeStore, closeStores, ttlOpts }: GroupC
 
 const reasoning = (id: string) =>
   ({ type: "reasoning", id, content: [] }) as unknown as AgentInputItem;
-
-const toolCall = (callId: string) =>
-  ({
-    type: "function_call",
-    id: `fc_${callId}`,
-    callId,
-    name: "lookup",
-    arguments: "{}",
-  }) as AgentInputItem;
-
-const toolResult = (callId: string) =>
-  ({
-    type: "function_call_result",
-    callId,
-    name: "lookup",
-    status: "completed",
-    output: "ok",
-  }) as AgentInputItem;
 
 /** Each item's id, or `out:<callId>` for an output, or its text. */
 const ids = (items: AgentInputItem[]) =>

@@ -3,7 +3,7 @@ import { type AgentInputItem, applySessionHistoryMutations } from "@openai/agent
 import { HistoryConflictError } from "../../errors";
 import type { HistoryTransaction, TransactOptions } from "../../store";
 import { sha1Hex } from "../../store/fingerprint";
-import { assistantItem, numbered, texts, userItem } from "../items";
+import { assistantItem, numbered, texts, toolCall, toolResult, userItem } from "../items";
 import type { GroupContext } from "../suite";
 
 /**
@@ -384,24 +384,6 @@ async function opts(
 function optsSync(operationId: string, fingerprint: string): TransactOptions {
   return { operationId, fingerprint };
 }
-
-const toolCall = (callId: string, args = "{}") =>
-  ({
-    type: "function_call",
-    id: `fc_${callId}`,
-    callId,
-    name: "lookup",
-    arguments: args,
-  }) as AgentInputItem;
-
-const toolResult = (callId: string) =>
-  ({
-    type: "function_call_result",
-    callId,
-    name: "lookup",
-    status: "completed",
-    output: "ok",
-  }) as AgentInputItem;
 
 /** Each item's callId for a call, `out:<callId>` for an output, else its id or text. */
 const ids = (items: AgentInputItem[]) =>
