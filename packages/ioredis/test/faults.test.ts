@@ -105,7 +105,9 @@ describe.each(flavors)("$name", (flavor) => {
     try {
       await store.replace(`${p}k`, [userItem("a")], 600);
       await store.replace(`${p}calls`, [call], 600);
-      await pauser.call("CLIENT", "PAUSE", "1000", "ALL");
+      // Long enough for every call below to time out inside it on a loaded machine (each takes
+      // the 200 ms command timeout).
+      await pauser.call("CLIENT", "PAUSE", "3000", "ALL");
       const append = await timed(() => store.append(`${p}k`, [userItem("sent")], opts));
       expect(append.error).toBeInstanceOf(StoreTimeoutError);
       expect((append.error as StoreTimeoutError).outcome).toBe("unknown");
