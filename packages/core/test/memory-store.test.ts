@@ -57,4 +57,38 @@ describe("MemoryStore", () => {
     expect(await store.read("k")).toEqual([user("ok")]);
     expect(warnings).toEqual([{ store: "memory", key: "k", skipped: 1, reasons: ["not JSON"] }]);
   });
+
+  test("pop logs what it dropped with the key, and nothing else", async () => {
+    const warnings: unknown[] = [];
+    const store = new MemoryStore({
+      sweepIntervalMs: 0,
+      logger: { warn: (fields) => warnings.push(fields), error() {} },
+    });
+    store.plant("k", [JSON.stringify(user("ok")), "{oops"]);
+    expect(await store.pop("k")).toEqual(user("ok"));
+    expect(warnings).toEqual([{ store: "memory", key: "k", skipped: 1 }]);
+  });
+
+  test("a chain whose ancestor is gone reads the part after it, and says which key is missing", async () => {
+    const warnings: { fields: unknown; message: string }[] = [];
+    const store = new MemoryStore({
+      sweepIntervalMs: 0,
+      logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
+    });
+    const opts = { maxItems: 50, ttlSeconds: 600 };
+    await store.fork(null, ["a"], [user("a0")], { ...opts, parentItems: [] });
+    await store.fork("a", ["b"], [user("b0")], { ...opts, parentItems: [user("a0")] });
+    await store.fork("b", ["c"], [user("c0")], { ...opts, parentItems: [user("a0"), user("b0")] });
+    expect(await store.read("c")).toEqual([user("a0"), user("b0"), user("c0")]);
+    expect(warnings).toEqual([]);
+    await store.clear("b");
+    expect(await store.read("c")).toEqual([user("c0")]);
+    expect(warnings).toEqual([
+      {
+        fields: { store: "memory", key: "c", missing: "b" },
+        message:
+          "a key this history links to is gone (expired, evicted or deleted); read the part after it",
+      },
+    ]);
+  });
 });

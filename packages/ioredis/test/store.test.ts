@@ -371,3 +371,54 @@ test("the store learns the server's clock when it connects (connect() waits for 
   await expect(down.connect()).rejects.toThrow(/Redis/);
   await down.close();
 });
+
+test("a chain whose ancestor is gone reads the part after it, and says which key is missing", async () => {
+  const p = prefix();
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const store = new IoRedisStore({
+    client: raw,
+    logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
+  });
+  await store.fork(null, [`${p}a`], [userItem("a0")], { ...opts, parentItems: [] });
+  for (const [parent, child] of [
+    ["a", "b"],
+    ["b", "c"],
+  ] as const) {
+    const read = await store.readStored(`${p}${parent}`);
+    await store.fork(`${p}${parent}`, [`${p}${child}`], [userItem(`${child}0`)], {
+      ...opts,
+      parentItems: read.items,
+      parentElements: read.elements,
+    });
+  }
+  expect(parseChainLink((await rawAccess.elements(`${p}c`))[0])?.parent).toBe(`${p}b`);
+  await raw.del(`${p}b`);
+  expect(await store.read(`${p}c`)).toEqual([userItem("c0")]);
+  expect(warnings.filter((warning) => "missing" in warning.fields)).toEqual([
+    {
+      fields: { store: "ioredis", key: `${p}c`, missing: `${p}b` },
+      message:
+        "a key this history links to is gone (expired, evicted or deleted); read the part after it",
+    },
+  ]);
+});
+
+test("a change in place on a reply key that links to its parent keeps the key's TTL", async () => {
+  const p = prefix();
+  const store = new IoRedisStore({ client: raw, logger: silentLogger });
+  await store.fork(null, [`${p}a`], [userItem("a0"), userItem("a1")], { ...opts, parentItems: [] });
+  const read = await store.readStored(`${p}a`);
+  await store.fork(`${p}a`, [`${p}b`], [userItem("b0")], {
+    maxItems: 50,
+    ttlSeconds: 300,
+    parentItems: read.items,
+    parentElements: read.elements,
+  });
+  expect(await store.pop(`${p}b`)).toEqual(userItem("b0"));
+  expect(await store.pop(`${p}b`)).toEqual(userItem("a1"));
+  expect(await rawAccess.elements(`${p}b`)).toEqual([JSON.stringify(userItem("a0"))]);
+  const ttl = await raw.ttl(`${p}b`);
+  expect(ttl).toBeGreaterThan(290);
+  expect(ttl).toBeLessThanOrEqual(300);
+  expect(await store.read(`${p}a`)).toEqual([userItem("a0"), userItem("a1")]);
+});

@@ -91,7 +91,15 @@ export class MemoryStore implements SessionStore {
     assertStoreKey(key);
     assertLimit(limit);
     const context = { key, logger: this.#logger, store: "memory" };
-    return parseStoredItems(this.#history(key, limit ?? -1), context);
+    const { segments, missing } = this.#walk(key, limit ?? -1);
+    if (missing !== undefined) {
+      // As the Redis stores report it: the history is the part after the gap, and not whole.
+      this.#logger.warn(
+        { store: "memory", key, missing },
+        "a key this history links to is gone (expired, evicted or deleted); read the part after it",
+      );
+    }
+    return parseStoredItems(elementsOf(segments), context);
   }
 
   async replace(
@@ -157,9 +165,7 @@ export class MemoryStore implements SessionStore {
     assertBeforeDeadline("pop", key, options);
     const entry = this.#live(key);
     if (!entry) return undefined;
-    // A reply key's history continues in its parent: it becomes that history in full first.
-    if (parseChainLink(entry.elements[0])) entry.elements = this.#history(key, -1);
-    const context = { key, logger: this.#logger, store: "memory" };
+    this.#flatten(key, entry);
     // Pop until a well-formed item comes off, as the Redis stores do.
     let skipped = 0;
     let item: AgentInputItem | undefined;
@@ -170,7 +176,7 @@ export class MemoryStore implements SessionStore {
     if (entry.elements.length === 0) this.#entries.delete(key);
     if (skipped > 0) {
       this.#logger.warn(
-        { ...context, skipped },
+        { store: "memory", key, skipped },
         "pop dropped stored elements that are not JSON objects",
       );
     }
@@ -241,6 +247,7 @@ export class MemoryStore implements SessionStore {
     assertBeforeDeadline("replaceFunctionCall", key, options);
     const entry = this.#live(key);
     if (!entry) return false;
+    this.#flatten(key, entry);
     const next = replaceFunctionCallIn(entry.elements, callId, JSON.stringify(replacement));
     if (!next) return false;
     entry.elements = next;
@@ -358,17 +365,22 @@ export class MemoryStore implements SessionStore {
 
   /**
    * The keys holding the newest `limit` items (-1: all) of the history under `key`, newest
-   * first, each with the index its items start at (see `chain_segments` in the Redis layout's
+   * first, each with the index its items start at (see `walk` in the Redis layout's
    * Lua, which this mirrors).
    */
-  #segments(key: string, limit: number): { key: string; entry: Entry; from: number }[] {
-    const segments: { key: string; entry: Entry; from: number }[] = [];
+  #segments(key: string, limit: number): Segment[] {
+    return this.#walk(key, limit).segments;
+  }
+
+  /** {@link #segments}, and the key a link names that is gone, where the walk stopped at one. */
+  #walk(key: string, limit: number): { segments: Segment[]; missing?: string } {
+    const segments: Segment[] = [];
     const seen = new Set<string>();
     let next: string | undefined = key;
     while (next !== undefined && limit !== 0 && !seen.has(next)) {
       seen.add(next);
       const entry = this.#live(next);
-      if (!entry) break;
+      if (!entry) return segments.length > 0 ? { segments, missing: next } : { segments };
       const link = parseChainLink(entry.elements[0]);
       const length = entry.elements.length;
       let from = link ? 1 : 0;
@@ -378,18 +390,21 @@ export class MemoryStore implements SessionStore {
       if (link && (limit < 0 || link.take < limit)) limit = link.take;
       next = link?.parent;
     }
-    return segments;
+    return { segments };
   }
 
   /** The newest `limit` elements (-1: all) of the history under `key`, oldest first. */
   #history(key: string, limit: number): string[] {
-    const segments = this.#segments(key, limit);
-    const elements: string[] = [];
-    for (let i = segments.length - 1; i >= 0; i--) {
-      const { entry, from } = segments[i]!;
-      for (let j = from; j < entry.elements.length; j++) elements.push(entry.elements[j]!);
-    }
-    return elements;
+    return elementsOf(this.#segments(key, limit));
+  }
+
+  /**
+   * Before a change in place (pop, a function call's replacement): a key that links to its
+   * parent becomes its whole history, so the change applies to what its reads return (the
+   * Redis layout's `flatten`).
+   */
+  #flatten(key: string, entry: Entry): void {
+    if (parseChainLink(entry.elements[0])) entry.elements = this.#history(key, -1);
   }
 
   /**
@@ -419,6 +434,23 @@ export class MemoryStore implements SessionStore {
       expiresAt: ttlSeconds > 0 ? this.#now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY,
     });
   }
+}
+
+/** A list the walk read from, newest first, and the index its items start at. */
+interface Segment {
+  key: string;
+  entry: Entry;
+  from: number;
+}
+
+/** The elements of the segments of a walk, oldest first. */
+function elementsOf(segments: readonly Segment[]): string[] {
+  const elements: string[] = [];
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const { entry, from } = segments[i]!;
+    for (let j = from; j < entry.elements.length; j++) elements.push(entry.elements[j]!);
+  }
+  return elements;
 }
 
 /** A write asked for after its caller's deadline is refused, as the Redis stores refuse it. */

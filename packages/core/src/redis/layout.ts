@@ -151,6 +151,15 @@ async function readChain(
       elements: [...older.elements, ...newer.elements],
     };
   }
+  if (tailKind === "missing") {
+    // An ancestor outlived by a key that links to it (expired, evicted or deleted): the history
+    // is the part that is left, and the reader should know it is not whole.
+    context.logger.warn(
+      { store: context.store, key: context.key, missing: elementText(tailValue as StoredElement) },
+      "a key this history links to is gone (expired, evicted or deleted); read the part after it",
+    );
+    return newer;
+  }
   context.logger.warn(
     { store: context.store, key: context.key, type: tailKind },
     Number(lists) === 0

@@ -7,7 +7,9 @@
  *
  * Every script but FORK_COPY and the chained layout's (READ_CHAIN, FORK_CHAIN: single node and
  * Upstash only) touches one key, or a history and its operation record, which
- * `operationsKey` puts in the same slot (slot-safe on Redis Cluster). Scripts
+ * `operationsKey` puts in the same slot (slot-safe on Redis Cluster); those that change a key in
+ * place also read its ancestors when it links to a parent (`flatten`), which only the chained
+ * layout writes. Scripts
  * return only strings, integers and arrays (no booleans), so replies look the same under RESP2,
  * RESP3 and Upstash's JSON.
  *
@@ -185,6 +187,80 @@ local function window_start(key, limit)
 end`;
 
 /**
+ * The chained layout (see core's `store/chain-link.ts`): a list whose first element is a link
+ * holds its own items after it, and its history continues in the link's parent (its newest
+ * `take` items). A list without a link ends the chain, and so does a legacy string (read
+ * client-side), a missing key, a value of another type, or a key seen before (a cycle).
+ * `link_in(element)`: the parent and take a link element names, or nil (a fixed-order link is
+ * matched without decoding; any other spelling of one is decoded).
+ */
+const CHAIN = `
+local LINK_PREFIX = '{"type":"agents_memory.link",'
+local function link_in(element)
+  if type(element) ~= 'string' or string.sub(element, 1, #LINK_PREFIX) ~= LINK_PREFIX then return nil end
+  local take, parent = string.match(element, '^{"type":"agents_memory.link","take":(%d+),"parent":"([^"\\\\]*)"}$')
+  if take then return parent, tonumber(take) end
+  local ok, link = pcall(cjson.decode, element)
+  if ok and type(link) == 'table' and type(link.parent) == 'string' and type(link.take) == 'number' then
+    return link.parent, math.max(0, math.floor(link.take))
+  end
+  return nil
+end
+-- The newest limit items (-1: all) of key's history, oldest first, from the lists along the
+-- chain; and where the walk ended early: {} when nothing more was wanted, {'string', value,
+-- how many of its newest items} at a legacy string, {'missing', key} at a link to a key that is
+-- gone (expired, evicted or deleted), or {type} at a value of another type. One LRANGE per list
+-- (the newest limit + 1 elements hold a short list's link, or enough of a long one's items);
+-- the walk stops once limit items are found, and at a key seen before (a cycle).
+local function walk(key, limit)
+  local parts, seen, tail = {}, {}, {}
+  while key and limit ~= 0 and not seen[key] do
+    seen[key] = true
+    local got = redis.pcall('LRANGE', key, limit < 0 and 0 or -(limit + 1), -1)
+    if type(got) == 'table' and got.err then
+      local kind = redis.call('TYPE', key).ok
+      if kind == 'string' then tail = {'string', redis.call('GET', key), limit} else tail = {kind} end
+      break
+    end
+    if #got == 0 then
+      if #parts > 0 then tail = {'missing', key} end
+      break
+    end
+    local parent, take = link_in(got[1])
+    local first = 1
+    if parent then first = 2 elseif limit >= 0 and #got > limit then first = #got - limit + 1 end
+    parts[#parts + 1] = {got, first}
+    if limit >= 0 then limit = limit - (#got - first + 1) end
+    if parent and (limit < 0 or take < limit) then limit = take end
+    key = parent
+  end
+  local elements = {}
+  for i = #parts, 1, -1 do
+    local got, first = parts[i][1], parts[i][2]
+    for j = first, #got do elements[#elements + 1] = got[j] end
+  end
+  return elements, tail, #parts
+end
+-- Before an operation changes a reply key in place (append, pop, transact, a function call's
+-- replacement): a key that links to its parent becomes a plain list of its whole history,
+-- keeping its TTL, so the change applies to the history its reads return. A history that
+-- continues in a legacy string is refused (Lua's cjson would reorder its objects' keys).
+local function flatten(key)
+  local first = redis.call('LINDEX', key, 0)
+  if not (first and link_in(first)) then return end
+  local elements, tail = walk(key, -1)
+  if tail[1] == 'string' then
+    error({err = 'LEGACY the history links to a legacy JSON string; read it and replace it to change it; nothing was changed'})
+  end
+  local ttl = redis.call('PTTL', key)
+  redis.call('DEL', key)
+  if #elements > 0 then
+    push(key, elements, 1)
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  end
+end`;
+
+/**
  * APPEND KEYS[1]; ARGV[1] = maxItems, ARGV[2] = TTL seconds, ARGV[3] = sha1 of the legacy
  * string the caller converted ('' on the first try), ARGV[4] = count L of converted legacy
  * elements, ARGV[5..] = the L legacy elements, then the new ones.
@@ -193,13 +269,15 @@ end`;
  * key holds a string that is not the one the caller converted, the script changes nothing
  * and returns {'legacy', value, sha1(value)}; the store converts it and calls again with that
  * sha1. When the key is a list (or gone) the converted elements are not needed and only the
- * new ones are appended, and the list is trimmed to its pair-safe window of the newest
+ * new ones are appended (to the whole history: a list that links to its parent is flattened
+ * first, see `flatten`), and the list is trimmed to its pair-safe window of the newest
  * maxItems (see core's `windowStartBy`: never between a reasoning item and the item after it,
  * never between a tool call and its output). A key of a foreign type is replaced. Returns
  * {'ok', replacedType or ''}.
  */
 const append = fenced(`
 ${PAIR_ROLE}
+${CHAIN}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 local from = 5 + tonumber(ARGV[4])
@@ -210,7 +288,9 @@ if kind == 'string' then
   if ARGV[3] == '' or sha ~= ARGV[3] then return {'legacy', value, sha} end
   redis.call('DEL', key)
   from = 5
-elseif kind ~= 'list' and kind ~= 'none' then
+elseif kind == 'list' then
+  flatten(key)
+elseif kind ~= 'none' then
   redis.call('DEL', key)
   replaced = kind
 end
@@ -257,62 +337,16 @@ end
 return 1`);
 
 /**
- * The chained layout (see core's `store/chain-link.ts`): a list whose first element is a link
- * holds its own items after it, and its history continues in the link's parent (its newest
- * `take` items). A list without a link ends the chain, and so does a legacy string (read
- * client-side), a missing key, a value of another type, or a key seen before (a cycle).
- * `link_in(element)`: the parent and take a link element names, or nil (a fixed-order link is
- * matched without decoding; any other spelling of one is decoded).
- */
-const CHAIN = `
-local LINK_PREFIX = '{"type":"agents_memory.link",'
-local function link_in(element)
-  if type(element) ~= 'string' or string.sub(element, 1, #LINK_PREFIX) ~= LINK_PREFIX then return nil end
-  local take, parent = string.match(element, '^{"type":"agents_memory.link","take":(%d+),"parent":"([^"\\\\]*)"}$')
-  if take then return parent, tonumber(take) end
-  local ok, link = pcall(cjson.decode, element)
-  if ok and type(link) == 'table' and type(link.parent) == 'string' and type(link.take) == 'number' then
-    return link.parent, math.max(0, math.floor(link.take))
-  end
-  return nil
-end`;
-
-/**
  * READ_CHAIN KEYS[1]; ARGV[1] = newest n to return, or -1 for all. Returns {elements, tailKind,
- * tailValue, tailLimit, lists}: the elements of the lists along the chain, oldest first; where
- * the walk ended ('' when nothing is left to read; 'string' with the legacy value and how many
- * of its newest items to read before `elements`; or another type's name); and how many lists
- * were walked (0: the key itself is not a list). One LRANGE per list walked (the newest n + 1
- * elements hold a short list's link, or enough of a long one's items), and the walk stops once
- * n items are found: O(n) whatever the conversation's length.
+ * tailValue, tailLimit, lists}: the elements of the lists along the chain, oldest first (see
+ * `walk`: O(n) whatever the conversation's length); where the walk ended ('' when nothing is
+ * left to read; 'string' with the legacy value and how many of its newest items to read before
+ * `elements`; 'missing' with the key a link names that is gone; or another type's name); and
+ * how many lists were walked (0: the key itself is not a list).
  */
 const readChain = withPush(`
 ${CHAIN}
-local key, limit = KEYS[1], tonumber(ARGV[1])
-local parts, seen, tail, lists = {}, {}, {}, 0
-while key and limit ~= 0 and not seen[key] do
-  seen[key] = true
-  local got = redis.pcall('LRANGE', key, limit < 0 and 0 or -(limit + 1), -1)
-  if type(got) == 'table' and got.err then
-    local kind = redis.call('TYPE', key).ok
-    if kind == 'string' then tail = {'string', redis.call('GET', key), limit} else tail = {kind} end
-    break
-  end
-  if #got == 0 then break end
-  lists = lists + 1
-  local parent, take = link_in(got[1])
-  local first = 1
-  if parent then first = 2 elseif limit >= 0 and #got > limit then first = #got - limit + 1 end
-  parts[#parts + 1] = {got, first}
-  if limit >= 0 then limit = limit - (#got - first + 1) end
-  if parent and (limit < 0 or take < limit) then limit = take end
-  key = parent
-end
-local elements = {}
-for i = #parts, 1, -1 do
-  local got, first = parts[i][1], parts[i][2]
-  for j = first, #got do elements[#elements + 1] = got[j] end
-end
+local elements, tail, lists = walk(KEYS[1], tonumber(ARGV[1]))
 return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, lists}`);
 
 /**
@@ -395,8 +429,8 @@ return 1`);
  * POP KEYS[1]; ARGV[1] = sha1 of the legacy string the caller converted ('' on the first try),
  * ARGV[2..] = that string's items but the newest, as elements.
  *
- * On a list: pops from the right until an element that may be a JSON object (`{` after
- * optional whitespace) comes off; others are dropped as malformed. The caller's JSON parser
+ * On a list (flattened first when it links to its parent, see `flatten`): pops from the right
+ * until an element that may be a JSON object (`{` after optional whitespace) comes off; others are dropped as malformed. The caller's JSON parser
  * decides: it pops again when it rejects what came off. Returns {'item', skipped, element} or
  * {'empty', skipped}.
  * On a legacy string: converted client-side, as in APPEND. When it is not the string the caller
@@ -405,6 +439,7 @@ return 1`);
  * {'converted'} (the caller holds the newest item). Anything else: {'none'}.
  */
 const pop = fenced(`
+${CHAIN}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind == 'string' then
@@ -420,6 +455,7 @@ if kind == 'string' then
   return {'converted'}
 end
 if kind ~= 'list' then return {'none'} end
+flatten(key)
 local skipped = 0
 while true do
   local value = redis.call('RPOP', key)
@@ -494,7 +530,8 @@ end`;
  * then the new elements (an append is a replace of an empty suffix).
  *
  * The id recorded with the same fingerprint: changes nothing, returns {'already'}; with another:
- * a CONFLICT operation-reused error. Then the stored history (the list; a legacy string as the
+ * a CONFLICT operation-reused error. Then the stored history (the list, flattened when it
+ * links to its parent, see `flatten`; a legacy string as the
  * caller converted it, checked by sha1 as in APPEND, else {'legacy', value, sha1(value)}; none
  * or a foreign type as empty) must end with the n expected elements, compared with `same_json`,
  * else a CONFLICT suffix-mismatch error. Only then: the suffix is replaced by the new elements,
@@ -504,6 +541,7 @@ end`;
 const transact = fenced(`
 ${PAIR_ROLE}
 ${SAME_JSON}
+${CHAIN}
 local key, record = KEYS[1], KEYS[2]
 local recorded = redis.call('HGET', record, ARGV[1])
 if recorded then
@@ -523,7 +561,9 @@ if kind == 'string' then
   current = {}
   for i = 7, 6 + legacy_count do current[#current + 1] = ARGV[i] end
   if legacy_count == 0 then replaced = 'string' end
-elseif kind ~= 'list' then
+elseif kind == 'list' then
+  flatten(key)
+else
   if kind ~= 'none' then replaced = kind end
   current = {}
 end
@@ -568,12 +608,14 @@ return {'applied', replaced}`);
  *
  * The SDK's `applySessionHistoryMutations` for one `replace_function_call`: the first element
  * whose `type` is function_call and `callId` is ARGV[1] becomes ARGV[2] (LSET), later ones are
- * removed (LREM of a marker no JSON element can equal); the key keeps its TTL. Returns
+ * removed (LREM of a marker no JSON element can equal), along the whole history (a list that
+ * links to its parent is flattened first, see `flatten`); the key keeps its TTL. Returns
  * {'replaced'} or {'none'} (nothing found: nothing changed). A legacy string, as in APPEND: when
  * not the one converted, {'legacy', value, sha1(value)}; when it is, the key becomes the list of
  * ARGV[4..] with its TTL kept, and the script returns {'replaced'}. A foreign type: {'none'}.
  */
 const replaceFunctionCall = fenced(`
+${CHAIN}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind == 'string' then
@@ -587,6 +629,7 @@ if kind == 'string' then
   return {'replaced'}
 end
 if kind ~= 'list' then return {'none'} end
+flatten(key)
 local DROPPED = '\\0agents-memory:dropped'
 local elements = redis.call('LRANGE', key, 0, -1)
 local first, later = nil, 0

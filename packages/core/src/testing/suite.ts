@@ -1,6 +1,7 @@
 import type { SessionStore } from "../store";
 import { basicGroup } from "./groups/basic";
 import { chainGroup, legacyChainGroup } from "./groups/chain";
+import { chainInPlaceGroup } from "./groups/chain-in-place";
 import { deadlineGroup } from "./groups/deadline";
 import { forkGroup } from "./groups/fork";
 import { legacyGroup } from "./groups/legacy";
@@ -27,7 +28,8 @@ export interface ConformanceGroups {
   /**
    * Reply chains: deep chains, forks at every depth, TTL refresh and expiry, tails of the copy
    * layout (and, with `legacy`, of legacy strings), pairs across links; every key checked after
-   * every turn against an independent model. Default on.
+   * every turn against an independent model; changes in place on a reply key (append, pop,
+   * transact, replaceFunctionCall) apply to its whole history. Default on.
    */
   chain?: boolean;
   /** `pop` and `clear`. Default on. */
@@ -145,7 +147,10 @@ export function runStoreConformance(
   if (groups.deadline !== false) deadlineGroup(context);
   if (groups.storedJson !== false) storedJsonGroup(context);
   if (groups.transactions !== false) transactionsGroup(context, { legacy: groups.legacy });
-  if (groups.chain !== false) chainGroup(context);
+  if (groups.chain !== false) {
+    chainGroup(context);
+    chainInPlaceGroup(context);
+  }
   if (groups.legacy) legacyGroup(context);
   if (groups.legacy && groups.chain !== false) legacyChainGroup(context);
 }

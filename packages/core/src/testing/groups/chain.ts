@@ -17,7 +17,7 @@ import type { GroupContext } from "../suite";
  */
 
 /** Item `i` of a turn, cycling through plain messages, reasoning pairs and tool call pairs. */
-function turnItems(turn: number, count: number): AgentInputItem[] {
+export function turnItems(turn: number, count: number): AgentInputItem[] {
   const items: AgentInputItem[] = [userItem(`t${turn}q`)];
   for (let i = 1; items.length < count; i++) {
     const kind = (turn + i) % 3;
@@ -46,7 +46,7 @@ function turnItems(turn: number, count: number): AgentInputItem[] {
 }
 
 /** The conversation as the model expects it: each key's full stored history. */
-class Model {
+export class Model {
   readonly #histories = new Map<string, AgentInputItem[]>();
   constructor(readonly maxItems: number) {}
 
@@ -65,6 +65,11 @@ class Model {
     this.#histories.set(child, windowOf([...before, ...fresh], this.maxItems));
   }
 
+  /** The key's history is now `items` (a change in place). */
+  set(key: string, items: AgentInputItem[]): void {
+    this.#histories.set(key, items);
+  }
+
   forget(key: string): void {
     this.#histories.delete(key);
   }
@@ -75,7 +80,7 @@ class Model {
 }
 
 /** One turn as a reply session makes it: read the parent's window, fork it under the child. */
-async function turn(
+export async function turn(
   store: SessionStore,
   model: Model,
   parent: string | null,
@@ -96,7 +101,7 @@ async function turn(
   model.reply(parent, child, fresh);
 }
 
-async function assertExact(
+export async function assertExact(
   store: SessionStore,
   raw: RawAccess,
   model: Model,
