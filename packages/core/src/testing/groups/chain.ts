@@ -317,5 +317,10 @@ export function legacyChainGroup({ it, raw, layout }: GroupContext): void {
     });
     assert.deepEqual(await store.read(`${p}child`), [legacy[1], legacy[2], userItem("n")]);
     assert.deepEqual(await store.read(`${p}child`, 2), [legacy[2], userItem("n")]);
+    // A change in place would rewrite the legacy items through Lua's cjson, which reorders
+    // their keys: refused with a reason, and nothing changes.
+    await assert.rejects(store.pop(`${p}child`), /legacy JSON string/);
+    assert.deepEqual(await store.read(`${p}child`), [legacy[1], legacy[2], userItem("n")]);
+    assert.ok(parseChainLink((await raw.elements(`${p}child`))[0]));
   });
 }
