@@ -22,7 +22,11 @@ import { TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "../policy/pairs";
 
 /**
  * RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit); `expire` sets
- * a TTL in seconds, or for 0 makes the key persistent (a session with no expiry).
+ * a TTL in seconds, or for 0 makes the key persistent (a session with no expiry); `rewrite`
+ * makes the key exactly `list[from..]`, keeping its remaining TTL; `unconverted` is the check
+ * every writing script makes on a legacy string (see APPEND): the reply to give when the
+ * string under the key is not the one the caller converted (its sha1, '' on the first try),
+ * else nil.
  */
 const PUSH = `
 local function expire(key, ttl)
@@ -35,6 +39,18 @@ local function push(key, list, from, to)
     redis.call('RPUSH', key, unpack(list, from, last))
     from = last + 1
   end
+end
+local function rewrite(key, list, from)
+  local ttl = redis.call('PTTL', key)
+  redis.call('DEL', key)
+  push(key, list, from)
+  if ttl > 0 and from <= #list then redis.call('PEXPIRE', key, ttl) end
+end
+local function unconverted(key, converted)
+  local value = redis.call('GET', key)
+  local sha = redis.sha1hex(value)
+  if converted == '' or sha ~= converted then return {'legacy', value, sha} end
+  return nil
 end`;
 
 /**
@@ -252,12 +268,7 @@ local function flatten(key)
   if tail[1] == 'string' then
     error({err = 'LEGACY the history links to a legacy JSON string; read it and replace it to change it; nothing was changed'})
   end
-  local ttl = redis.call('PTTL', key)
-  redis.call('DEL', key)
-  if #elements > 0 then
-    push(key, elements, 1)
-    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
-  end
+  rewrite(key, elements, 1)
 end`;
 
 /**
@@ -283,9 +294,8 @@ local kind = redis.call('TYPE', key).ok
 local from = 5 + tonumber(ARGV[4])
 local replaced = ''
 if kind == 'string' then
-  local value = redis.call('GET', key)
-  local sha = redis.sha1hex(value)
-  if ARGV[3] == '' or sha ~= ARGV[3] then return {'legacy', value, sha} end
+  local legacy = unconverted(key, ARGV[3])
+  if legacy then return legacy end
   redis.call('DEL', key)
   from = 5
 elseif kind == 'list' then
@@ -443,15 +453,9 @@ ${CHAIN}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind == 'string' then
-  local value = redis.call('GET', key)
-  local sha = redis.sha1hex(value)
-  if ARGV[1] == '' or sha ~= ARGV[1] then return {'legacy', value, sha} end
-  local ttl = redis.call('PTTL', key)
-  redis.call('DEL', key)
-  if #ARGV > 1 then
-    push(key, ARGV, 2)
-    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
-  end
+  local legacy = unconverted(key, ARGV[1])
+  if legacy then return legacy end
+  rewrite(key, ARGV, 2)
   return {'converted'}
 end
 if kind ~= 'list' then return {'none'} end
@@ -555,9 +559,8 @@ local kind = redis.call('TYPE', key).ok
 local replaced = ''
 local current = nil
 if kind == 'string' then
-  local value = redis.call('GET', key)
-  local sha = redis.sha1hex(value)
-  if ARGV[5] == '' or sha ~= ARGV[5] then return {'legacy', value, sha} end
+  local legacy = unconverted(key, ARGV[5])
+  if legacy then return legacy end
   current = {}
   for i = 7, 6 + legacy_count do current[#current + 1] = ARGV[i] end
   if legacy_count == 0 then replaced = 'string' end
@@ -619,13 +622,9 @@ ${CHAIN}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind == 'string' then
-  local value = redis.call('GET', key)
-  local sha = redis.sha1hex(value)
-  if ARGV[3] == '' or sha ~= ARGV[3] then return {'legacy', value, sha} end
-  local ttl = redis.call('PTTL', key)
-  redis.call('DEL', key)
-  push(key, ARGV, 4)
-  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  local legacy = unconverted(key, ARGV[3])
+  if legacy then return legacy end
+  rewrite(key, ARGV, 4)
   return {'replaced'}
 end
 if kind ~= 'list' then return {'none'} end
