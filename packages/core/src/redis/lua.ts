@@ -9,9 +9,8 @@
  * Upstash only) touches one key, or a history and its operation record, which
  * `operationsKey` puts in the same slot (slot-safe on Redis Cluster); those that change a key in
  * place also read its ancestors when it links to a parent (`flatten`), which only the chained
- * layout writes. Scripts
- * return only strings, integers and arrays (no booleans), so replies look the same under RESP2,
- * RESP3 and Upstash's JSON.
+ * layout writes. Scripts return only strings, integers and arrays (no booleans), so replies
+ * look the same under RESP2, RESP3 and Upstash's JSON.
  *
  * Every script that writes takes a deadline in the server's clock as ARGV[1] and changes
  * nothing once it has passed (see FENCE): a command already sent cannot be recalled, so a write
