@@ -7,9 +7,5 @@ export {
   type IoRedisClient,
   queuingRisks,
 } from "./connection";
-export {
-  createIoRedisStore,
-  defaultOptions,
-  IoRedisStore,
-  type IoRedisStoreOptions,
-} from "./ioredis-store";
+export { createIoRedisStore, IoRedisStore } from "./ioredis-store";
+export { defaultOptions, type IoRedisStoreOptions } from "./options";

@@ -1,9 +1,7 @@
-import { type MemoryLogger, StoreError, StoreTimeoutError } from "@agents-memory/core";
+import { StoreError, StoreTimeoutError } from "@agents-memory/core";
 import {
-  DeadlinePassedError,
   type RedisArgument,
   type RedisCommands,
-  type RedisLayout,
   RedisLayoutStore,
   type StoreOperation,
   timeReplyMs,
@@ -12,57 +10,17 @@ import { describeCause } from "@agents-memory/core/store";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import {
   ConnectionGate,
-  defaultFailFastSettings,
   failFastRedisOptions,
   type IoRedisClient,
   queuingRisks,
 } from "./connection";
-
-/**
- * Options of {@link IoRedisStore}: a `client` you built, or a `url` (or `REDIS_URL`) the store
- * connects to itself; every other option has a default ({@link defaultOptions}).
- */
-export interface IoRedisStoreOptions {
-  /**
-   * A client you built (`Redis` or `Cluster`). You own it: `close()` leaves it open. Build it
-   * with `failFastRedisOptions()` / `failFastClusterOptions()`, or the store warns.
-   */
-  client?: IoRedisClient;
-  /** `redis://` or `rediss://` URL; the store builds and owns a fail-fast client. Env fallback: `REDIS_URL`. */
-  url?: string;
-  /** Extra ioredis options for the client the store builds (host, port, tls, password, db, …). */
-  redisOptions?: RedisOptions;
-  /** Prepended to every key the store is given. Default "" (the key exactly as given). */
-  keyPrefix?: string;
-  /**
-   * Read a JSON array stored in a plain string (the Python bot's cache format) as its items;
-   * the first write turns it into a list. Default true.
-   */
-  legacyStrings?: boolean;
-  /**
-   * How reply keys are stored: `"chain"` (each reply key holds a link to its parent and only
-   * its turn's new items; a read walks the chain in one script call) or `"copy"` (each reply
-   * key holds its whole window). Default `"chain"` on a single node; a Cluster always uses `"copy"`
-   * (a chat's keys hash to different slots, so no script may walk from one to the next):
-   * asking for `"chain"` with a Cluster client throws a TypeError.
-   */
-  layout?: RedisLayout;
-  /** Longest wait for one command's reply, in ms (store-built client only). Default 200. */
-  commandTimeoutMs?: number;
-  /** Longest wait for a connection, in ms: the TCP connect and the first call's wait. Default 1000. */
-  connectTimeoutMs?: number;
-  /** Reconnect backoff cap, in ms (store-built client only). Default 2000. */
-  maxReconnectDelayMs?: number;
-  /** Where warnings and connection errors go. Default: console (stderr). */
-  logger?: MemoryLogger;
-}
-
-/** The defaults of {@link IoRedisStoreOptions}: no key prefix, {@link defaultFailFastSettings}. */
-export const defaultOptions = Object.freeze({
-  /** No prefix: keys are stored exactly as the sessions name them. */
-  keyPrefix: "",
-  ...defaultFailFastSettings,
-});
+import {
+  assertPositiveMs,
+  assertRedisUrl,
+  defaultOptions,
+  type IoRedisStoreOptions,
+} from "./options";
+import { wasSentUnanswered } from "./sent-unanswered";
 
 const STORE = "ioredis";
 
@@ -258,21 +216,6 @@ function asArgument(arg: RedisArgument): string | number | Buffer {
   return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
 }
 
-/**
- * True when a command went out and its answer never came: a timeout, or the connection lost
- * with the command in flight. Not for an error reply, a deadline that passed before sending,
- * or a call refused while disconnected (ioredis: "Stream isn't writeable").
- */
-function wasSentUnanswered(error: unknown): boolean {
-  if (!(error instanceof Error)) return true;
-  // By name: a client of another ioredis major throws its own ReplyError class.
-  if (error.name === "ReplyError" || error instanceof DeadlinePassedError) return false;
-  if (/isn't writeable|not connected|was closed|did not connect|refused/i.test(error.message)) {
-    return false;
-  }
-  return true;
-}
-
 /** The server's clock; on a Cluster the earliest of its masters' (see `RedisCommands.time`). */
 async function serverTimeMs(client: IoRedisClient): Promise<number> {
   if (!client.isCluster) return timeReplyMs(await (client as Redis).time());
@@ -280,39 +223,4 @@ async function serverTimeMs(client: IoRedisClient): Promise<number> {
   if (masters.length === 0) throw new Error("no Cluster master is connected");
   const times = await Promise.all(masters.map(async (node) => timeReplyMs(await node.time())));
   return Math.min(...times);
-}
-
-/**
- * A `redis://` or `rediss://` URL with a host. ioredis reads any other string as a socket path
- * (`reddis://:pw@h` -> connect ENOENT, quoting the password, retried forever). The message
- * never quotes the value: it may hold a password.
- */
-function assertRedisUrl(url: unknown, name: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === "string" ? new URL(url.trim()) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed) {
-    throw new TypeError(
-      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL (the value is not a URL; not shown, it may hold a password)`,
-    );
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new TypeError(
-      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL, not ${JSON.stringify(parsed.protocol.slice(0, 20))}`,
-    );
-  }
-  if (!parsed.hostname) {
-    throw new TypeError(`[agents-memory] [ioredis] ${name} names no host`);
-  }
-}
-
-function assertPositiveMs(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(
-      `[agents-memory] [ioredis] ${name} must be a positive number of ms, got ${String(value)}`,
-    );
-  }
 }
