@@ -2,10 +2,9 @@ import type { MemoryLogger } from "@agents-memory/core";
 import type { RedisLayout } from "@agents-memory/core/redis";
 import type { RedisOptions } from "ioredis";
 import { defaultFailFastSettings, type IoRedisClient } from "./connection";
-import type { IoRedisStore } from "./ioredis-store";
 
 /**
- * Options of {@link IoRedisStore}: a `client` you built, or a `url` (or `REDIS_URL`) the store
+ * Options of `IoRedisStore`: a `client` you built, or a `url` (or `REDIS_URL`) the store
  * connects to itself; every other option has a default ({@link defaultOptions}).
  */
 export interface IoRedisStoreOptions {

@@ -1,4 +1,5 @@
 import type { SessionStore } from "../store";
+import type { GroupContext } from "./group-context";
 import { basicGroup } from "./groups/basic";
 import { chainGroup, legacyChainGroup } from "./groups/chain";
 import { chainInPlaceGroup } from "./groups/chain-in-place";
@@ -71,22 +72,6 @@ export interface ConformanceOptions {
    * Default: not checked.
    */
   layout?: "chain" | "copy";
-}
-
-/** What each group file gets: `it` registers one test with a fresh store and key prefix. */
-export interface GroupContext {
-  it: (
-    name: string,
-    body: (store: SessionStore, prefix: string) => Promise<void>,
-    timeoutMs?: number,
-  ) => void;
-  raw: RawAccess;
-  sleep: (ms: number) => Promise<void>;
-  makeStore: () => SessionStore | Promise<SessionStore>;
-  closeStores: boolean;
-  skipExpiry: boolean;
-  ttlOpts: (maxItems?: number, ttlSeconds?: number) => { maxItems: number; ttlSeconds: number };
-  layout: "chain" | "copy" | undefined;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

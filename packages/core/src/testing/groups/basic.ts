@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
+import type { GroupContext } from "../group-context";
 import { assistantItem, numbered, texts, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /** The basics: a missing key, exact JSON round trips, newest-n reads, argument checks, no stray keys. */
 export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {

@@ -4,8 +4,8 @@ import { windowOf } from "../../policy/window";
 import { parseChainLink } from "../../store/chain-link";
 import type { HistoryTransaction, SessionStore } from "../../store/contract";
 import { sha1Hex } from "../../store/fingerprint";
+import type { GroupContext } from "../group-context";
 import { assistantItem, toolCall, toolResult, userItem } from "../items";
-import type { GroupContext } from "../suite";
 import { assertExact, Model, turn } from "./chain";
 
 /*

@@ -4,9 +4,9 @@ import { windowOf } from "../../policy/window";
 import { chainLinkElement, parseChainLink } from "../../store/chain-link";
 import type { SessionStore } from "../../store/contract";
 import { readStoredWindow } from "../../store/stored-json";
+import type { GroupContext } from "../group-context";
 import { assistantItem, userItem } from "../items";
 import { type RawAccess, rawHistory } from "../raw-access";
-import type { GroupContext } from "../suite";
 
 /*
  * Reply chains, as a reply-scoped bot writes them: each turn reads the replied-to key's window

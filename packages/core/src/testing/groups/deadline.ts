@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import type { GroupContext } from "../group-context";
 import { numbered, texts, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /**
  * Deadlines: a write whose caller's deadline has passed changes nothing (the Redis stores'

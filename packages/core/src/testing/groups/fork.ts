@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
+import type { GroupContext } from "../group-context";
 import { assistantItem, numbered, texts, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /** Fork: the reply write, from a parent as read, whatever became of the parent since. */
 export function forkGroup({ it, raw, ttlOpts }: GroupContext): void {

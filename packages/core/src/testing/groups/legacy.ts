@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { elementText } from "../../store";
+import type { GroupContext } from "../group-context";
 import { assistantItem, texts, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /** Legacy values (Redis-protocol stores): a JSON array in a plain string, as the Python bot wrote it, reads as its items and becomes a list on the first write; other types read as empty. */
 export function legacyGroup({ it, raw, ttlOpts }: GroupContext): void {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
 import { trimItems } from "../../policy/trim";
+import type { GroupContext } from "../group-context";
 import { assistantItem, numbered, texts, toolCall, toolResult, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /**
  * Limits and trim: append keeps the newest maxItems, a trim never splits a pair (a reasoning

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import type { GroupContext } from "../group-context";
 import { numbered, texts, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /** Pop and clear: the newest item comes off; pop skips exactly what read skips. */
 export function popClearGroup({ it, raw }: GroupContext): void {

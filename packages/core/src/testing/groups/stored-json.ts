@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
 import { elementText, type StoredElement } from "../../store";
+import type { GroupContext } from "../group-context";
 import { texts, userItem } from "../items";
 import { rawHistory } from "../raw-access";
-import type { GroupContext } from "../suite";
 
 /** Stored JSON: malformed elements are skipped, never a crash; readStored and parentElements keep each item's JSON verbatim. */
 export function storedJsonGroup({ it, raw, ttlOpts }: GroupContext): void {

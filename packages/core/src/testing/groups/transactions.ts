@@ -3,8 +3,8 @@ import { type AgentInputItem, applySessionHistoryMutations } from "@openai/agent
 import { HistoryConflictError } from "../../errors";
 import type { HistoryTransaction, TransactOptions } from "../../store";
 import { sha1Hex } from "../../store/fingerprint";
+import type { GroupContext } from "../group-context";
 import { assistantItem, numbered, texts, toolCall, toolResult, userItem } from "../items";
-import type { GroupContext } from "../suite";
 
 /**
  * History transactions (`transact`, `replaceFunctionCall`, optional): the SDK's

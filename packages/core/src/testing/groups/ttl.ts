@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import type { GroupContext } from "../group-context";
 import { numbered, texts } from "../items";
-import type { GroupContext } from "../suite";
 
 /** TTL: every write sets it, and keys expire (the expiry test waits ~2.2 s of store time). */
 export function ttlGroup({ it, raw, sleep, ttlOpts, skipExpiry }: GroupContext): void {
