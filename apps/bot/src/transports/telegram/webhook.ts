@@ -178,10 +178,12 @@ function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
 
 /**
  * 413, then the rest of the body is read and dropped: closing a socket with unread data makes
- * the kernel reset the connection, and the client would never see the status.
+ * the kernel reset the connection, and the client would never see the status. So no
+ * `Connection: close`: with it, Node destroys the socket as soon as the response is out, while
+ * the client may still be sending (it then fails with EPIPE instead of reading the 413).
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(413, { connection: "close" }).end();
+  res.writeHead(413).end();
   const giveUp = setTimeout(() => req.destroy(), DRAIN_TIMEOUT_MS);
   giveUp.unref();
   req.on("end", () => clearTimeout(giveUp));
