@@ -38,21 +38,11 @@ export class IoRedisStore extends RedisLayoutStore {
   readonly #gate: ConnectionGate;
   readonly #commandTimeoutMs: number | undefined;
   #closed = false;
-  /**
-   * Lists are read as Buffers (by LRANGE, or by the chained layout's read script): a turn holds
-   * its history until the fork is written, and Buffers
-   * keep it off the JS heap. They are views of the client's read buffers, so a held history
-   * keeps the buffers its reply came in alive until it is dropped.
-   */
   readonly #commands: RedisCommands = {
     evalsha: (sha, keys, args) =>
       this.client.evalsha(sha, keys.length, ...keys, ...args.map(asArgument)),
     eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args.map(asArgument)),
-    evalshaBytes: (sha, keys, args) =>
-      this.client.callBuffer("EVALSHA", sha, keys.length, ...keys, ...args.map(asArgument)),
-    evalBytes: (lua, keys, args) =>
-      this.client.callBuffer("EVAL", lua, keys.length, ...keys, ...args.map(asArgument)),
-    lrange: (key, start, stop) => this.client.lrangeBuffer(key, start, stop),
+    lrange: (key, start, stop) => this.client.lrange(key, start, stop),
     time: () => serverTimeMs(this.client),
   };
 

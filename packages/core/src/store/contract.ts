@@ -82,10 +82,8 @@ export interface TransactOptions extends WriteOptions {
 }
 
 /**
- * One item's JSON as a store read it: a string, or its UTF-8 bytes. A store may hand out the
- * bytes its client received (`@agents-memory/ioredis` does): they stay off the JS heap while a
- * turn holds them, which spares the garbage collector a copy of every history in flight.
- * {@link elementText} decodes either.
+ * One item's JSON as a store read it: a string, or its UTF-8 bytes (a store may hand out the
+ * bytes its client received). {@link elementText} decodes either.
  */
 export type StoredElement = string | Uint8Array;
 

@@ -151,7 +151,7 @@ export function parseStoredItems(
       if (reasons.size < MAX_REASONS) reasons.add(parsed.problem);
     } else {
       stored.items.push(parsed.item);
-      // Kept as read: bytes stay bytes (off the heap), see StoredElement.
+      // Kept as read (text or bytes, see StoredElement).
       stored.elements.push(element as StoredElement);
     }
   }
