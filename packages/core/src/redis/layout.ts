@@ -70,10 +70,11 @@ export type RedisLayout = "chain" | "copy";
 
 /**
  * Reads the newest `limit` items of the history under a key (`limit` undefined or positive).
- * `chain`: one READ_CHAIN script call, whatever the key holds. `copy`: a plain LRANGE (a script
- * would copy the whole history through Lua); a key of another type (a legacy string) takes a
- * second trip through the read script, and so does a key that turns out to be a chain (written
- * by a store on the chained layout).
+ * `chain`: one READ_CHAIN script call, whatever the key holds. `copy`: a plain LRANGE; a key of
+ * another type (a legacy string) takes a second trip through the read script, and so does a key
+ * that turns out to be a chain (written by a store on the chained layout). The read script
+ * copies the whole history through Lua: LRANGE gives row 7 +33-55% turns/s over it (`pnpm bench
+ * --cells 50x1024,200x4096 --rows agents-memory,agents-memory-copy,upstash`).
  */
 export async function readLayout(
   commands: RedisCommands,
