@@ -67,9 +67,9 @@ export function resolveMemoryOptions(options: MemoryOptions): ResolvedMemoryOpti
 
 /**
  * Items handed to or returned from a session are copies: callers may mutate theirs freely.
- * Items are JSON (they round-trip through the store), and a JSON round trip copies them
- * several times faster than `structuredClone` in V8.
+ * A JSON round trip, so that a copy is the item as the store will give it back (undefined
+ * fields dropped), as StoreSession copies them.
  */
 export function cloneItems(items: readonly AgentInputItem[]): AgentInputItem[] {
-  return items.length === 0 ? [] : (JSON.parse(JSON.stringify(items)) as AgentInputItem[]);
+  return JSON.parse(JSON.stringify(items)) as AgentInputItem[];
 }
