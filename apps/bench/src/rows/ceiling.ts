@@ -10,11 +10,11 @@ import { itemText } from "./texts";
 /**
  * Row 3, the ceiling: exactly the requests `IoRedisStore` sends for a turn on its default
  * (chained) layout: EVALSHA of its READ_CHAIN script for the newest `window + 1` items, replies
- * read as Buffers as the store reads them, then EVALSHA of its FORK_CHAIN script (both imported
+ * read as strings as the store reads them, then EVALSHA of its FORK_CHAIN script (both imported
  * from the store's source), issued by bare ioredis with payloads built before the clock starts
  * (but the link, which names the parent key): no decoding, no parsing, no fingerprinting, no
  * session. The benchmark checks with MONITOR that rows 1 and 3 send the same requests. With
- * `parse`, row 6: the same, plus decoding and `JSON.parse` of each element.
+ * `parse`, row 6: the same, plus `JSON.parse` of each element.
  */
 export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row {
   let client: Redis | undefined;
@@ -44,10 +44,7 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
         });
       }
       const readHistory = async (key: string, limit: number) => {
-        const reply = (await redis.callBuffer("EVALSHA", readSha, 1, key, limit)) as [
-          Buffer[],
-          ...unknown[],
-        ];
+        const reply = (await redis.evalsha(readSha, 1, key, limit)) as [string[], ...unknown[]];
         return reply[0];
       };
       return {
@@ -65,10 +62,7 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
           const parent = messageKey(chat.replyTo(turn), chat.chatId);
           const elements = await readHistory(parent, window + 1);
           // Row 6 only: what the model needs from the read (row 1 also checks each is an object).
-          if (
-            parse &&
-            elements.map((element) => JSON.parse(element.toString())).length !== elements.length
-          ) {
+          if (parse && elements.map((element) => JSON.parse(element)).length !== elements.length) {
             throw new Error("ceiling + parse: lost items");
           }
           const reply = messageKey(chat.reply(turn), chat.chatId);
@@ -86,7 +80,7 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
         },
         async storedTexts(chat: Chat, turn: number) {
           const elements = await readHistory(messageKey(chat.reply(turn), chat.chatId), -1);
-          return elements.map((element) => itemText(JSON.parse(element.toString())));
+          return elements.map((element) => itemText(JSON.parse(element)));
         },
         async close() {},
       };
