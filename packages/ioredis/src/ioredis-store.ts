@@ -1,6 +1,5 @@
 import { StoreError, StoreTimeoutError } from "@agents-memory/core";
 import {
-  type RedisArgument,
   type RedisCommands,
   RedisLayoutStore,
   type StoreOperation,
@@ -39,9 +38,8 @@ export class IoRedisStore extends RedisLayoutStore {
   readonly #commandTimeoutMs: number | undefined;
   #closed = false;
   readonly #commands: RedisCommands = {
-    evalsha: (sha, keys, args) =>
-      this.client.evalsha(sha, keys.length, ...keys, ...args.map(asArgument)),
-    eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args.map(asArgument)),
+    evalsha: (sha, keys, args) => this.client.evalsha(sha, keys.length, ...keys, ...args),
+    eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args),
     lrange: (key, start, stop) => this.client.lrange(key, start, stop),
     time: () => serverTimeMs(this.client),
   };
@@ -198,12 +196,6 @@ export function createIoRedisStore(options: IoRedisStoreOptions = {}): IoRedisSt
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** ioredis sends a Buffer's bytes as they are, but any other Uint8Array as `String(array)`. */
-function asArgument(arg: RedisArgument): string | number | Buffer {
-  if (!(arg instanceof Uint8Array) || Buffer.isBuffer(arg)) return arg as string | number | Buffer;
-  return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
 }
 
 /** The server's clock; on a Cluster the earliest of its masters' (see `RedisCommands.time`). */

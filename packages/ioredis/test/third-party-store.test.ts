@@ -13,11 +13,9 @@ class CallStore extends RedisLayoutStore {
   readonly #commands: RedisCommands;
   constructor(call: Call) {
     super("call-store", { logger: silentLogger });
-    const bytes = (args: readonly (string | number | Uint8Array)[]) =>
-      args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg) : arg));
     this.#commands = {
-      evalsha: (sha, keys, args) => call("EVALSHA", sha, keys.length, ...keys, ...bytes(args)),
-      eval: (lua, keys, args) => call("EVAL", lua, keys.length, ...keys, ...bytes(args)),
+      evalsha: (sha, keys, args) => call("EVALSHA", sha, keys.length, ...keys, ...args),
+      eval: (lua, keys, args) => call("EVAL", lua, keys.length, ...keys, ...args),
       lrange: (key, start, stop) => call("LRANGE", key, start, stop),
       time: async () => timeReplyMs(await call("TIME")),
     };

@@ -1,13 +1,11 @@
 import { type MemoryLogger, StoreError } from "@agents-memory/core";
 import {
-  type RedisArgument,
   type RedisCommands,
   type RedisLayout,
   RedisLayoutStore,
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
-import { elementText } from "@agents-memory/core/store";
 import type { Redis } from "@upstash/redis";
 import type { Send } from "./budget";
 import { Budget } from "./budget";
@@ -93,16 +91,11 @@ const NOT_IDEMPOTENT: ReadonlySet<StoreOperation> = new Set([
 /** The layout's commands over one operation's HTTP sender (see `Budget`). */
 function commandsOver(send: Send): RedisCommands {
   return {
-    evalsha: (sha, keys, args) => send(["evalsha", sha, keys.length, ...keys, ...args.map(text)]),
-    eval: (lua, keys, args) => send(["eval", lua, keys.length, ...keys, ...args.map(text)]),
+    evalsha: (sha, keys, args) => send(["evalsha", sha, keys.length, ...keys, ...args]),
+    eval: (lua, keys, args) => send(["eval", lua, keys.length, ...keys, ...args]),
     lrange: (key, start, stop) => send(["lrange", key, start, stop]),
     time: async () => timeReplyMs(await send(["time"])),
   };
-}
-
-/** A JSON body carries text: elements held as bytes are sent as their UTF-8 text. */
-function text(arg: RedisArgument): string | number {
-  return arg instanceof Uint8Array ? elementText(arg) : arg;
 }
 
 /**

@@ -14,7 +14,6 @@ import {
   assertWriteOptions,
   chainLinkElement,
   elementsWindowStart,
-  elementText,
   type ForkOptions,
   type HistoryTransaction,
   parentElementsOf,
@@ -142,7 +141,7 @@ export class MemoryStore implements SessionStore {
   ): Promise<void> {
     const keys = validateFork(parentKey, childKeys, newItems, options);
     assertBeforeDeadline("fork", keys[0]!, options);
-    const parent = parentElementsOf(options).map(elementText);
+    const parent = [...parentElementsOf(options)];
     const fresh = serializeItems(newItems);
     const cut = elementsWindowStart([...parent, ...fresh], options.maxItems);
     const keep = parent.length - cut;

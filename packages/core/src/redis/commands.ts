@@ -1,5 +1,5 @@
-/** One argument of a Redis command: text, a number, or bytes sent as they are. */
-export type RedisArgument = string | number | Uint8Array;
+/** One argument of a Redis command: text or a number. */
+export type RedisArgument = string | number;
 
 /**
  * The few Redis commands the layout needs, as each adapter's client sends them (ioredis over
@@ -11,23 +11,7 @@ export interface RedisCommands {
   evalsha(sha: string, keys: readonly string[], args: readonly RedisArgument[]): Promise<unknown>;
   /** `EVAL script numkeys ...keys ...args` (the server caches the script for EVALSHA). */
   eval(script: string, keys: readonly string[], args: readonly RedisArgument[]): Promise<unknown>;
-  /**
-   * Optional: `evalsha`, with every bulk string of the reply as its bytes (a `Uint8Array`),
-   * e.g. ioredis's `evalshaBuffer`. The chained layout's read uses it, when given, to hand out
-   * a history as bytes (see `StoredElement`).
-   */
-  evalshaBytes?(
-    sha: string,
-    keys: readonly string[],
-    args: readonly RedisArgument[],
-  ): Promise<unknown>;
-  /** Optional: `eval` with the reply's bulk strings as bytes (see `evalshaBytes`). */
-  evalBytes?(
-    script: string,
-    keys: readonly string[],
-    args: readonly RedisArgument[],
-  ): Promise<unknown>;
-  /** `LRANGE key start stop`; elements as strings or as their bytes (see `StoredElement`). */
+  /** `LRANGE key start stop`; elements as strings. */
   lrange(key: string, start: number, stop: number): Promise<unknown>;
   /**
    * The server's clock in ms since the epoch (`TIME`: seconds * 1000 + microseconds / 1000).

@@ -33,6 +33,5 @@ export {
   REDIS_SCRIPTS,
   type RedisScript,
   runScript,
-  runScriptForBytes,
 } from "./script-runner";
 export { ServerClock } from "./server-clock";

@@ -14,7 +14,6 @@ import { fingerprintElements, sha1Hex } from "../store/fingerprint";
 import { replaceFunctionCallIn } from "../store/history";
 import {
   elementPairRole,
-  elementText,
   emptyStored,
   newestStored,
   parentElementsOf,
@@ -26,7 +25,7 @@ import {
 import type { RedisArgument, RedisCommands } from "./commands";
 import { parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
-import { REDIS_SCRIPTS, runScript, runScriptForBytes } from "./script-runner";
+import { REDIS_SCRIPTS, runScript } from "./script-runner";
 
 /*
  * The store operations on the Redis layout (one list of JSON strings per key; on the chained
@@ -117,12 +116,8 @@ export async function readLayout(
   return emptyStored();
 }
 
-const LINK_PREFIX_BYTES = new TextEncoder().encode(CHAIN_LINK_PREFIX);
-
 function startsWithLink(element: unknown): boolean {
-  if (typeof element === "string") return element.startsWith(CHAIN_LINK_PREFIX);
-  if (!(element instanceof Uint8Array) || element.length < LINK_PREFIX_BYTES.length) return false;
-  return LINK_PREFIX_BYTES.every((byte, index) => element[index] === byte);
+  return typeof element === "string" && element.startsWith(CHAIN_LINK_PREFIX);
 }
 
 /** The READ_CHAIN script: the lists along the chain, and a legacy string where it ends in one. */
@@ -132,13 +127,13 @@ async function readChain(
   limit: number | undefined,
   context: RedisLayoutContext,
 ): Promise<StoredItems> {
-  const [elements, tailReply, tailValue, tailLimit, lists] = (await runScriptForBytes(
+  const [elements, tailReply, tailValue, tailLimit, lists] = (await runScript(
     commands,
     REDIS_SCRIPTS.readChain,
     [redisKey],
     [limit ?? -1],
   )) as [unknown[], StoredElement, unknown, unknown, unknown];
-  const tailKind = elementText(tailReply);
+  const tailKind = String(tailReply);
   const newer = parseStoredItems(elements, context);
   if (tailKind === "") return newer;
   if (tailKind === "string" && context.legacyStrings) {
@@ -156,7 +151,7 @@ async function readChain(
     // An ancestor outlived by a key that links to it (expired, evicted or deleted): the history
     // is the part that is left, and the reader should know it is not whole.
     context.logger.warn(
-      { store: context.store, key: context.key, missing: elementText(tailValue as StoredElement) },
+      { store: context.store, key: context.key, missing: String(tailValue) },
       "a key this history links to is gone (expired, evicted or deleted); read the part after it",
     );
     return newer;

@@ -19,7 +19,7 @@ export function parseLegacyStored(
   value: unknown,
   context: { key: string; logger: MemoryLogger; store: string },
 ): StoredItems {
-  const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
+  const text = value;
   let parsed: unknown;
   try {
     parsed = typeof text === "string" ? JSON.parse(text) : undefined;

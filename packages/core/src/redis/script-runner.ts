@@ -55,23 +55,3 @@ export async function runScript(
     return await commands.eval(script.lua, keys, args);
   }
 }
-
-/**
- * {@link runScript}, with the reply's bulk strings as bytes where the client can give them
- * (`RedisCommands.evalshaBytes`); as strings otherwise.
- */
-export async function runScriptForBytes(
-  commands: RedisCommands,
-  script: RedisScript,
-  keys: readonly string[],
-  args: readonly RedisArgument[],
-): Promise<unknown> {
-  const { evalshaBytes, evalBytes } = commands;
-  if (!evalshaBytes || !evalBytes) return runScript(commands, script, keys, args);
-  try {
-    return await evalshaBytes.call(commands, await script.sha(), keys, args);
-  } catch (error) {
-    if (!isNoScript(error)) throw error;
-    return await evalBytes.call(commands, script.lua, keys, args);
-  }
-}

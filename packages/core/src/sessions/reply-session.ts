@@ -3,13 +3,7 @@ import { StoreError } from "../errors";
 import { reportStoreFailure, withTimeout } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
 import { keepItems, keptMask, pairRole, trimItems, windowStartBy } from "../policy";
-import {
-  elementPairRole,
-  elementText,
-  type ForkOptions,
-  readStoredWindow,
-  type StoredElement,
-} from "../store";
+import { elementPairRole, type ForkOptions, readStoredWindow, type StoredElement } from "../store";
 import {
   cloneItems,
   type MemoryOptions,
@@ -43,7 +37,7 @@ interface History {
 const noHistory = (): History => ({ elements: [], unclaimed: undefined });
 
 const parseElement = (element: StoredElement): AgentInputItem =>
-  JSON.parse(elementText(element)) as AgentInputItem;
+  JSON.parse(element) as AgentInputItem;
 
 const parseElements = (elements: readonly StoredElement[]): AgentInputItem[] =>
   elements.map(parseElement);

@@ -1,5 +1,4 @@
 import type { StoredElement } from "./contract";
-import { elementText } from "./stored-json";
 
 /*
  * The chained layout: a reply key holds a link to its parent, then only its own turn's items.
@@ -31,7 +30,7 @@ export function chainLinkElement(link: ChainLink): string {
 /** The link a stored element holds, or undefined when it is not a well-formed link. */
 export function parseChainLink(element: StoredElement | undefined): ChainLink | undefined {
   if (element === undefined) return undefined;
-  const text = elementText(element);
+  const text = element;
   if (!text.startsWith(CHAIN_LINK_PREFIX)) return undefined;
   try {
     const value = JSON.parse(text) as { take?: unknown; parent?: unknown };

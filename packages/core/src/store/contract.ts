@@ -81,11 +81,8 @@ export interface TransactOptions extends WriteOptions {
   ttlSeconds?: number;
 }
 
-/**
- * One item's JSON as a store read it: a string, or its UTF-8 bytes (a store may hand out the
- * bytes its client received). {@link elementText} decodes either.
- */
-export type StoredElement = string | Uint8Array;
+/** One item's JSON text as a store read it. */
+export type StoredElement = string;
 
 /** A read with each item's stored JSON beside it: `items[i]` is `elements[i]`, parsed. */
 export interface StoredItems {

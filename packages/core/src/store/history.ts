@@ -1,6 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { StoredElement } from "./contract";
-import { elementText } from "./stored-json";
 
 /*
  * The history changes of `SessionStore.transact` and `replaceFunctionCall` over stored
@@ -46,7 +45,7 @@ export function endsWith(
   const start = elements.length - expected.length;
   if (start < 0) return false;
   return expected.every((item, index) => {
-    const text = elementText(elements[start + index]!);
+    const text = elements[start + index]!;
     if (text === JSON.stringify(item)) return true;
     try {
       return jsonEqual(JSON.parse(text), JSON.parse(JSON.stringify(item)));

@@ -29,7 +29,6 @@ export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
 export {
   elementPairRole,
   elementsWindowStart,
-  elementText,
   emptyStored,
   isReasoningElement,
   newestStored,

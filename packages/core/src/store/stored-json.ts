@@ -5,13 +5,6 @@ import { windowStartBy } from "../policy/window";
 import type { ForkOptions, SessionStore, StoredElement, StoredItems } from "./contract";
 import { itemProblem } from "./item-schema";
 
-const utf8 = new TextDecoder();
-
-/** The JSON text of a stored element (bytes are decoded as UTF-8). */
-export function elementText(element: StoredElement): string {
-  return typeof element === "string" ? element : utf8.decode(element);
-}
-
 /** The parent of a fork as stored JSON: `parentElements` when given, else serialized. */
 export function parentElementsOf(options: ForkOptions): readonly StoredElement[] {
   return options.parentElements ?? serializeItems(options.parentItems);
@@ -80,10 +73,9 @@ export function isReasoningElement(element: StoredElement): boolean {
  * agents-memory,agents-memory-copy`).
  */
 export function elementPairRole(element: StoredElement): PairRole {
-  const text = elementText(element);
-  if (!PAIR_HINT.test(text)) return undefined;
+  if (!PAIR_HINT.test(element)) return undefined;
   try {
-    return pairRole(JSON.parse(text));
+    return pairRole(JSON.parse(element));
   } catch {
     return undefined;
   }
@@ -133,15 +125,12 @@ export function parseStoredItems(
   const reasons = new Set<string>();
   for (const element of elements) {
     const parsed =
-      typeof element === "string" || element instanceof Uint8Array
-        ? parseElement(elementText(element))
-        : { problem: "not a string" };
+      typeof element === "string" ? parseElement(element) : { problem: "not a string" };
     if ("problem" in parsed) {
       skipped++;
       if (reasons.size < MAX_REASONS) reasons.add(parsed.problem);
     } else {
       stored.items.push(parsed.item);
-      // Kept as read (text or bytes, see StoredElement).
       stored.elements.push(element as StoredElement);
     }
   }
@@ -156,8 +145,8 @@ export function parseStoredItems(
 
 /** One stored element parsed, or undefined when it is not a valid item (not logged). */
 export function parseStoredElement(element: unknown): AgentInputItem | undefined {
-  if (typeof element !== "string" && !(element instanceof Uint8Array)) return undefined;
-  const parsed = parseElement(elementText(element));
+  if (typeof element !== "string") return undefined;
+  const parsed = parseElement(element);
   return "item" in parsed ? parsed.item : undefined;
 }
 

@@ -88,13 +88,8 @@ export function validateFork(
 }
 
 function assertElements(elements: unknown): asserts elements is readonly StoredElement[] {
-  if (
-    !Array.isArray(elements) ||
-    elements.some((element) => typeof element !== "string" && !(element instanceof Uint8Array))
-  ) {
-    throw new TypeError(
-      `[agents-memory] parentElements must be an array of JSON strings or their UTF-8 bytes`,
-    );
+  if (!Array.isArray(elements) || elements.some((element) => typeof element !== "string")) {
+    throw new TypeError(`[agents-memory] parentElements must be an array of JSON strings`);
   }
 }
 

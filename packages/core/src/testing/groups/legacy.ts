@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { elementText } from "../../store";
 import type { GroupContext } from "../group-context";
 import { assistantItem, texts, userItem } from "../items";
 
@@ -57,7 +56,7 @@ export function legacyGroup({ it, raw, ttlOpts }: GroupContext): void {
     const fromLegacy = await store.readStored(`${p}legacy`, 1);
     assert.deepEqual(fromLegacy.items, [legacy[1]]);
     assert.deepEqual(
-      fromLegacy.elements.map((e) => JSON.parse(elementText(e))),
+      fromLegacy.elements.map((e) => JSON.parse(e)),
       [legacy[1]],
     );
   });
