@@ -19,10 +19,9 @@ export function parseLegacyStored(
   value: unknown,
   context: { key: string; logger: MemoryLogger; store: string },
 ): StoredItems {
-  const text = value;
   let parsed: unknown;
   try {
-    parsed = typeof text === "string" ? JSON.parse(text) : undefined;
+    parsed = typeof value === "string" ? JSON.parse(value) : undefined;
   } catch {
     parsed = undefined;
   }

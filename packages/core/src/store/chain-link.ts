@@ -30,10 +30,9 @@ export function chainLinkElement(link: ChainLink): string {
 /** The link a stored element holds, or undefined when it is not a well-formed link. */
 export function parseChainLink(element: StoredElement | undefined): ChainLink | undefined {
   if (element === undefined) return undefined;
-  const text = element;
-  if (!text.startsWith(CHAIN_LINK_PREFIX)) return undefined;
+  if (!element.startsWith(CHAIN_LINK_PREFIX)) return undefined;
   try {
-    const value = JSON.parse(text) as { take?: unknown; parent?: unknown };
+    const value = JSON.parse(element) as { take?: unknown; parent?: unknown };
     if (typeof value.parent !== "string" || typeof value.take !== "number") return undefined;
     if (!Number.isInteger(value.take) || value.take < 0) return undefined;
     return { take: value.take, parent: value.parent };
