@@ -117,6 +117,11 @@ export class IoRedisStore extends RedisLayoutStore {
     return true;
   }
 
+  /** ioredis's own `keyPrefix` on the client (a link names its parent with it). */
+  protected override get clientKeyPrefix(): string {
+    return this.client.options.keyPrefix ?? "";
+  }
+
   /** On a Cluster a chat's keys hash to different slots: a fork writes each child alone. */
   protected override get singleKeyOnly(): boolean {
     return Boolean(this.client.isCluster);

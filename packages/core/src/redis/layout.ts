@@ -265,7 +265,9 @@ export async function appendLayout(
  * it inside Redis. Either way, when the check fails (the parent changed, is gone, or is a
  * legacy string) or there is no parent, the children get `parentItems + newItems` in full.
  * `singleKeyOnly` (Redis Cluster, where children may live on different nodes) writes each child
- * on its own, in full.
+ * on its own, in full. `clientKeyPrefix` is what the client itself prepends to every key it
+ * sends (ioredis's `keyPrefix`): a link names its parent as Redis sees it, since the scripts
+ * that follow it run inside Redis, where no client adds anything.
  */
 export async function forkLayout(
   commands: RedisCommands,
@@ -276,6 +278,7 @@ export async function forkLayout(
   singleKeyOnly: boolean,
   deadline: number,
   layout: RedisLayout = "copy",
+  clientKeyPrefix = "",
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
   const parent = parentElementsOf(options);
@@ -310,7 +313,7 @@ export async function forkLayout(
             parent.length,
             fingerprint,
             keep,
-            chainLinkElement({ take: keep, parent: parentRedisKey }),
+            chainLinkElement({ take: keep, parent: clientKeyPrefix + parentRedisKey }),
             ...fresh,
           ],
         )

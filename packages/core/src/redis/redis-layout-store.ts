@@ -144,6 +144,15 @@ export abstract class RedisLayoutStore implements SessionStore {
   }
 
   /**
+   * What the client prepends to every key it sends, on top of {@link keyPrefix} (ioredis's own
+   * `keyPrefix` option). Default "". A link names its parent with it: the scripts that follow
+   * links run inside Redis, where keys are not prefixed.
+   */
+  protected get clientKeyPrefix(): string {
+    return "";
+  }
+
+  /**
    * The layout in use: the one asked for in the options (default `chain`), or `copy` where a
    * script may touch one key only (Redis Cluster).
    */
@@ -211,6 +220,7 @@ export abstract class RedisLayoutStore implements SessionStore {
         this.singleKeyOnly,
         deadline,
         this.layout,
+        this.clientKeyPrefix,
       ),
     );
   }

@@ -1,0 +1,66 @@
+import { ReplySession, replyKey, silentLogger } from "@agents-memory/core";
+import { parseChainLink } from "@agents-memory/core/store";
+import { assistantItem, userItem } from "@agents-memory/core/testing";
+import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, test } from "vitest";
+import { failFastRedisOptions, IoRedisStore } from "../src";
+import { majors } from "./__fixtures__/clients";
+
+const server = await startRedisServer();
+const raw = new Redis(server.url);
+
+afterAll(async () => {
+  raw.disconnect();
+  await server.stop();
+});
+
+let chat = 700;
+
+describe.each(majors)("$name: a client built with keyPrefix", (major) => {
+  test("a 3-turn reply chain reads its whole history; the links name the parent as Redis sees it", async () => {
+    const chatId = ++chat;
+    const client = major.redis(server.url, { ...failFastRedisOptions(), keyPrefix: "app:" });
+    const store = new IoRedisStore({ client, keyPrefix: "m:", logger: silentLogger });
+    try {
+      let replyTo: number | null = null;
+      for (const [turn, messageId] of [101, 102, 103].entries()) {
+        const session = new ReplySession({
+          store,
+          chatId,
+          replyToMessageId: replyTo,
+          logger: silentLogger,
+        });
+        expect(await session.getItems()).toHaveLength(turn * 2);
+        await session.addItems([userItem(`q${turn}`), assistantItem(`a${turn}`)]);
+        expect((await session.persist([messageId])).ok).toBe(true);
+        replyTo = messageId;
+      }
+      const last = new ReplySession({
+        store,
+        chatId,
+        replyToMessageId: 103,
+        logger: silentLogger,
+      });
+      expect(await last.getItems()).toEqual([
+        userItem("q0"),
+        assistantItem("a0"),
+        userItem("q1"),
+        assistantItem("a1"),
+        userItem("q2"),
+        assistantItem("a2"),
+      ]);
+
+      // Read with a client that adds no prefix: every key carries both prefixes, and each
+      // reply's link names its parent's key exactly as stored.
+      const key = (id: number) => `app:m:${replyKey(id, chatId)}`;
+      expect(await raw.exists(key(101), key(102), key(103))).toBe(3);
+      expect(await raw.exists(`m:${replyKey(101, chatId)}`, replyKey(101, chatId))).toBe(0);
+      expect(parseChainLink((await raw.lindex(key(102), 0)) ?? undefined)?.parent).toBe(key(101));
+      expect(parseChainLink((await raw.lindex(key(103), 0)) ?? undefined)?.parent).toBe(key(102));
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+});
