@@ -1,4 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { prepareTrustedCertificate } from "./src/tls";
+
+// The local Upstash server also speaks HTTPS; the workers trust its throwaway certificate.
+prepareTrustedCertificate();
 
 export default defineConfig({
   test: {

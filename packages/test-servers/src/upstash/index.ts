@@ -20,7 +20,9 @@
  * - A Redis error reply -> 400 `{ error }`; Redis unreachable -> 500 `{ error }` at once (the
  *   connection does not queue or retry); a malformed body -> 400; another path -> 404; another
  *   method -> 405.
- * - Every response carries an `upstash-sync-token` header (read-your-writes), a counter.
+ * - Every response carries an `upstash-sync-token` header (read-your-writes), a counter; the
+ *   token each request carried is recorded.
+ * - HTTPS with `tls: { key, cert }` (see `../tls` for a throwaway certificate the client trusts).
  *
  * Known differences, invisible to the client: a bulk string `"OK"` is sent unencoded like the
  * status reply `OK` (the Redis connection cannot tell them apart; the client decodes both to

@@ -3,6 +3,7 @@
 
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { Redis } from "ioredis";
 import { listenLocal } from "../listen";
 import { BadRequest, commandNames, toCommand, toCommands } from "./commands";
@@ -84,6 +85,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       bytesIn: body.length,
       bytesOut: 0,
       base64,
+      syncToken: headerText(req.headers["upstash-sync-token"]),
       at,
     };
     log.push(entry);
@@ -141,18 +143,21 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     }
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error) => {
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: String(error) }));
       }
     });
-  });
+  };
+  const server = options.tls
+    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer(listener);
   const port = await listenLocal(server, options.port);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     token,
     port,
     requests,
@@ -172,4 +177,8 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       redis.disconnect();
     },
   };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
 }

@@ -9,6 +9,11 @@ export interface UpstashServerOptions {
   token?: string;
   /** Port to listen on (127.0.0.1). Default: a free one. */
   port?: number;
+  /**
+   * Serve HTTPS with this key and certificate (PEM), as the real service does; see
+   * `throwawayCertificate()` / `trustedCertificate()` in `../tls`. Default: plain HTTP.
+   */
+  tls?: { key: string; cert: string };
 }
 
 /** One HTTP request as the server saw it. */
@@ -25,6 +30,8 @@ export interface RecordedRequest {
   bytesOut: number;
   /** True when the request asked for base64 (`Upstash-Encoding: base64`). */
   base64: boolean;
+  /** The `upstash-sync-token` header the request carried (read-your-writes), if any. */
+  syncToken: string | undefined;
   /** `performance.now()` when the request arrived. */
   at: number;
 }
@@ -42,7 +49,7 @@ export interface UpstashRequests {
 }
 
 export interface UpstashServer {
-  /** `http://127.0.0.1:<port>`: the REST URL to give the client. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`): the REST URL to give the client. */
   url: string;
   token: string;
   port: number;
