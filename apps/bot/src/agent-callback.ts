@@ -1,6 +1,7 @@
-import { ReplySession, type SessionStore } from "@agents-memory/core";
+import { type PersistResult, ReplySession, type SessionStore } from "@agents-memory/core";
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
+import type { ReadOutcome, TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
@@ -35,6 +36,8 @@ export interface AgentCallbackOptions {
   agent: AgentRuntime;
   logger: Logger;
   identity: BotIdentity;
+  /** Told about every agent turn once it is over (the stats line, `/healthz`). */
+  stats?: { record(turn: TurnRecord): void } | undefined;
 }
 
 export interface TurnMeta {
@@ -147,6 +150,9 @@ export class AgentCallback {
     const stopTyping = keepTyping(channel, message.chatId, log);
     let sentIds: number[] = [];
     let session: ReplySession | undefined;
+    let answered = false;
+    let answerMs = 0;
+    let readMs: number | undefined;
     if (parentMessageId !== null && !isMessageId(parentMessageId)) {
       // No key can be built from it (Telegram's message ids are positive integers): answer
       // as a new conversation rather than fail the turn.
@@ -162,7 +168,9 @@ export class AgentCallback {
       // already holds it) was found; after expiry or a store failure the quote gives context.
       // load() counts the history without taking the parsed items, so the runner's getItems()
       // does not parse it a second time.
+      const readStarted = performance.now();
       const historyItems = parentMessageId === null ? 0 : await session.load();
+      if (parentMessageId !== null) readMs = performance.now() - readStarted;
       const input = buildAgentText(message, {
         quoteReply: parentMessageId === null || historyItems === 0,
       });
@@ -191,6 +199,8 @@ export class AgentCallback {
         parseMode: config.bot.parseMode,
         logger: log,
       });
+      answered = true;
+      answerMs = Date.now() - started;
     } catch (error) {
       if (error instanceof SendReplyError) sentIds = error.sentMessageIds;
       log.error({ err: error }, "turn failed");
@@ -199,8 +209,13 @@ export class AgentCallback {
     } finally {
       stopTyping();
     }
+    let history: PersistResult["outcome"] | undefined;
+    let writeMs: number | undefined;
     if (session && sentIds.length > 0) {
+      const writeStarted = performance.now();
       const persisted = await session.persist(sentIds);
+      writeMs = performance.now() - writeStarted;
+      history = persisted.outcome;
       log.info(
         {
           sent_message_ids: sentIds,
@@ -217,6 +232,15 @@ export class AgentCallback {
             : "answered; history not stored",
       );
     }
+    this.#options.stats?.record({
+      at: Date.now(),
+      answered,
+      answerMs,
+      history,
+      read: session ? readOutcomeOf(session) : undefined,
+      readMs,
+      writeMs,
+    });
   }
 
   #session(chatId: number, parentMessageId: number | null, log: Logger): ReplySession {
@@ -247,6 +271,14 @@ export class AgentCallback {
       log.error({ err: error }, "could not send the apology either");
     }
   }
+}
+
+/**
+ * The session's read outcome (`ReplySession.readOutcome`, "none" | "whole" | "truncated" |
+ * "missing" | "failed"); undefined from a core that does not report it yet.
+ */
+function readOutcomeOf(session: ReplySession): ReadOutcome | undefined {
+  return (session as { readOutcome?: ReadOutcome }).readOutcome;
 }
 
 /** Sends "typing…" now and every few seconds until the returned function is called. */

@@ -11,6 +11,11 @@ import {
   secretsOf,
   USAGE,
 } from "./config";
+import { type HealthServer, startHealthServer } from "./health/health-server";
+import type { HealthSource } from "./health/healthz";
+import { startStatsLine } from "./health/stats-line";
+import { storeProbe } from "./health/store-probe";
+import { TurnStats } from "./health/turn-stats";
 import { createLogger, type Logger, scrub } from "./logger";
 import { createStore, describeStore } from "./store-from-config";
 import { CONSOLE_HELP, startConsole } from "./transports/console";
@@ -102,7 +107,12 @@ async function main(): Promise<void> {
   let store: SessionStore | undefined;
   let agent: AgentRuntime | undefined;
   let transport: Transport | undefined;
+  let healthServer: HealthServer | undefined;
+  const stats = new TurnStats();
+  const stopStats = startStatsLine(stats, logger, config.health.statsIntervalSeconds);
   const closeAll = async () => {
+    stopStats();
+    await healthServer?.close();
     await agent
       ?.close()
       .catch((error) => logger.warn({ err: error }, "closing MCP servers failed"));
@@ -123,12 +133,30 @@ async function main(): Promise<void> {
           "the store is not reachable at start-up; turns run without memory until it is",
         ),
       );
+    const health: HealthSource = {
+      probe: storeProbe(store, config.memory.keyPrefix, config.memory.timeoutMs),
+      recent: () => stats.recent(),
+    };
+    if (config.health.port !== undefined) {
+      healthServer = await startHealthServer(health, {
+        host: config.health.host,
+        port: config.health.port,
+        logger,
+      });
+    }
     agent = await createAgentRuntime(config, logger);
     const callbackConfig: Config = isConsole
       ? { ...config, bot: { ...config.bot, parseMode: "plain", whitelist: [] } }
       : config;
     const createCallback = (identity: BotIdentity) =>
-      new AgentCallback({ config: callbackConfig, store: store!, agent: agent!, logger, identity });
+      new AgentCallback({
+        config: callbackConfig,
+        store: store!,
+        agent: agent!,
+        logger,
+        identity,
+        stats,
+      });
     transport = isConsole
       ? startConsole({
           createCallback,
@@ -136,7 +164,7 @@ async function main(): Promise<void> {
           agentCommand: config.bot.commands[0]!,
           banner: consoleBanner(config),
         })
-      : await startTelegram({ config, logger, createCallback });
+      : await startTelegram({ config, logger, createCallback, health });
   } catch (error) {
     logger.fatal({ err: error }, "start-up failed");
     if (isConsole) {
@@ -152,6 +180,7 @@ async function main(): Promise<void> {
   const shutdown = (reason: string) => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, "shutting down: finishing the turns in flight");
+      healthServer?.markStopping();
       await running.stop();
       await closeAll();
       logger.info("stopped");

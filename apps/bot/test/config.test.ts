@@ -35,6 +35,24 @@ describe("config", () => {
     expect(config.bot.whitelist).toEqual([]);
   });
 
+  test("stats every 60 s and no health port unless set; bad values named", () => {
+    expect(loadConfig({}).health).toEqual({
+      statsIntervalSeconds: 60,
+      port: undefined,
+      host: "0.0.0.0",
+    });
+    const set = loadConfig({
+      STATS_INTERVAL_SECONDS: "0",
+      HEALTH_PORT: "9090",
+      HEALTH_HOST: "127.0.0.1",
+    });
+    expect(set.health).toEqual({ statsIntervalSeconds: 0, port: 9090, host: "127.0.0.1" });
+    expect(problems({ STATS_INTERVAL_SECONDS: "-1", HEALTH_PORT: "70000" })).toEqual([
+      'STATS_INTERVAL_SECONDS must be an integer from 0 to 86400 (seconds between stats lines; 0 turns them off); got "-1"',
+      'HEALTH_PORT must be an integer from 0 to 65535 (a TCP port; 0 picks a free one); got "70000"',
+    ]);
+  });
+
   test("nothing configured in the console: the labelled demo model; on Telegram: an error", () => {
     expect(loadConfig({}).model).toMatchObject({ demo: true, demoReason: "unconfigured" });
     const [problem] = problems({ BOT_TOKEN: TOKEN });

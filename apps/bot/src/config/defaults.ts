@@ -21,6 +21,9 @@ export const DEFAULTS = {
   webhookPath: "/telegram",
   mcpConnectTimeoutMs: 10_000,
   shutdownTimeoutMs: 60_000,
+  /** The stats line's period; 0 is off. */
+  statsIntervalSeconds: 60,
+  healthHost: "0.0.0.0",
   /** One model request (the OpenAI client's own default is 10 minutes). */
   modelTimeoutMs: 120_000,
   /** Retries of a failed or timed-out model request (the OpenAI client's default). */

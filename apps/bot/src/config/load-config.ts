@@ -104,6 +104,11 @@ export function loadConfig(
       timeoutMs: env.STORE_TIMEOUT_MS ?? (store.kind === "upstash" ? 1000 : 250),
     },
     console: { chatId: env.CONSOLE_CHAT_ID },
+    health: {
+      statsIntervalSeconds: env.STATS_INTERVAL_SECONDS,
+      port: env.HEALTH_PORT,
+      host: env.HEALTH_HOST,
+    },
     logLevel: env.LOG_LEVEL ?? (transport === "console" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     warnings,

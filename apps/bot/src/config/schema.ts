@@ -179,6 +179,17 @@ export const envSchema = z.object({
     })
     .optional(),
   SHUTDOWN_TIMEOUT_MS: milliseconds("SHUTDOWN_TIMEOUT_MS").default(DEFAULTS.shutdownTimeoutMs),
+  STATS_INTERVAL_SECONDS: integer("STATS_INTERVAL_SECONDS", {
+    min: 0,
+    max: 86_400,
+    unit: "seconds between stats lines; 0 turns them off",
+  }).default(DEFAULTS.statsIntervalSeconds),
+  HEALTH_HOST: z.string().default(DEFAULTS.healthHost),
+  HEALTH_PORT: integer("HEALTH_PORT", {
+    min: 0,
+    max: 65_535,
+    unit: "a TCP port; 0 picks a free one",
+  }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

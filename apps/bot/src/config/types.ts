@@ -70,6 +70,13 @@ export interface Config {
     timeoutMs: number;
   };
   console: { chatId: number | undefined };
+  health: {
+    /** Seconds between stats lines; 0: none. */
+    statsIntervalSeconds: number;
+    /** A port serving `GET /healthz` on its own (polling mode); unset: none. */
+    port: number | undefined;
+    host: string;
+  };
   logLevel: string;
   shutdownTimeoutMs: number;
   /** Notes for the start-up log (e.g. an empty allowlist, an Upstash URL left unused). */

@@ -3,6 +3,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
 import type { AgentCallback, BotIdentity } from "../../agent-callback";
 import type { Config } from "../../config";
+import type { HealthSource } from "../../health/healthz";
 import type { Logger } from "../../logger";
 import { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
@@ -18,6 +19,8 @@ export interface TelegramTransportOptions {
   config: Config;
   logger: Logger;
   createCallback(identity: BotIdentity): AgentCallback;
+  /** What `/healthz` on the webhook server reports. */
+  health: HealthSource;
 }
 
 /**
@@ -60,6 +63,6 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   });
 
   return config.telegram.mode === "webhook"
-    ? startWebhook({ bot, inFlight, config, logger })
+    ? startWebhook({ bot, inFlight, config, logger, health: options.health })
     : startPolling({ bot, inFlight, config, logger });
 }

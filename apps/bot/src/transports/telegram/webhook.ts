@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Config } from "../../config";
+import { answerHealthz, type HealthSource, isHealthz } from "../../health/healthz";
 import type { Logger } from "../../logger";
 import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
@@ -22,18 +23,20 @@ export interface WebhookOptions {
   inFlight: InFlight;
   config: Config;
   logger: Logger;
+  health: HealthSource;
 }
 
 /**
  * An HTTP server Telegram posts updates to (`X-Telegram-Bot-Api-Secret-Token` checked on each
  * request), registered with setWebhook when WEBHOOK_URL is set. Each update is acknowledged at
- * once and handled in the background; `GET /healthz` answers while the bot runs.
+ * once and handled in the background; `GET /healthz` reports the store and the last minute.
  */
 export async function startWebhook({
   bot,
   inFlight,
   config,
   logger,
+  health,
 }: WebhookOptions): Promise<Transport> {
   const { secret, host, port, path, url } = config.telegram.webhook;
   const expected = Buffer.from(secret!);
@@ -58,11 +61,8 @@ export async function startWebhook({
   };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (isHealthz(req)) return answerHealthz(res, health, stopping);
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (pathname === "/healthz" && req.method === "GET") {
-      res.writeHead(stopping ? 503 : 200).end(stopping ? "stopping" : "ok");
-      return;
-    }
     if (pathname !== path) return void res.writeHead(404).end();
     if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
     if (!secretMatches(req.headers["x-telegram-bot-api-secret-token"])) {

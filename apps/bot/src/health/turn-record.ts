@@ -1,0 +1,83 @@
+import type { PersistResult } from "@agents-memory/core";
+
+/**
+ * How a turn's history read went (`ReplySession.readOutcome`): none (no replied-to key), whole,
+ * truncated (an ancestor gone or the walk stopped early), missing (the replied-to key is gone
+ * although it should still live), failed (the store call failed).
+ */
+export type ReadOutcome = "none" | "whole" | "truncated" | "missing" | "failed";
+
+/** One agent turn, as the stats count it. */
+export interface TurnRecord {
+  /** When the turn ended, `Date.now()`. */
+  at: number;
+  /** True when the whole answer went out; false when the user got the apology. */
+  answered: boolean;
+  /** From the turn's start (the message taken up) to the answer's last part sent, in ms. */
+  answerMs: number;
+  /** What happened to the new history; undefined when nothing was sent to store it under. */
+  history: PersistResult["outcome"] | undefined;
+  /** How the history read went; undefined when the session did not say. */
+  read: ReadOutcome | undefined;
+  /** The history read's store call, in ms; undefined when the store was not asked. */
+  readMs: number | undefined;
+  /** The history write's store call, in ms; undefined when nothing was written. */
+  writeMs: number | undefined;
+}
+
+/** Percentiles of a set of durations, in ms; null when the set is empty. */
+export interface Latency {
+  count: number;
+  p50: number | null;
+  p99: number | null;
+}
+
+/** What the stats line and `/healthz` report about a period's turns. */
+export interface TurnSummary {
+  turns: { answered: number; failed: number };
+  answer_ms: Latency;
+  histories: { stored: number; unknown: number; not_stored: number };
+  reads: Record<ReadOutcome, number>;
+  store_ms: { read: Latency; write: Latency };
+}
+
+/** Counts and latency percentiles (nearest rank) of `records`. */
+export function summarize(records: readonly TurnRecord[]): TurnSummary {
+  const reads: Record<ReadOutcome, number> = {
+    none: 0,
+    whole: 0,
+    truncated: 0,
+    missing: 0,
+    failed: 0,
+  };
+  const histories = { stored: 0, unknown: 0, not_stored: 0 };
+  let answered = 0;
+  for (const record of records) {
+    if (record.answered) answered++;
+    if (record.read) reads[record.read]++;
+    if (record.history === "stored") histories.stored++;
+    else if (record.history === "unknown") histories.unknown++;
+    else if (record.history === "not-stored") histories.not_stored++;
+  }
+  return {
+    turns: { answered, failed: records.length - answered },
+    answer_ms: latency(records.filter((r) => r.answered).map((r) => r.answerMs)),
+    histories,
+    reads,
+    store_ms: {
+      read: latency(records.map((r) => r.readMs)),
+      write: latency(records.map((r) => r.writeMs)),
+    },
+  };
+}
+
+function latency(values: readonly (number | undefined)[]): Latency {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
+  return { count: sorted.length, p50: rank(sorted, 0.5), p99: rank(sorted, 0.99) };
+}
+
+/** The nearest-rank percentile: the smallest value with at least `q` of the values at or below it. */
+function rank(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!);
+}

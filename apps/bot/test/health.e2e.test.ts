@@ -1,0 +1,151 @@
+import { freePort } from "@agents-memory/test-servers/free-port";
+import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
+import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { HealthReport } from "../src/health/healthz";
+import type { BotProcess, LogLine } from "./support/bot-process";
+import { startBot } from "./support/e2e";
+import { type StoreBackend, startStore } from "./support/stores";
+import { transcript } from "./support/transcript";
+
+const CHAT = -1004000000001;
+const SECRET = "health-secret";
+
+/** The sum of a counter over every stats line logged so far. */
+function statsSum(bot: BotProcess, pick: (line: LogLine) => number): number {
+  return bot.logs.filter((l) => l.msg === "stats").reduce((sum, l) => sum + pick(l), 0);
+}
+
+describe("the stats line and /healthz in polling mode (HEALTH_PORT), on Redis", () => {
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let store: StoreBackend;
+  let bot: BotProcess;
+  let healthz: string;
+  const t = () => transcript(tg, ai, () => bot);
+
+  beforeAll(async () => {
+    [tg, ai, store] = await Promise.all([
+      startTelegramServer(),
+      startResponsesServer(),
+      startStore("redis"),
+    ]);
+    const port = await freePort();
+    healthz = `http://127.0.0.1:${port}/healthz`;
+    bot = await startBot(tg, ai, {
+      ...store.env,
+      STATS_INTERVAL_SECONDS: "1",
+      HEALTH_HOST: "127.0.0.1",
+      HEALTH_PORT: String(port),
+    });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
+  });
+
+  test("turns, histories and store latency show in the stats lines and in /healthz", async () => {
+    const first = await t().turn(CHAT, "/a remember 42");
+    await t().turn(CHAT, "and then?", { replyTo: first.answer });
+
+    const response = await fetch(healthz);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    const report = (await response.json()) as HealthReport;
+    expect(report.status).toBe("ok");
+    expect(report.store.reachable).toBe(true);
+    expect(report.store.ms).toBeGreaterThanOrEqual(0);
+    const minute = report.last_minute;
+    expect(minute.turns).toEqual({ answered: 2, failed: 0 });
+    expect(minute.histories).toEqual({ stored: 2, unknown: 0, not_stored: 0 });
+    expect(minute.answer_ms.count).toBe(2);
+    expect(minute.answer_ms.p50).toBeGreaterThanOrEqual(0);
+    expect(minute.answer_ms.p99).toBeGreaterThanOrEqual(minute.answer_ms.p50!);
+    // One read (the reply's parent; the first message has none), two writes.
+    expect(minute.store_ms.read.count).toBe(1);
+    expect(minute.store_ms.write.count).toBe(2);
+
+    // The lines cover every turn once, whichever second each fell in.
+    await bot.waitForLog(() => statsSum(bot, (l) => (l.turns as any).answered) === 2, 5_000);
+    expect(statsSum(bot, (l) => (l.histories as any).stored)).toBe(2);
+    expect(statsSum(bot, (l) => (l.store_ms as any).write.count)).toBe(2);
+    const line = bot.logs.find((l) => l.msg === "stats" && (l.turns as any).answered > 0)!;
+    expect(line).toMatchObject({ level: 30, interval_s: 1 });
+    expect(Object.keys(line.reads as object).sort()).toEqual(
+      ["failed", "missing", "none", "truncated", "whole"].sort(),
+    );
+  });
+
+  test("with Redis down, /healthz answers 503 within the store budget and the turn counts as not stored", async () => {
+    const first = await t().turn(CHAT, "/a before the outage");
+    await store.kill();
+
+    const started = Date.now();
+    const response = await fetch(healthz);
+    const elapsed = Date.now() - started;
+    expect(response.status).toBe(503);
+    const report = (await response.json()) as HealthReport;
+    expect(report.status).toBe("store_unreachable");
+    expect(report.store.reachable).toBe(false);
+    expect(report.store.error).toEqual(expect.any(String));
+    // STORE_TIMEOUT_MS is 250 ms for Redis; slack for a loaded machine.
+    expect(elapsed).toBeLessThan(2_000);
+
+    const during = await t().turn(CHAT, "during?", { replyTo: first.answer });
+    expect(during.log.stored).toBe(false);
+    const after = (await (await fetch(healthz)).json()) as HealthReport;
+    expect(after.last_minute.turns.answered).toBe(4);
+    expect(after.last_minute.histories.stored).toBe(3);
+    expect(after.last_minute.histories.not_stored + after.last_minute.histories.unknown).toBe(1);
+  });
+});
+
+describe("/healthz on the webhook server, on Redis", () => {
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let store: StoreBackend;
+  let bot: BotProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    [tg, ai, store] = await Promise.all([
+      startTelegramServer(),
+      startResponsesServer(),
+      startStore("redis"),
+    ]);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    bot = await startBot(tg, ai, {
+      ...store.env,
+      BOT_MODE: "webhook",
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_HOST: "127.0.0.1",
+      WEBHOOK_PORT: String(port),
+      STATS_INTERVAL_SECONDS: "0",
+    });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
+  });
+
+  test("200 with the report while Redis answers, 503 once it is gone; no stats line when off", async () => {
+    const up = await fetch(`${base}/healthz`);
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({
+      status: "ok",
+      store: { reachable: true },
+      last_minute: { turns: { answered: 0, failed: 0 } },
+    });
+    await store.kill();
+    const down = await fetch(`${base}/healthz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({
+      status: "store_unreachable",
+      store: { reachable: false },
+    });
+    expect(bot.logs.some((l) => l.msg === "stats")).toBe(false);
+  });
+});
