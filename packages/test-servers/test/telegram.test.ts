@@ -423,6 +423,49 @@ describe("grammY against the local Bot API server", () => {
     expect(notForum.description).toBe("Bad Request: message thread not found");
   });
 
+  test("forum topics: the topic's root is a forum_topic_created message every plain message in it replies to", async () => {
+    const forum = -1001234567891;
+    server.sendUserMessage({ chatId: forum, from: ann, text: "hello", chatType: "supergroup" });
+    const bot = newBot();
+    const notYet = await grammyError(bot.api.createForumTopic(forum, "x"));
+    expect(notYet.description).toBe("Bad Request: the chat is not a forum");
+    // A member's topic (the chat becomes a forum): its root is an update the bot receives.
+    const memberRoot = server.createForumTopic(forum, "Ann's topic", ann);
+    expect(memberRoot).toMatchObject({
+      message_id: 2,
+      message_thread_id: 2,
+      is_topic_message: true,
+      from: { id: ann.id },
+      forum_topic_created: { name: "Ann's topic" },
+    });
+    const created = await bot.api.createForumTopic(forum, "Bot's topic");
+    expect(created).toEqual({ message_thread_id: 3, name: "Bot's topic", icon_color: 0x6fb9f0 });
+    // The bot's own topic root is no update: only the members' messages are pending.
+    expect(server.pendingUpdates().map((u) => (u.message as Message).message_id)).toEqual([1, 2]);
+
+    const plain = server.sendUserMessage({ chatId: forum, from: ann, text: "hi", topicId: 3 });
+    expect(plain).toMatchObject({ message_thread_id: 3, is_topic_message: true });
+    expect(plain.reply_to_message).toMatchObject({
+      message_id: 3,
+      from: { id: server.bot.id },
+      forum_topic_created: { name: "Bot's topic" },
+    });
+    const answer = await bot.api.sendMessage(forum, "answer", { message_thread_id: 2 });
+    expect(answer.reply_to_message).toMatchObject({ message_id: 2, forum_topic_created: {} });
+    // An explicit reply keeps its target.
+    const reply = server.sendUserMessage({
+      chatId: forum,
+      from: ann,
+      text: "thanks",
+      topicId: 2,
+      replyTo: answer as Message,
+    });
+    expect(reply.reply_to_message?.message_id).toBe(answer.message_id);
+
+    const refused = await grammyError(bot.api.createForumTopic(ann.id, "x"));
+    expect(refused.description).toBe("Bad Request: chat not found");
+  });
+
   test("a group upgraded to a supergroup: service messages on both ids, the old id refused", async () => {
     const group = -4001;
     server.sendUserMessage({ chatId: group, from: ann, text: "hello" });

@@ -13,6 +13,8 @@ export { parseHtml } from "./html";
 export { startTelegramServer } from "./server";
 export type {
   Chat,
+  ForumTopic,
+  ForumTopicCreated,
   Message,
   MessageEntity,
   SendUserMessageInput,

@@ -6,7 +6,7 @@ import { dispatch } from "./dispatch";
 import { reply } from "./http";
 import { clone, TelegramState } from "./state";
 import type { TelegramServer, TelegramServerOptions } from "./types";
-import { migrateGroup, sendUserMessage } from "./user-actions";
+import { createForumTopic, migrateGroup, sendUserMessage } from "./user-actions";
 import { waitFor } from "./wait";
 
 export async function startTelegramServer(
@@ -40,6 +40,7 @@ export async function startTelegramServer(
     calls: state.calls,
     sendUserMessage: (input) => sendUserMessage(state, input),
     migrateGroup: (chatId, from) => migrateGroup(state, chatId, from),
+    createForumTopic: (chatId, name, from) => createForumTopic(state, chatId, name, from),
     pushUpdate: (update) => state.queueUpdate(clone(update)),
     sentMessages: (chatId) =>
       state.sent.filter((message) => chatId === undefined || message.chat.id === chatId).map(clone),

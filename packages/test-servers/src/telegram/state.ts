@@ -10,6 +10,8 @@ export interface ChatState {
   chat: Chat;
   nextMessageId: number;
   messages: Map<number, Message>;
+  /** Forum topics by thread id: each one's root, the `forum_topic_created` service message. */
+  topics: Map<number, Message>;
 }
 
 /** A held getUpdates long poll. */
@@ -68,7 +70,7 @@ export class TelegramState {
   registerChat(chat: Chat): ChatState {
     let state = this.chats.get(chat.id);
     if (!state) {
-      state = { chat: { ...chat }, nextMessageId: 1, messages: new Map() };
+      state = { chat: { ...chat }, nextMessageId: 1, messages: new Map(), topics: new Map() };
       this.chats.set(chat.id, state);
     }
     return state;

@@ -61,12 +61,26 @@ export interface Message {
   message_thread_id?: number;
   /** True for a message sent in a forum topic (its thread id is the topic's). */
   is_topic_message?: boolean;
+  /** Service message: a forum topic was created; its message id is the topic's thread id. */
+  forum_topic_created?: ForumTopicCreated;
   /** Service message in a group upgraded to a supergroup: the supergroup's id. */
   migrate_to_chat_id?: number;
   /** Service message in that supergroup: the group's old id. */
   migrate_from_chat_id?: number;
   link_preview_options?: unknown;
   reply_markup?: unknown;
+}
+
+export interface ForumTopicCreated {
+  name: string;
+  icon_color: number;
+}
+
+/** A Bot API `ForumTopic`, as createForumTopic returns it. */
+export interface ForumTopic {
+  message_thread_id: number;
+  name: string;
+  icon_color: number;
 }
 
 export interface TelegramError {
@@ -96,7 +110,11 @@ export interface SendUserMessageInput {
   sticker?: boolean;
   /** The replied message: a bot message from sentMessages() or a user message. */
   replyTo?: Message;
-  /** Sends it in this forum topic: the chat becomes a forum supergroup. */
+  /**
+   * Sends it in this forum topic: the chat becomes a forum supergroup. In a topic made by
+   * createForumTopic, a message that replies to nothing else replies to the topic's root (the
+   * `forum_topic_created` message), as Telegram sends it; an id never created has no root.
+   */
   topicId?: number;
 }
 
@@ -114,6 +132,14 @@ export interface TelegramServer {
    * Returns the supergroup's id.
    */
   migrateGroup(chatId: number, from: SendUserMessageInput["from"]): number;
+  /**
+   * Creates a forum topic in `chatId` (a supergroup, made a forum) as Telegram does: a
+   * `forum_topic_created` service message, whose id is the topic's thread id, from `from`
+   * (queued as an update) or, without `from`, from the bot's account (no update: a bot does
+   * not receive its own messages; the Bot API method createForumTopic does the same).
+   * Returns the topic's root message.
+   */
+  createForumTopic(chatId: number, name: string, from?: SendUserMessageInput["from"]): Message;
   /** Queues any raw update; assigns `update_id` if missing. Returns the update_id. */
   pushUpdate(update: Record<string, unknown>): number;
   /** Every API call the bot made, in order. */

@@ -2,6 +2,7 @@
  * sticker, reply, forum topic) and a group's upgrade to a supergroup, queued as updates. */
 
 import { detectEntities } from "./entities";
+import { createTopic, placeInTopic } from "./forum-topics";
 import { type ChatState, clone, type TelegramState } from "./state";
 import type { Chat, Message, SendUserMessageInput, User } from "./types";
 
@@ -48,14 +49,12 @@ export function sendUserMessage(state: TelegramState, input: SendUserMessageInpu
     chat: { ...chat.chat },
     date: Math.floor(Date.now() / 1000),
   };
-  if (input.topicId !== undefined) {
-    chat.chat.type = "supergroup";
-    chat.chat.is_forum = true;
-    message.chat = { ...chat.chat };
-    message.message_thread_id = input.topicId;
-    message.is_topic_message = true;
-  }
   if (input.replyTo) message.reply_to_message = state.replyTarget(chat, input.replyTo);
+  if (input.topicId !== undefined) {
+    makeForum(chat);
+    message.chat = { ...chat.chat };
+    placeInTopic(state, chat, message, input.topicId);
+  }
   if (input.sticker) {
     message.sticker = {
       file_id: `sticker-${chat.chat.id}-${message.message_id}`,
@@ -126,4 +125,25 @@ export function migrateGroup(
   service(supergroup, { migrate_from_chat_id: chatId });
   state.migrations.set(chatId, newId);
   return newId;
+}
+
+function makeForum(chat: ChatState): void {
+  chat.chat.type = "supergroup";
+  chat.chat.is_forum = true;
+}
+
+/** See TelegramServer.createForumTopic. */
+export function createForumTopic(
+  state: TelegramState,
+  chatId: number,
+  name: string,
+  from: SendUserMessageInput["from"] | undefined,
+): Message {
+  const chat =
+    state.chats.get(chatId) ??
+    state.registerChat({ id: chatId, type: "supergroup", title: `Test supergroup ${chatId}` });
+  makeForum(chat);
+  const root = createTopic(state, chat, from ? toUser(from) : { ...state.botUser }, name);
+  if (from) state.queueUpdate({ message: clone(root) });
+  return root;
 }

@@ -1,6 +1,8 @@
-/** Chats: getChat and sendChatAction ("typing", ...). */
+/** Chats: getChat, sendChatAction ("typing", ...) and createForumTopic. */
 
 import { badRequest } from "../api-error";
+import { createTopic, TOPIC_ICON_COLORS } from "../forum-topics";
+import { toInt } from "../params";
 import type { Handler } from "./handler";
 
 const CHAT_ACTIONS = new Set([
@@ -30,5 +32,22 @@ export const chatMethods: Record<string, Handler> = {
       throw badRequest("wrong parameter action in request");
     }
     return true;
+  },
+
+  createForumTopic: (state, params) => {
+    const chat = state.findChat(params.chat_id);
+    if (params.name === undefined) throw badRequest('parameter "name" is required');
+    const root = createTopic(
+      state,
+      chat,
+      { ...state.botUser },
+      String(params.name),
+      params.icon_color === undefined ? TOPIC_ICON_COLORS[0] : toInt(params.icon_color, -1),
+    );
+    return {
+      message_thread_id: root.message_thread_id,
+      name: root.forum_topic_created!.name,
+      icon_color: root.forum_topic_created!.icon_color,
+    };
   },
 };

@@ -3,6 +3,7 @@
 
 import { badRequest } from "../api-error";
 import { formatText } from "../format";
+import { placeInTopic } from "../forum-topics";
 import { toBool, toInt, toObject } from "../params";
 import { type ChatState, clone, type TelegramState } from "../state";
 import type { Message } from "../types";
@@ -44,11 +45,8 @@ export const messageMethods: Record<string, Handler> = {
     const topic =
       state.topicOf(chat, params) ??
       (reply?.is_topic_message ? reply.message_thread_id : undefined);
-    if (topic !== undefined) {
-      message.message_thread_id = topic;
-      message.is_topic_message = true;
-    }
     if (reply) message.reply_to_message = reply;
+    if (topic !== undefined) placeInTopic(state, chat, message, topic);
     message.text = text;
     if (entities.length > 0) message.entities = entities;
     const preview = toObject(params.link_preview_options);
