@@ -117,6 +117,34 @@ describe("webhook mode", () => {
     ]);
   });
 
+  test("an update whose message has no chat: 200 and one warning line, no error, no stack", async () => {
+    const { chat: _chat, ...chatless } = userMessage("/a where am I?");
+    const updateId = nextUpdateId++;
+    expect((await deliver({ update_id: updateId, message: chatless })).status).toBe(200);
+    const warning = await bot.waitForLog((l) => l.update_id === updateId);
+    expect(warning).toMatchObject({
+      level: 40,
+      msg: "malformed update ignored",
+      problem: "message has no chat",
+    });
+    expect(warning.err).toBeUndefined();
+    const { chat: _replyChat, ...orphan } = userMessage("/a the quoted one");
+    const replyId = nextUpdateId++;
+    const reply = { ...userMessage("/a and me?"), reply_to_message: orphan };
+    expect((await deliver({ update_id: replyId, message: reply })).status).toBe(200);
+    await bot.waitForLog(
+      (l) => l.update_id === replyId && l.problem === "message.reply_to_message has no chat",
+    );
+    // Still serving: the next update is answered.
+    const message = userMessage("/a still here?");
+    await deliver({ update_id: nextUpdateId++, message });
+    await tg.waitFor((s) => repliesTo(s, message)[0]);
+    expect(bot.logs.filter((l) => l.level >= 50)).toEqual([]);
+    expect(
+      bot.logs.filter((l) => l.update_id === updateId || l.update_id === replyId),
+    ).toHaveLength(2);
+  });
+
   test("SIGTERM: the turn in flight finishes, then the process exits 0", async () => {
     // biome-ignore lint/suspicious/noThenProperty: the Responses server's delayed step names it "then"
     ai.script({ delayMs: 800, then: { text: "last words" } });

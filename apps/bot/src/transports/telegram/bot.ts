@@ -11,6 +11,7 @@ import { telegramChannel } from "./channel";
 import { toChatMessage } from "./chat-message";
 import { getMe } from "./get-me";
 import { logMigration } from "./group-migration";
+import { malformedUpdate } from "./malformed-update";
 import { retryNetworkErrors } from "./network-retry";
 import { startPolling } from "./polling";
 import { startWebhook } from "./webhook";
@@ -41,6 +42,11 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   const callback = options.createCallback(identity);
 
   const inFlight = new InFlight();
+  bot.use((ctx, next) => {
+    const problem = malformedUpdate(ctx.update);
+    if (problem === undefined) return next();
+    logger.warn({ update_id: ctx.update.update_id, problem }, "malformed update ignored");
+  });
   bot.use((ctx, next) => {
     return inFlight.track(next(), { update_id: ctx.update.update_id, chat_id: ctx.chat?.id });
   });
