@@ -1,36 +1,46 @@
 import { type AgentInputItem, protocol, UserError } from "@openai/agents";
 import type { HistoryTransaction } from "../store/contract";
 import { sha1Hex } from "../store/fingerprint";
+import { plainJsonCopy } from "./plain-json";
 
 /**
- * Checks and copies the runner's transaction arguments as the SDK's `MemorySession` does (the
- * same `UserError` messages), before anything is written: a non-empty `operationId`, exactly
- * the fields of one transaction type, and items that are JSON and valid `protocol.ModelItem`s.
+ * Checks and copies the runner's transaction arguments as the SDK's `MemorySession` does, with
+ * its `UserError` messages, before anything is written: the envelope read once (an accessor that
+ * throws gives "arguments are invalid", never its own message, which could quote a secret), a
+ * non-empty `operationId`, plain JSON data throughout (see {@link plainJsonCopy}), exactly the
+ * fields of one transaction type, and items that are valid `protocol.ModelItem`s.
  */
 export function snapshotTransaction(args: unknown): {
   operationId: string;
   transaction: HistoryTransaction;
 } {
-  if (!args || typeof args !== "object") {
+  let operationId: unknown;
+  let transaction: unknown;
+  try {
+    if (!args || typeof args !== "object") throw new TypeError("no arguments");
+    operationId = Reflect.get(args, "operationId");
+    transaction = Reflect.get(args, "transaction");
+  } catch {
     throw new UserError("Session history transaction arguments are invalid.");
   }
-  const { operationId, transaction } = args as { operationId?: unknown; transaction?: unknown };
   if (typeof operationId !== "string" || !operationId.trim()) {
     throw new UserError("Session history transaction operationId must be a non-empty string.");
   }
   if (!transaction || typeof transaction !== "object") {
     throw new UserError("Session history transaction must be an object.");
   }
-  const record = transaction as Record<string, unknown>;
+  let record: Record<string, unknown>;
+  try {
+    record = plainJsonCopy(transaction) as Record<string, unknown>;
+  } catch {
+    throw new UserError(INVALID_ITEMS);
+  }
   const fields = Object.keys(record).sort().join(",");
   if (record.type === "append_items") {
     if (fields !== "items,type" || !Array.isArray(record.items)) {
       throw new UserError("Session history append transaction fields are invalid.");
     }
-    return {
-      operationId,
-      transaction: { type: "append_items", items: snapshotItems(record.items) },
-    };
+    return { operationId, transaction: { type: "append_items", items: modelItems(record.items) } };
   }
   if (record.type !== "replace_suffix") {
     throw new UserError("Unsupported session history transaction type.");
@@ -46,26 +56,19 @@ export function snapshotTransaction(args: unknown): {
     operationId,
     transaction: {
       type: "replace_suffix",
-      expectedSuffix: snapshotItems(record.expectedSuffix),
-      replacement: snapshotItems(record.replacement),
+      expectedSuffix: modelItems(record.expectedSuffix),
+      replacement: modelItems(record.replacement),
     },
   };
 }
 
-function snapshotItems(items: unknown[]): AgentInputItem[] {
-  let copies: unknown[];
-  try {
-    copies = JSON.parse(JSON.stringify(items)) as unknown[];
-  } catch {
-    throw new UserError("Session history transaction items contain invalid or unsupported data.");
+const INVALID_ITEMS = "Session history transaction items contain invalid or unsupported data.";
+
+function modelItems(items: unknown[]): AgentInputItem[] {
+  if (!items.every((item) => protocol.ModelItem.safeParse(item).success)) {
+    throw new UserError(INVALID_ITEMS);
   }
-  if (
-    copies.length !== items.length ||
-    !copies.every((item) => protocol.ModelItem.safeParse(item).success)
-  ) {
-    throw new UserError("Session history transaction items contain invalid or unsupported data.");
-  }
-  return copies as AgentInputItem[];
+  return items as AgentInputItem[];
 }
 
 /**

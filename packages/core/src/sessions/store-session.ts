@@ -20,6 +20,7 @@ import {
 import { assertStoreKey, readStoredWindow, type SessionStore } from "../store";
 import type { HistoryTransaction } from "../store/contract";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
+import { plainJsonCopy } from "./plain-json";
 import { fromSdkLogger, isSdkLogger, type SdkLogger } from "./sdk-logger";
 
 /** Default budget for one store call of a {@link StoreSession}, in ms (fits Upstash's 1 s). */
@@ -81,16 +82,18 @@ export interface StoreSessionOptions {
  * `UpstashStore`), it also has the optional capabilities the 0.20 runner uses:
  * `applyHistoryTransaction` (atomic and idempotent by operation id, across processes) and
  * `applyHistoryMutations`; and always `replaceHistoryWithCompaction` (one atomic replace).
+ * Both optional ones are methods a subclass may override and call through (`super`); on a store
+ * without the primitive they are `undefined` on the instance, unless a subclass overrides them.
+ *
+ * Items must be plain JSON data (what a store gives back as written): a `Date`, a typed array, a
+ * Symbol, a getter and the like reject with a `UserError` before anything is written, where
+ * `MemorySession` would keep them in memory as they are.
  */
 export class StoreSession implements Session {
   /** The store key the history lives under: `keyPrefix + sessionId`. */
   readonly key: string;
   /** The session's id (`getSessionId()`). */
   readonly sessionId: string;
-  /** Present when the store has `transact`: see the class description. */
-  readonly applyHistoryTransaction?: (args: SessionHistoryTransactionArgs) => Promise<void>;
-  /** Present when the store has `replaceFunctionCall`: see the class description. */
-  readonly applyHistoryMutations?: (args: SessionHistoryRewriteArgs) => Promise<void>;
   readonly #store: SessionStore;
   readonly #maxItems: number | undefined;
   readonly #ttlSeconds: number | undefined;
@@ -147,12 +150,25 @@ export class StoreSession implements Session {
     const logger = options.logger ?? getLogger("agents-memory");
     this.#logger = isSdkLogger(logger) ? fromSdkLogger(logger) : logger;
     this.#onStoreError = options.onStoreError;
-    this.#initialItems = this.#kept(JSON.parse(JSON.stringify(options.initialItems ?? [])));
-    if (typeof store.transact === "function") {
-      this.applyHistoryTransaction = (args) => this.#applyTransaction(args);
+    try {
+      this.#initialItems = this.#kept(plainItems(options.initialItems ?? []));
+    } catch {
+      throw new TypeError(`[agents-memory] initialItems: ${NOT_PLAIN_ITEMS}`);
     }
-    if (typeof store.replaceFunctionCall === "function") {
-      this.applyHistoryMutations = (args) => this.#applyMutations(args);
+    // The runner probes `typeof session.applyHistoryTransaction === "function"`: a capability the
+    // store cannot honour is hidden on this instance, unless a subclass overrides the method
+    // (then honouring it is the subclass's business).
+    for (const [method, primitive] of OPTIONAL_CAPABILITIES) {
+      if (
+        typeof store[primitive] !== "function" &&
+        this[method] === StoreSession.prototype[method]
+      ) {
+        Object.defineProperty(this, method, {
+          value: undefined,
+          configurable: true,
+          writable: true,
+        });
+      }
     }
   }
 
@@ -175,8 +191,9 @@ export class StoreSession implements Session {
     });
   }
 
+  /** Appends copies of `items`; rejects with a `UserError` when they are not plain JSON. */
   async addItems(items: AgentInputItem[]): Promise<void> {
-    const kept = this.#kept(items);
+    const kept = this.#kept(plainItems(items));
     await this.#run("append", undefined, async (deadline) => {
       await this.#seed(deadline);
       if (kept.length > 0) await this.#store.append(this.key, kept, this.#writeOptions(deadline));
@@ -213,7 +230,7 @@ export class StoreSession implements Session {
    * call, so a failure leaves the old history as it was.
    */
   async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
-    const kept = this.#kept(items);
+    const kept = this.#kept(plainItems(items));
     await this.#run("replace", undefined, async (deadline) => {
       await this.#seed(deadline);
       const max = this.#maxItems;
@@ -222,7 +239,16 @@ export class StoreSession implements Session {
     });
   }
 
-  async #applyTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+  /**
+   * The runner's history transaction (SDK 0.20): an `append_items` or `replace_suffix` applied
+   * atomically in one store call, once per `operationId` (a retry with the same transaction,
+   * from this process or another, changes nothing). Rejects with the SDK's `UserError`s, before
+   * anything is written, on invalid arguments, on a reused id with another transaction, and on a
+   * suffix that does not match; with a `StoreError` when the store call fails (either failure
+   * mode). `undefined` when the store has no `transact`, unless a subclass overrides it.
+   */
+  async applyHistoryTransaction?(args: SessionHistoryTransactionArgs): Promise<void> {
+    const transact = this.#capability("transact");
     const { operationId, transaction } = snapshotTransaction(args);
     const filtered: HistoryTransaction =
       transaction.type === "append_items"
@@ -236,7 +262,7 @@ export class StoreSession implements Session {
     try {
       await this.#run("transact", undefined, async (deadline) => {
         await this.#seed(deadline);
-        await this.#store.transact!(this.key, filtered, {
+        await transact(this.key, filtered, {
           operationId,
           fingerprint,
           ...this.#policy(),
@@ -260,20 +286,43 @@ export class StoreSession implements Session {
     }
   }
 
-  async #applyMutations(args: SessionHistoryRewriteArgs): Promise<void> {
+  /**
+   * The runner's history rewrite (SDK 0.20): each `replace_function_call` puts its replacement
+   * where the first `function_call` with that `callId` is and drops the later ones, one store
+   * call each, after `initialItems` are written. Rejects with a `UserError` on an unsupported
+   * mutation or a replacement that is not plain JSON, before anything is written; with a
+   * `StoreError` when a store call fails. `undefined` when the store has no
+   * `replaceFunctionCall`, unless a subclass overrides it.
+   */
+  async applyHistoryMutations?(args: SessionHistoryRewriteArgs): Promise<void> {
+    const replaceFunctionCall = this.#capability("replaceFunctionCall");
     const mutations = args?.mutations;
     if (!Array.isArray(mutations)) throw new UserError("Session history mutations are invalid.");
+    const calls: Array<{ callId: string; replacement: AgentInputItem }> = [];
     for (const mutation of mutations) {
       if (mutation?.type !== "replace_function_call" || typeof mutation.callId !== "string") {
         throw new UserError("Unsupported session history mutation.");
       }
+      const [replacement] = plainItems([mutation.replacement]);
+      calls.push({ callId: mutation.callId, replacement: replacement! });
     }
-    for (const mutation of mutations) {
-      const replacement = JSON.parse(JSON.stringify(mutation.replacement)) as AgentInputItem;
-      await this.#run("mutate", undefined, (deadline) =>
-        this.#store.replaceFunctionCall!(this.key, mutation.callId, replacement, { deadline }),
-      );
+    for (const { callId, replacement } of calls) {
+      await this.#run("mutate", undefined, async (deadline) => {
+        await this.#seed(deadline);
+        await replaceFunctionCall(this.key, callId, replacement, { deadline });
+      });
     }
+  }
+
+  /** The store's optional primitive, bound; a TypeError when a subclass calls through without it. */
+  #capability<P extends "transact" | "replaceFunctionCall">(
+    primitive: P,
+  ): NonNullable<SessionStore[P]> {
+    const method = this.#store[primitive];
+    if (typeof method !== "function") {
+      throw new TypeError(`[agents-memory] this session's store has no ${primitive}`);
+    }
+    return method.bind(this.#store) as NonNullable<SessionStore[P]>;
   }
 
   /** Writes `initialItems` once, before the first call, when the history is empty. */
@@ -358,6 +407,25 @@ export class StoreSession implements Session {
       this.#onStoreError,
     );
     return storeError;
+  }
+}
+
+/** The optional session methods and the store primitive each needs. */
+const OPTIONAL_CAPABILITIES = [
+  ["applyHistoryTransaction", "transact"],
+  ["applyHistoryMutations", "replaceFunctionCall"],
+] as const;
+
+const NOT_PLAIN_ITEMS =
+  "Session items contain invalid or unsupported data (a store keeps plain JSON: no Date, typed array, Symbol, BigInt, getter, cycle or Proxy).";
+
+/** Copies of `items`, or a `UserError` before anything is written when they are not plain JSON. */
+function plainItems(items: readonly unknown[]): AgentInputItem[] {
+  if (!Array.isArray(items)) throw new UserError(NOT_PLAIN_ITEMS);
+  try {
+    return plainJsonCopy(items) as AgentInputItem[];
+  } catch {
+    throw new UserError(NOT_PLAIN_ITEMS);
   }
 }
 
