@@ -7,7 +7,7 @@ import {
   type SessionHistoryTransactionArgs,
   UserError,
 } from "@openai/agents";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
@@ -18,6 +18,11 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 const backend = await startBackend();
 const stores = everyStore(backend);
+// Connected before the first test, so a slow first connection on a loaded machine does not eat
+// the sessions' 1 s budget.
+beforeAll(async () => {
+  for (const { store } of stores) await store.connect?.();
+});
 afterAll(async () => {
   for (const { store } of stores) await store.close?.();
   await backend.stop();
