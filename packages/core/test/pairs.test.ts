@@ -27,10 +27,15 @@ const result = (callId: string) =>
 const label = (item: any) => item.id ?? (item.type ? `${item.type}:${item.callId}` : item.content);
 
 describe("windowStart: a window never splits a pair", () => {
-  test("a list that fits is kept whole", () => {
-    const items = [result("orphan"), user("q")];
-    expect(windowStart(items, 2)).toBe(0);
-    expect(windowStart(items, 5)).toBe(0);
+  test("a list that fits is kept whole, but for an output without its call", () => {
+    const whole = [user("q1"), call("a"), result("a"), reasoning("rs_1")];
+    expect(windowStart(whole, 4)).toBe(0);
+    expect(windowStart(whole, 9)).toBe(0);
+    // The Responses API rejects an orphaned output however it came to be: the window starts
+    // after it, even when everything fits.
+    const items = [user("q0"), result("orphan"), user("q")];
+    expect(windowStart(items, 3)).toBe(2);
+    expect(windowStart(items, 5)).toBe(2);
   });
 
   test("an output whose call is cut goes, with everything before it", () => {

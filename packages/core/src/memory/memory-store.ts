@@ -129,8 +129,10 @@ export class MemoryStore implements SessionStore {
     assertBeforeDeadline("append", key, options);
     const existing = this.#history(key, -1);
     const merged = trimElements([...existing, ...serializeItems(items)], options.maxItems);
-    if (merged.length === 0) return;
-    this.#set(key, merged, options.ttlSeconds);
+    // An empty window empties the key, as the Redis layout's LTRIM does: keeping the old items
+    // would freeze the history.
+    if (merged.length === 0) this.#entries.delete(key);
+    else this.#set(key, merged, options.ttlSeconds);
   }
 
   async fork(

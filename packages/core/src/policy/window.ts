@@ -1,25 +1,30 @@
 import { type PairRole, pairRole } from "./pairs";
 
 /**
- * Where a window of the newest `limit` of `count` items starts, pair-safe: the first index
- * kept. A list that fits (`count <= limit`) is kept whole, as it is: only a cut can orphan an
- * item. Otherwise the window starts at `count - limit` and moves forward (it only shrinks) until
+ * THE window rule, used wherever a window is cut (trims, reads with a limit, `getItems(limit)`;
+ * `window_start` in the Redis layout's Lua is its twin, held to it by the same property tests):
+ * a window is the longest suffix of the history that holds at most `limit` items and cuts no
+ * pair, i.e.
  * - the item before the window is not a reasoning item (its follower would go without it), and
- * - every tool output in the window has its call in the window (an output whose call was cut,
- *   or is missing altogether, goes, with everything before it).
+ * - every tool output in the window has its call before it in the window (an output whose call
+ *   was cut, or is missing altogether, is rejected by the Responses API either way).
  * A reasoning item at the window's end stays (its follower may come in a later write), and a
  * call without its output stays (its output may come later). So a window may hold fewer than
- * `limit` items, down to none, to stay whole. `roleAt(i)` is asked only for the items from
- * `count - limit - 1` on: O(window). A reader that fetched only the newest items fetches one
- * more than its limit, so the item before the window is known.
+ * `limit` items, down to none; it never keeps an older item while dropping a newer one, and a
+ * list that fits is cut only where it holds an output without its call.
+ *
+ * Returns the first index kept: the smallest start from `count - limit` on that breaks neither
+ * condition (an orphaned output moves it past the output; a reasoning item before it moves it
+ * by one). `roleAt(i)` is asked only for the items from `count - limit - 1` on: O(window). A
+ * reader that fetched only the newest items fetches one more than its limit, so the item before
+ * the window is known.
  */
 export function windowStartBy(
   count: number,
   limit: number,
   roleAt: (index: number) => PairRole,
 ): number {
-  if (count <= limit) return 0;
-  let start = count - limit;
+  let start = Math.max(0, count - limit);
   let calls = new Set<string>();
   let index = start;
   while (index < count) {

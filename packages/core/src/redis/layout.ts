@@ -206,13 +206,11 @@ export async function appendLayout(
   deadline: number,
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
-  const all = serializeItems(items);
-  const elements = trimElements(all, maxItems);
-  if (elements.length < all.length) {
-    // The window starts inside the new items, so nothing stored before them survives the trim:
-    // the key becomes the window (appending it would let older items fill a window that a
-    // pair made shorter than maxItems).
-    await writeLayout(commands, [redisKey], elements, ttlSeconds, deadline);
+  const elements = serializeItems(items);
+  if (elements.length > maxItems) {
+    // More new items than the window holds: the window lies inside them (the item before it
+    // too), so nothing stored before them survives the trim and the key becomes the window.
+    await writeLayout(commands, [redisKey], trimElements(elements, maxItems), ttlSeconds, deadline);
     return;
   }
   let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };

@@ -166,9 +166,10 @@ end
 -- The pair-safe start of the newest limit items of the list at key (0-based): core's windowStartBy.
 local function window_start(key, limit)
   local count = redis.call('LLEN', key)
-  if count <= limit then return 0 end
-  local start = count - limit
-  local base = start - 1
+  local start = math.max(0, count - limit)
+  if start >= count then return start end
+  -- The elements from the one before the window (when there is one) to the end.
+  local base = math.max(0, start - 1)
   local elements = redis.call('LRANGE', key, base, -1)
   local roles = {}
   local function role(index)
@@ -184,7 +185,7 @@ local function window_start(key, limit)
   local index = start
   while index < count do
     local moved = false
-    if index == start and role(start - 1) == 'reasoning' then
+    if index == start and start > 0 and role(start - 1) == 'reasoning' then
       start = start + 1
       moved = true
     else

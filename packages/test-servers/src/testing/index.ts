@@ -1,6 +1,16 @@
-/** Test helpers shared by every package's tests: a recording logger, timing, and the
- * packed-package check (README example run from the tarballs). */
+/** Test helpers shared by every package's tests: a recording logger, timing, the
+ * packed-package check (README example run from the tarballs), and agent histories for
+ * property tests of window cuts. */
 
+export {
+  agentHistory,
+  agentHistoryBatches,
+  type HistoryItem,
+  itemLabel,
+  modelWindow,
+  propertyRuns,
+  windowProblem,
+} from "./agent-history";
 export {
   expectExampleOutcome,
   type PackedProject,
