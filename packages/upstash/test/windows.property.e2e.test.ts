@@ -1,5 +1,4 @@
 import {
-  type AgentInputItem,
   MemoryStore,
   ReplySession,
   type SessionStore,
@@ -18,6 +17,7 @@ import {
   propertyRuns,
   windowProblem,
 } from "@agents-memory/test-servers/testing";
+import type { AgentInputItem } from "@openai/agents";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
 import { UpstashStore } from "../src";

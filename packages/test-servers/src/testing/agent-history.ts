@@ -103,6 +103,12 @@ const shellOutput = (id: string): HistoryItem => ({
   output: [{ stdout: id, stderr: "", outcome: { type: "exit", exitCode: 0 } }],
 });
 
+interface TurnShape {
+  steps: Array<{ reasoning: boolean; shells: boolean[]; order: number[] }>;
+  reasoning: boolean;
+  waiting: number | null;
+}
+
 /** One step of tool use: the calls' shape, which are shell calls, and the outputs' order. */
 const stepShape = fc.record({
   reasoning: fc.boolean(),
@@ -110,14 +116,14 @@ const stepShape = fc.record({
   order: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
 });
 
-const turnShape = fc.record({
+const turnShape: fc.Arbitrary<TurnShape> = fc.record({
   steps: fc.array(stepShape, { maxLength: 3 }),
   reasoning: fc.boolean(),
   // A turn cut off while waiting for outputs (how many of its last step's outputs came back).
   waiting: fc.option(fc.nat({ max: 3 }), { freq: 4 }),
 });
 
-function build(turns: Array<fc.RecordValue<typeof turnShape>>): HistoryItem[] {
+function build(turns: TurnShape[]): HistoryItem[] {
   const counter: Counter = { next: 0 };
   const id = () => ++counter.next;
   const items: HistoryItem[] = [];
