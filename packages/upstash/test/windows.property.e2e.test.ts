@@ -62,6 +62,8 @@ const maxItemsArb = fc.integer({ min: 1, max: 12 });
 // The store tests' budget: the quick size in seconds, a long run as long as it needs.
 const storeRuns = propertyRuns(15);
 const storeTimeout = 30_000 + storeRuns * 1_000;
+// The property is the window, not the budget: a loaded machine must not fail a call.
+const BUDGET = 10_000;
 const keepAll = { dropTypes: [] as string[], dropIds: [] as string[] };
 
 describe("the window rule itself", () => {
@@ -135,6 +137,7 @@ describe.each(stores)("$name", ({ store }) => {
       sessionId: prefix("case"),
       maxItems,
       filter: keepAll,
+      timeoutMs: BUDGET,
       logger: silentLogger,
     });
 
@@ -146,6 +149,7 @@ describe.each(stores)("$name", ({ store }) => {
       replyToMessageId: null,
       maxItems: 4,
       filter: keepAll,
+      timeoutMs: BUDGET,
       logger: silentLogger,
     });
     const calls = ["c76", "c77", "c78", "c79"];
@@ -235,6 +239,7 @@ describe.each(stores)("$name", ({ store }) => {
               sessionId: prefix("window"),
               maxItems,
               filter: keepAll,
+              timeoutMs: BUDGET,
               logger: silentLogger,
             });
             let model: HistoryItem[] = [];
@@ -276,6 +281,7 @@ describe.each(stores)("$name", ({ store }) => {
                 replyToMessageId: replyTo,
                 maxItems,
                 filter: keepAll,
+                timeoutMs: BUDGET,
                 logger: silentLogger,
               });
               const context = `maxItems ${maxItems}, turn adding ${labels(batch).join(", ")}`;
