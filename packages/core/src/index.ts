@@ -48,6 +48,14 @@ export {
   StoreSession,
   type StoreSessionOptions,
 } from "./sessions/store-session";
+export {
+  type ClaimOptions,
+  type ClaimResult,
+  type ClaimStore,
+  type FinishClaimOptions,
+  isClaimStore,
+  type ReleaseClaimOptions,
+} from "./store/claims";
 export type {
   HistoryTransaction,
   SessionStore,

@@ -4,6 +4,7 @@ import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   type AppendOptions,
   assertAppendOptions,
+  assertClaimArgs,
   assertFunctionCallReplacement,
   assertItems,
   assertLimit,
@@ -12,14 +13,19 @@ import {
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,
+  type ClaimOptions,
+  type ClaimResult,
+  type ClaimStore,
   chainLinkElement,
   elementsWindowStart,
+  type FinishClaimOptions,
   type ForkOptions,
   type HistoryTransaction,
   parentElementsOf,
   parseChainLink,
   parseStoredElement,
   parseStoredItems,
+  type ReleaseClaimOptions,
   type SessionStore,
   type StoredItems,
   serializeItems,
@@ -46,6 +52,12 @@ interface Operations {
   expiresAt: number; // epoch ms; Infinity for no TTL
 }
 
+/** A claim (see `store/claims.ts`): running for `holder`, or done (`holder` null). */
+interface Claim {
+  holder: string | null;
+  expiresAt: number; // epoch ms
+}
+
 /** Options of {@link MemoryStore}; every one has a default. */
 export interface MemoryStoreOptions {
   /** Milliseconds since the epoch; inject a fake clock in tests. Default `Date.now`. */
@@ -65,8 +77,9 @@ export interface MemoryStoreOptions {
  * Expired keys are dropped on access and by a periodic sweep (an unref'd timer), so a
  * long-running process does not grow without bound.
  */
-export class MemoryStore implements SessionStore {
+export class MemoryStore implements SessionStore, ClaimStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #claims = new Map<string, Claim>();
   readonly #operations = new Map<string, Operations>();
   readonly #now: () => number;
   readonly #logger: MemoryLogger;
@@ -255,6 +268,42 @@ export class MemoryStore implements SessionStore {
     return true;
   }
 
+  /** `ClaimStore.claim`: this process's claims only (a MemoryStore is one process). */
+  async claim(key: string, options: ClaimOptions): Promise<ClaimResult> {
+    assertClaimArgs(key, options, "leaseMs");
+    assertBeforeDeadline("claim", key, options);
+    const claim = this.#liveClaim(key);
+    if (claim?.holder === null) return { state: "done" };
+    if (claim && claim.holder !== options.holder) return { state: "held", holder: claim.holder };
+    this.#claims.set(key, { holder: options.holder, expiresAt: this.#now() + options.leaseMs });
+    return { state: "claimed" };
+  }
+
+  async renewClaim(key: string, options: ClaimOptions): Promise<boolean> {
+    assertClaimArgs(key, options, "leaseMs");
+    assertBeforeDeadline("renewClaim", key, options);
+    const claim = this.#liveClaim(key);
+    if (claim?.holder !== options.holder) return false;
+    claim.expiresAt = this.#now() + options.leaseMs;
+    return true;
+  }
+
+  async finishClaim(key: string, options: FinishClaimOptions): Promise<boolean> {
+    assertClaimArgs(key, options, "keepMs");
+    assertBeforeDeadline("finishClaim", key, options);
+    const wasMine = this.#liveClaim(key)?.holder === options.holder;
+    this.#claims.set(key, { holder: null, expiresAt: this.#now() + options.keepMs });
+    return wasMine;
+  }
+
+  async releaseClaim(key: string, options: ReleaseClaimOptions): Promise<boolean> {
+    assertClaimArgs(key, options, undefined);
+    assertBeforeDeadline("releaseClaim", key, options);
+    if (this.#liveClaim(key)?.holder !== options.holder) return false;
+    this.#claims.delete(key);
+    return true;
+  }
+
   async close(): Promise<void> {
     if (this.#sweeper) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
@@ -272,6 +321,9 @@ export class MemoryStore implements SessionStore {
     }
     for (const [key, operations] of this.#operations) {
       if (operations.expiresAt <= now) this.#operations.delete(key);
+    }
+    for (const [key, claim] of this.#claims) {
+      if (claim.expiresAt <= now) this.#claims.delete(key);
     }
     return dropped;
   }
@@ -342,6 +394,15 @@ export class MemoryStore implements SessionStore {
   /** Keys currently live, for tests that check nothing else was written. */
   keys(): string[] {
     return [...this.#entries.keys()].filter((key) => this.#live(key));
+  }
+
+  #liveClaim(key: string): Claim | undefined {
+    const claim = this.#claims.get(key);
+    if (claim && claim.expiresAt <= this.#now()) {
+      this.#claims.delete(key);
+      return undefined;
+    }
+    return claim;
   }
 
   #live(key: string): Entry | undefined {

@@ -1,6 +1,14 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
 import { consoleLogger, type MemoryLogger } from "../logger";
+import {
+  assertClaimArgs,
+  type ClaimOptions,
+  type ClaimResult,
+  type ClaimStore,
+  type FinishClaimOptions,
+  type ReleaseClaimOptions,
+} from "../store/claims";
 import type {
   AppendOptions,
   ForkOptions,
@@ -23,6 +31,7 @@ import {
   assertWriteOptions,
   validateFork,
 } from "../store/validate";
+import { claimLayout, claimStepLayout } from "./claims";
 import type { RedisCommands } from "./commands";
 import {
   appendLayout,
@@ -47,7 +56,11 @@ export type StoreOperation =
   | "pop"
   | "clear"
   | "transact"
-  | "replaceFunctionCall";
+  | "replaceFunctionCall"
+  | "claim"
+  | "renewClaim"
+  | "finishClaim"
+  | "releaseClaim";
 
 /** What a subclass of {@link RedisLayoutStore} passes to its constructor. */
 /** The options every store on the Redis layout takes (an adapter's own options extend these). */
@@ -77,7 +90,7 @@ export interface RedisLayoutStoreOptions {
  * ({@link RedisLayoutStore.budgetMs}), and whether it can run a script over several keys at
  * once ({@link RedisLayoutStore.singleKeyOnly}).
  */
-export abstract class RedisLayoutStore implements SessionStore {
+export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
   /** Prepended to every key the store is given, as passed in the options. */
   readonly keyPrefix: string;
   /** The logger from the options, for the subclass's own reports. */
@@ -293,6 +306,50 @@ export abstract class RedisLayoutStore implements SessionStore {
         this.#context(key),
         deadline,
       ),
+    );
+  }
+
+  /** `ClaimStore.claim`: one script call on one key (slot-safe on Redis Cluster). */
+  async claim(key: string, options: ClaimOptions): Promise<ClaimResult> {
+    assertClaimArgs(key, options, "leaseMs");
+    return this.#write("claim", key, options, (commands, deadline) =>
+      claimLayout(commands, this.#key(key), options.holder, options.leaseMs, deadline),
+    );
+  }
+
+  /** `ClaimStore.renewClaim`: one script call on one key. */
+  async renewClaim(key: string, options: ClaimOptions): Promise<boolean> {
+    assertClaimArgs(key, options, "leaseMs");
+    return this.#write("renewClaim", key, options, (commands, deadline) =>
+      claimStepLayout(
+        commands,
+        "renewClaim",
+        this.#key(key),
+        [options.holder, options.leaseMs],
+        deadline,
+      ),
+    );
+  }
+
+  /** `ClaimStore.finishClaim`: one script call on one key. */
+  async finishClaim(key: string, options: FinishClaimOptions): Promise<boolean> {
+    assertClaimArgs(key, options, "keepMs");
+    return this.#write("finishClaim", key, options, (commands, deadline) =>
+      claimStepLayout(
+        commands,
+        "finishClaim",
+        this.#key(key),
+        [options.holder, options.keepMs],
+        deadline,
+      ),
+    );
+  }
+
+  /** `ClaimStore.releaseClaim`: one script call on one key. */
+  async releaseClaim(key: string, options: ReleaseClaimOptions): Promise<boolean> {
+    assertClaimArgs(key, options, undefined);
+    return this.#write("releaseClaim", key, options, (commands, deadline) =>
+      claimStepLayout(commands, "releaseClaim", this.#key(key), [options.holder], deadline),
     );
   }
 

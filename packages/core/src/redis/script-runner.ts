@@ -30,6 +30,10 @@ export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>
   clear: script("clear"),
   transact: script("transact"),
   replaceFunctionCall: script("replaceFunctionCall"),
+  claim: script("claim"),
+  renewClaim: script("renewClaim"),
+  finishClaim: script("finishClaim"),
+  releaseClaim: script("releaseClaim"),
 });
 
 /** True when a reply error is NOSCRIPT (the server does not hold the script yet). */

@@ -15,6 +15,15 @@ export {
   chainLinkElement,
   parseChainLink,
 } from "./chain-link";
+export {
+  assertClaimArgs,
+  type ClaimOptions,
+  type ClaimResult,
+  type ClaimStore,
+  type FinishClaimOptions,
+  isClaimStore,
+  type ReleaseClaimOptions,
+} from "./claims";
 export type {
   AppendOptions,
   ForkOptions,

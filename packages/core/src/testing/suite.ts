@@ -3,6 +3,7 @@ import type { GroupContext } from "./group-context";
 import { basicGroup } from "./groups/basic";
 import { chainGroup, legacyChainGroup } from "./groups/chain";
 import { chainInPlaceGroup } from "./groups/chain-in-place";
+import { claimsGroup } from "./groups/claims";
 import { deadlineGroup } from "./groups/deadline";
 import { forkGroup } from "./groups/fork";
 import { legacyGroup } from "./groups/legacy";
@@ -45,6 +46,11 @@ export interface ConformanceGroups {
    * without these optional methods passes trivially.
    */
   transactions?: boolean;
+  /**
+   * Claims (`ClaimStore`): one holder at a time, leases that run out, done kept, release, the
+   * deadline fence. Default on; a store without the capability passes trivially.
+   */
+  claims?: boolean;
   /**
    * Legacy values of the Redis layout: a JSON array in a plain string (the Python bot's cache
    * format) and values of other types. Default off; the Redis-protocol stores turn it on.
@@ -132,6 +138,7 @@ export function runStoreConformance(
   if (groups.deadline !== false) deadlineGroup(context);
   if (groups.storedJson !== false) storedJsonGroup(context);
   if (groups.transactions !== false) transactionsGroup(context, { legacy: groups.legacy });
+  if (groups.claims !== false) claimsGroup(context);
   if (groups.chain !== false) {
     chainGroup(context);
     chainInPlaceGroup(context);
