@@ -1,6 +1,7 @@
 import { type PersistResult, ReplySession, type SessionStore } from "@agents-memory/core";
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
+import { DraftStream } from "./draft-stream";
 import type { ReadOutcome, TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
@@ -150,6 +151,7 @@ export class AgentCallback {
     const stopTyping = keepTyping(channel, message.chatId, log);
     let sentIds: number[] = [];
     let session: ReplySession | undefined;
+    let drafts: DraftStream | undefined;
     let answered = false;
     let answerMs = 0;
     let readMs: number | undefined;
@@ -175,9 +177,11 @@ export class AgentCallback {
         quoteReply: parentMessageId === null || historyItems === 0,
       });
       log.info({ parent_key: session.parentKey, history_items: historyItems }, "running the agent");
+      drafts = this.#drafts(message, channel, log);
+      const runOptions = { onText: drafts ? (text: string) => drafts!.update(text) : undefined };
       let output: string;
       try {
-        output = await agent.run(input, session);
+        output = await agent.run(input, session, runOptions);
       } catch (error) {
         if (historyItems === 0 || !rejectsInputItem(error)) throw error;
         // The history goes first in the input: an index past it names this turn's own items.
@@ -190,8 +194,14 @@ export class AgentCallback {
           "the model rejected an item of the branch's history; answering once more without it",
         );
         session = this.#session(message.chatId, null, log);
-        output = await agent.run(buildAgentText(message, { quoteReply: true }), session);
+        output = await agent.run(
+          buildAgentText(message, { quoteReply: true }),
+          session,
+          runOptions,
+        );
       }
+      // No draft after this point: the final message replaces it.
+      await drafts?.stop();
       const answer = output.trim() || "(no answer)";
       sentIds = await sendReply(channel, answer, {
         chatId: message.chatId,
@@ -202,6 +212,8 @@ export class AgentCallback {
       answered = true;
       answerMs = Date.now() - started;
     } catch (error) {
+      // What was streamed is not the answer: the apology replaces the draft.
+      await drafts?.stop();
       if (error instanceof SendReplyError) sentIds = error.sentMessageIds;
       log.error({ err: error }, "turn failed");
       // Part of a split answer went out: say, under its last part, that the rest is missing.
@@ -240,6 +252,19 @@ export class AgentCallback {
       read: session ? readOutcomeOf(session) : undefined,
       readMs,
       writeMs,
+    });
+  }
+
+  /** Where the channel takes drafts (a private chat on Telegram), the answer streams. */
+  #drafts(message: ChatMessage, channel: Channel, log: Logger): DraftStream | undefined {
+    const { sendDraft } = channel;
+    if (!sendDraft) return undefined;
+    return new DraftStream({
+      // The user's message id: one draft per answer, never 0.
+      send: (text, parseMode, signal) =>
+        sendDraft.call(channel, message.chatId, message.messageId, text, { parseMode }, signal),
+      parseMode: this.#options.config.bot.parseMode,
+      logger: log,
     });
   }
 

@@ -58,9 +58,18 @@ export function createModel(config: Config["model"]): Model {
     : new OpenAIResponsesModel(client, config.name);
 }
 
+export interface RunOptions {
+  /**
+   * Streams the run: called with the text of the model response being written, from its start,
+   * each time it grows. A new response (after a tool call) starts over from "". Rejects as an
+   * unstreamed run does when the model or the network fails mid-stream.
+   */
+  onText?: ((text: string) => void) | undefined;
+}
+
 export interface AgentRuntime {
   /** Runs one turn with the session's memory; resolves with the final text. */
-  run(input: string, session: Session): Promise<string>;
+  run(input: string, session: Session, options?: RunOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -116,15 +125,37 @@ export async function createAgentRuntime(config: Config, logger: Logger): Promis
   const runner = new Runner({ tracingDisabled: true, workflowName: "telegram-bot" });
 
   return {
-    async run(input, session) {
-      const result = await runner.run(agent, input, { session, maxTurns: 10 });
-      const output = result.finalOutput;
-      return typeof output === "string" ? output : JSON.stringify(output ?? "");
+    async run(input, session, options = {}) {
+      const { onText } = options;
+      if (!onText) {
+        const result = await runner.run(agent, input, { session, maxTurns: 10 });
+        return outputText(result.finalOutput);
+      }
+      const result = await runner.run(agent, input, { session, maxTurns: 10, stream: true });
+      // Awaited below; a failure during the loop must not also surface as unhandled.
+      result.completed.catch(() => {});
+      let text = "";
+      for await (const event of result) {
+        if (event.type !== "raw_model_stream_event") continue;
+        if (event.data.type === "response_started") {
+          text = "";
+        } else if (event.data.type === "output_text_delta") {
+          text += event.data.delta;
+          onText(text);
+        }
+      }
+      await result.completed;
+      if (result.error) throw result.error;
+      return outputText(result.finalOutput);
     },
     async close() {
       await mcp?.close();
     },
   };
+}
+
+function outputText(output: unknown): string {
+  return typeof output === "string" ? output : JSON.stringify(output ?? "");
 }
 
 /** What a stdio MCP server needs to find its interpreter when `env` is given explicitly. */

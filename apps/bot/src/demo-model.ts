@@ -1,4 +1,10 @@
-import { type Model, type ModelRequest, type ModelResponse, Usage } from "@openai/agents";
+import {
+  type Model,
+  type ModelRequest,
+  type ModelResponse,
+  type protocol,
+  Usage,
+} from "@openai/agents";
 
 /** Every answer of the demo model starts with this, so nobody mistakes it for an AI. */
 export const DEMO_PREFIX = "[demo]";
@@ -26,6 +32,29 @@ export class DemoModel implements Model {
   #counter = 0;
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
+    const { message, responseId } = this.#answer(request);
+    return { output: [message], usage: new Usage(), responseId };
+  }
+
+  /** The same answer as one text delta, so a streamed turn (a private chat) works too. */
+  async *getStreamedResponse(request: ModelRequest): AsyncIterable<protocol.StreamEvent> {
+    const { message, responseId } = this.#answer(request);
+    yield { type: "response_started" };
+    yield { type: "output_text_delta", delta: message.content[0]!.text };
+    yield {
+      type: "response_done",
+      response: {
+        id: responseId,
+        usage: { requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+        output: [message],
+      },
+    };
+  }
+
+  #answer(request: ModelRequest): {
+    message: protocol.AssistantMessageItem & { content: [protocol.OutputText] };
+    responseId: string;
+  } {
     const items =
       typeof request.input === "string"
         ? [{ role: "user", content: request.input }]
@@ -48,23 +77,15 @@ export class DemoModel implements Model {
     }
     const n = ++this.#counter;
     return {
-      output: [
-        {
-          type: "message",
-          role: "assistant",
-          id: `demo_${n}`,
-          status: "completed",
-          content: [{ type: "output_text", text: lines.join("\n") }],
-        },
-      ],
-      usage: new Usage(),
+      message: {
+        type: "message",
+        role: "assistant",
+        id: `demo_${n}`,
+        status: "completed",
+        content: [{ type: "output_text", text: lines.join("\n") }],
+      },
       responseId: `demo_resp_${n}`,
     };
-  }
-
-  // biome-ignore lint/correctness/useYield: the bot never streams
-  async *getStreamedResponse(): AsyncIterable<never> {
-    throw new Error("the demo model does not stream");
   }
 }
 

@@ -16,6 +16,17 @@ export interface Channel {
   ): Promise<number>;
   /** Shows "typing…" (Telegram keeps it ~5 s). */
   sendTyping(chatId: number): Promise<void>;
+  /**
+   * Shows a draft of the answer being written (Telegram's sendMessageDraft; drafts with one
+   * `draftId` are one animated draft). Only where answers stream: a private chat on Telegram.
+   */
+  sendDraft?(
+    chatId: number,
+    draftId: number,
+    text: string,
+    options: { parseMode?: "HTML" | undefined },
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 /** Telegram's answer when the HTML (or Markdown) of a message is malformed. */

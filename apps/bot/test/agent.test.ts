@@ -83,6 +83,22 @@ describe("the model from config", () => {
     );
   });
 
+  test("the demo model streams too (a private chat on Telegram): the same answer, as text", async () => {
+    const agent = new Agent({ name: "demo", model: new DemoModel() });
+    const streamed = await new Runner({ tracingDisabled: true }).run(agent, "Ann(ann): hi", {
+      stream: true,
+    });
+    let text = "";
+    for await (const event of streamed) {
+      if (event.type === "raw_model_stream_event" && event.data.type === "output_text_delta") {
+        text += event.data.delta;
+      }
+    }
+    await streamed.completed;
+    expect(text.startsWith(`${DEMO_PREFIX} You said: "hi".`)).toBe(true);
+    expect(streamed.finalOutput).toBe(text);
+  });
+
   test("the built-in current_time tool answers for a time zone, and explains an unknown one", async () => {
     const run = (timezone: string | null) =>
       (currentTimeTool as any).invoke({} as any, JSON.stringify({ timezone }));

@@ -35,7 +35,7 @@ describe("config", () => {
     expect(config.bot.whitelist).toEqual([]);
   });
 
-  test("stats every 60 s and no health port unless set; bad values named", () => {
+  test("stats every 60 s, no health port, streamed answers unless set; bad values named", () => {
     expect(loadConfig({}).health).toEqual({
       statsIntervalSeconds: 60,
       port: undefined,
@@ -47,6 +47,9 @@ describe("config", () => {
       HEALTH_HOST: "127.0.0.1",
     });
     expect(set.health).toEqual({ statsIntervalSeconds: 0, port: 9090, host: "127.0.0.1" });
+    expect(loadConfig({}).bot.streamAnswers).toBe(true);
+    expect(loadConfig({ STREAM_ANSWERS: "off" }).bot.streamAnswers).toBe(false);
+    expect(problems({ STREAM_ANSWERS: "yes" })).toEqual(['STREAM_ANSWERS must be "on" or "off"']);
     expect(problems({ STATS_INTERVAL_SECONDS: "-1", HEALTH_PORT: "70000" })).toEqual([
       'STATS_INTERVAL_SECONDS must be an integer from 0 to 86400 (seconds between stats lines; 0 turns them off); got "-1"',
       'HEALTH_PORT must be an integer from 0 to 65535 (a TCP port; 0 picks a free one); got "70000"',

@@ -357,6 +357,48 @@ describe("the Agents SDK Runner against the local Responses API server", () => {
     });
   });
 
+  test("streaming at a pace: deltaDelayMs spaces the text deltas", async () => {
+    server.script({ text: "one two three four", deltaDelayMs: 150 });
+    const streamed = await new Runner().run(agent(), "count", { stream: true });
+    const times: number[] = [];
+    for await (const event of streamed) {
+      if (event.type === "raw_model_stream_event" && event.data.type === "output_text_delta") {
+        times.push(Date.now());
+      }
+    }
+    await streamed.completed;
+    expect(streamed.finalOutput).toBe("one two three four");
+    expect(times).toHaveLength(4);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(3 * 150 - 30);
+  });
+
+  test.each(["disconnect", "response.failed"] as const)(
+    "streamFailure (%s): some deltas, then the run fails",
+    async (how) => {
+      server.script({ streamFailure: { text: "never finished answer", afterDeltas: 2, how } });
+      const streamed = await new Runner().run(agent(), "fail", { stream: true });
+      streamed.completed.catch(() => {});
+      const deltas: string[] = [];
+      await expect(
+        (async () => {
+          for await (const event of streamed) {
+            if (
+              event.type === "raw_model_stream_event" &&
+              event.data.type === "output_text_delta"
+            ) {
+              deltas.push(event.data.delta);
+            }
+          }
+          await streamed.completed;
+        })(),
+      ).rejects.toThrow();
+      expect(deltas).toEqual(["never ", "finished "]);
+      // Broken mid-way, the request is not retried.
+      expect(server.requests).toHaveLength(1);
+      expect(server.responses).toHaveLength(0);
+    },
+  );
+
   test("a delayed step answers late; requests are recorded as they arrive", async () => {
     // biome-ignore lint/suspicious/noThenProperty: ScriptStep's contract names it "then" (never a function)
     server.script({ delayMs: 2000, then: { text: "late" } });

@@ -341,6 +341,33 @@ describe("grammY against the local Bot API server", () => {
     expect((await bot.api.sendMessage(ann.id, "  spaced \n")).text).toBe("spaced");
   });
 
+  test("sendMessageDraft: private chats only, a non-zero draft_id, 0-4096 characters after parsing", async () => {
+    openChat();
+    server.sendUserMessage({ chatId: -100777, from: ann, text: "hello group" });
+    const bot = newBot();
+    expect(
+      await bot.api.sendMessageDraft(ann.id, 7, "<b>Half</b> an ans", { parse_mode: "HTML" }),
+    ).toBe(true);
+    expect(await bot.api.sendMessageDraft(ann.id, 7, "")).toBe(true);
+    expect(server.drafts(ann.id)).toMatchObject([
+      { draft_id: 7, text: "Half an ans", entities: [{ type: "bold", offset: 0, length: 4 }] },
+      { draft_id: 7, text: "", entities: [] },
+    ]);
+    const group = await grammyError(bot.api.sendMessageDraft(-100777, 7, "hi"));
+    expect(group.description).toBe("Bad Request: message drafts can be sent only to private chats");
+    const zero = await grammyError(bot.api.sendMessageDraft(ann.id, 0, "hi"));
+    expect(zero.description).toBe("Bad Request: draft_id must be non-zero");
+    const long = await grammyError(bot.api.sendMessageDraft(ann.id, 7, "x".repeat(4097)));
+    expect(long.description).toBe("Bad Request: message is too long");
+    const html = await grammyError(
+      bot.api.sendMessageDraft(ann.id, 7, "<b>open", { parse_mode: "HTML" }),
+    );
+    expect(html.description).toMatch(/^Bad Request: can't parse entities/);
+    // Refused drafts are not recorded; a draft is not a message.
+    expect(server.drafts(ann.id)).toHaveLength(2);
+    expect(server.sentMessages(ann.id)).toEqual([]);
+  });
+
   test("commands and mentions in user messages carry Telegram's entities", () => {
     const entities = (text: string) =>
       server.sendUserMessage({ chatId: -700, chatType: "supergroup", from: ann, text }).entities;

@@ -88,6 +88,7 @@ export function loadConfig(
       whitelist,
       errorText: env.BOT_ERROR_TEXT,
       parseMode: env.BOT_PARSE_MODE,
+      streamAnswers: env.STREAM_ANSWERS === "on",
     },
     model,
     agent: {

@@ -179,6 +179,9 @@ export const envSchema = z.object({
     })
     .optional(),
   SHUTDOWN_TIMEOUT_MS: milliseconds("SHUTDOWN_TIMEOUT_MS").default(DEFAULTS.shutdownTimeoutMs),
+  STREAM_ANSWERS: z
+    .enum(["on", "off"], { message: 'STREAM_ANSWERS must be "on" or "off"' })
+    .default("on"),
   STATS_INTERVAL_SECONDS: integer("STATS_INTERVAL_SECONDS", {
     min: 0,
     max: 86_400,

@@ -42,6 +42,8 @@ export interface Config {
     whitelist: number[];
     errorText: string;
     parseMode: "html" | "plain";
+    /** Show answers while they are written (sendMessageDraft), in private chats. */
+    streamAnswers: boolean;
   };
   model: {
     /** "demo" is the offline demo model. */

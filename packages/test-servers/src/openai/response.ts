@@ -13,14 +13,15 @@ export function modelObject(id: string) {
 export function outputItems(
   step: Exclude<ScriptStep, { error: unknown } | { delayMs: number }>,
 ): any[] {
-  if ("text" in step) {
+  if ("text" in step || "streamFailure" in step) {
+    const text = "text" in step ? step.text : step.streamFailure.text;
     return [
       {
         id: newId("msg"),
         type: "message",
         status: "completed",
         role: "assistant",
-        content: [{ type: "output_text", text: step.text, annotations: [], logprobs: [] }],
+        content: [{ type: "output_text", text, annotations: [], logprobs: [] }],
       },
     ];
   }

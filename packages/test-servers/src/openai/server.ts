@@ -120,12 +120,19 @@ export async function startResponsesServer(
       return sendJson(res, status, errorBody, step.error.headers);
     }
 
+    if ("streamFailure" in step && body.stream !== true) return void res.destroy();
     const output = outputItems(step);
-    rememberReasoningPairs(output, pairs);
     const response = responseObject(body, output);
+    if ("streamFailure" in step) {
+      const { afterDeltas, deltaDelayMs, how } = step.streamFailure;
+      return sendStream(res, response, { deltaDelayMs, failure: { afterDeltas, how } });
+    }
+    rememberReasoningPairs(output, pairs);
     responses.push(response);
     conversations.set(response.id, { input: inputList(body.input), output });
-    if (body.stream === true) return sendStream(res, response);
+    if (body.stream === true) {
+      return sendStream(res, response, { deltaDelayMs: "text" in step ? step.deltaDelayMs : 0 });
+    }
     return sendJson(res, 200, response);
   };
 

@@ -1,8 +1,21 @@
 /** The server's script steps, options and handle. */
 
 export type ScriptStep =
-  /** An assistant message. */
-  | { text: string }
+  /** An assistant message; streamed, its deltas `deltaDelayMs` apart (default: all at once). */
+  | { text: string; deltaDelayMs?: number }
+  /**
+   * A streamed answer that fails mid-way: the first `afterDeltas` deltas of `text` (each
+   * `deltaDelayMs` apart), then the connection cut (`"disconnect"`) or a `response.failed`
+   * event (the model failing). A request that does not stream gets the connection cut.
+   */
+  | {
+      streamFailure: {
+        text: string;
+        afterDeltas: number;
+        deltaDelayMs?: number;
+        how: "disconnect" | "response.failed";
+      };
+    }
   /** A function_call output item (arguments: a JSON string, or an object to serialize). */
   | { toolCall: { name: string; arguments: string | object; callId?: string } }
   /** Raw output items, for anything else (several items, reasoning, refusals...). */

@@ -13,9 +13,13 @@ const MAX_MESSAGE_LENGTH = 4096;
 export function formatText(
   params: any,
   field: "text" | "caption",
+  options: { allowEmpty?: boolean } = {},
 ): { text: string; entities: MessageEntity[] } {
   const raw = params[field];
-  if (raw === undefined || raw === null || raw === "") throw badRequest("message text is empty");
+  if (raw === undefined || raw === null || raw === "") {
+    if (options.allowEmpty) return { text: "", entities: [] };
+    throw badRequest("message text is empty");
+  }
   let text = String(raw);
   let entities: MessageEntity[] = [];
   const parseMode = params.parse_mode ? String(params.parse_mode) : "";
@@ -43,7 +47,7 @@ export function formatText(
     entities = given.map((entity) => ({ ...entity }));
   }
   ({ text, entities } = trimText(text, entities));
-  if (text.length === 0) throw badRequest("message text is empty");
+  if (text.length === 0 && !options.allowEmpty) throw badRequest("message text is empty");
   if (text.length > MAX_MESSAGE_LENGTH) throw badRequest("message is too long");
   const explicit = entities;
   const auto = detectEntities(text).filter(

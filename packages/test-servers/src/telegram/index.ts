@@ -13,6 +13,7 @@ export { parseHtml } from "./html";
 export { startTelegramServer } from "./server";
 export type {
   Chat,
+  Draft,
   ForumTopic,
   ForumTopicCreated,
   Message,

@@ -44,6 +44,8 @@ export async function startTelegramServer(
     pushUpdate: (update) => state.queueUpdate(clone(update)),
     sentMessages: (chatId) =>
       state.sent.filter((message) => chatId === undefined || message.chat.id === chatId).map(clone),
+    drafts: (chatId) =>
+      state.drafts.filter((draft) => chatId === undefined || draft.chat_id === chatId).map(clone),
     pendingUpdates: () => state.updates.map(clone),
     failNext: (method, error, count) => state.faults.failNext(method, error, count),
     failWhen: (method, predicate, error) => state.faults.failWhen(method, predicate, error),

@@ -4,7 +4,7 @@
 import { ApiError, badRequest } from "./api-error";
 import { FaultRules } from "./faults";
 import { toInt } from "./params";
-import type { Chat, Message, TelegramCall, TelegramServerOptions } from "./types";
+import type { Chat, Draft, Message, TelegramCall, TelegramServerOptions } from "./types";
 
 export interface ChatState {
   chat: Chat;
@@ -41,6 +41,8 @@ export class TelegramState {
   nextSupergroupId = -1_005_000_000_001;
   /** Messages the bot sent, in order (edits change them in place). */
   readonly sent: Message[] = [];
+  /** Message drafts the bot streamed (sendMessageDraft), in order. */
+  readonly drafts: Draft[] = [];
   updates: StoredUpdate[] = [];
   nextUpdateId = 1;
   allowedUpdates: string[] = [];

@@ -83,6 +83,18 @@ export interface ForumTopic {
   icon_color: number;
 }
 
+/** A message draft shown to a private chat (sendMessageDraft), as Telegram parsed it. */
+export interface Draft {
+  chat_id: number;
+  draft_id: number;
+  /** The text after entity parsing ("" shows "Thinking…"). */
+  text: string;
+  entities: MessageEntity[];
+  message_thread_id?: number;
+  /** `Date.now()` when it was accepted. */
+  at: number;
+}
+
 export interface TelegramError {
   error_code: number;
   description: string;
@@ -146,6 +158,8 @@ export interface TelegramServer {
   calls: TelegramCall[];
   /** Messages the bot sent (current state: edits show), in order; optionally for one chat. */
   sentMessages(chatId?: number): Message[];
+  /** Message drafts the bot streamed (sendMessageDraft) and the server accepted, in order. */
+  drafts(chatId?: number): Draft[];
   /** Resolves with the predicate's first truthy value; rejects after timeoutMs (default
    * 10 000) listing the calls seen. Re-checked after every call, update and every 25 ms. */
   waitFor<T>(

@@ -9,6 +9,7 @@ import { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { telegramChannel } from "./channel";
 import { toChatMessage } from "./chat-message";
+import { exceptDrafts } from "./draft-retries";
 import { getMe } from "./get-me";
 import { logMigration } from "./group-migration";
 import { malformedUpdate } from "./malformed-update";
@@ -25,15 +26,15 @@ export interface TelegramTransportOptions {
 }
 
 /**
- * The bot on Telegram: grammY with auto-retry (429s wait `retry_after`), chats handled in
- * parallel and each chat in order, by long polling (@grammyjs/runner) or a webhook.
+ * The bot on Telegram: grammY with auto-retry (429s wait `retry_after`; drafts excepted), chats
+ * handled in parallel and each chat in order, by long polling (@grammyjs/runner) or a webhook.
  */
 export async function startTelegram(options: TelegramTransportOptions): Promise<Transport> {
   const { config, logger } = options;
   const bot = new Bot(config.telegram.token!, { client: { apiRoot: config.telegram.apiRoot } });
   bot.api.config.use(
-    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }),
-    retryNetworkErrors(logger),
+    exceptDrafts(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true })),
+    exceptDrafts(retryNetworkErrors(logger)),
   );
   const me = await getMe(bot.api, config.telegram.apiRoot);
   bot.botInfo = me;
@@ -57,7 +58,9 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   bot.on("message", (ctx) => {
     const message = ctx.message;
     const topicId = message.is_topic_message ? message.message_thread_id : undefined;
-    return callback.handle(toChatMessage(message), telegramChannel(ctx.api, topicId), {
+    // Telegram takes drafts in private chats only; groups get the whole answer at once.
+    const drafts = config.bot.streamAnswers && message.chat.type === "private";
+    return callback.handle(toChatMessage(message), telegramChannel(ctx.api, topicId, { drafts }), {
       updateId: ctx.update.update_id,
     });
   });

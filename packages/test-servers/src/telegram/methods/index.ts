@@ -2,6 +2,7 @@
 
 import { botMethods } from "./bot";
 import { chatMethods } from "./chats";
+import { draftMethods } from "./drafts";
 import type { Handler } from "./handler";
 import { messageMethods } from "./messages";
 import { updateMethods } from "./updates";
@@ -12,5 +13,6 @@ export const methods: Record<string, Handler> = {
   ...botMethods,
   ...updateMethods,
   ...messageMethods,
+  ...draftMethods,
   ...chatMethods,
 };
