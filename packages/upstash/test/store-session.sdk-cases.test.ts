@@ -1,4 +1,5 @@
-import { type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
+import { MemoryStore, type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
+import { IoRedisStore } from "@agents-memory/ioredis";
 import {
   type AgentInputItem,
   isSessionHistoryRewriteAwareSession,
@@ -8,7 +9,8 @@ import {
   UserError,
 } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
+import { UpstashStore } from "../src";
+import { prefix, startBackend } from "./__fixtures__/setup";
 
 /*
  * What the SDK's own tests of MemorySession check, and where StoreSession once differed
@@ -17,7 +19,27 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
  */
 
 const backend = await startBackend();
-const stores = everyStore(backend);
+/** One store of each kind, with budgets a loaded machine cannot exhaust (see `quiet`). */
+const stores = [
+  { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
+  {
+    name: "IoRedisStore",
+    store: new IoRedisStore({
+      url: backend.redis.url,
+      commandTimeoutMs: 10_000,
+      logger: silentLogger,
+    }),
+  },
+  {
+    name: "UpstashStore",
+    store: new UpstashStore({
+      url: backend.upstash.url,
+      token: backend.upstash.token,
+      timeoutMs: 10_000,
+      logger: silentLogger,
+    }),
+  },
+];
 // Connected before the first test, so a slow first connection on a loaded machine does not eat
 // the sessions' 1 s budget.
 beforeAll(async () => {
@@ -43,6 +65,12 @@ const append = (operationId: string, items: AgentInputItem[]): SessionHistoryTra
   operationId,
   transaction: { type: "append_items", items },
 });
+
+/**
+ * Every session here: no log output, and a budget that a loaded machine cannot exhaust (these
+ * tests are about what the session does, not about time).
+ */
+const quiet = { logger: silentLogger, timeoutMs: 10_000 };
 
 /** The store with only the required primitives: no `transact`, no `replaceFunctionCall`. */
 function basicStore(store: SessionStore): SessionStore {
@@ -83,11 +111,11 @@ describe.each(stores)("$name", ({ store }) => {
   const open = (
     sessionId: string,
     extra: Partial<ConstructorParameters<typeof StoreSession>[0]> = {},
-  ) => new StoreSession({ store, sessionId, logger: silentLogger, ...extra });
+  ) => new StoreSession({ store, sessionId, ...quiet, ...extra });
 
   test("a subclass's applyHistoryTransaction and applyHistoryMutations are the ones called; super reaches the store", async () => {
     const sessionId = prefix("subclass");
-    const audited = new AuditedSession({ store, sessionId, logger: silentLogger });
+    const audited = new AuditedSession({ store, sessionId, ...quiet });
     expect(isSessionHistoryTransactionAwareSession(audited)).toBe(true);
     expect(isSessionHistoryRewriteAwareSession(audited)).toBe(true);
     await audited.applyHistoryTransaction(append("op-1", [user("q"), call("c1", "{}", "fc1")]));
@@ -103,7 +131,7 @@ describe.each(stores)("$name", ({ store }) => {
     expect(audited.calls).toEqual(["transaction op-1", "mutations 1"]);
     expect(await open(sessionId).getItems()).toEqual([user("q"), call("c1", '{"ok":1}', "fc2")]);
 
-    const failing = new FailingSession({ store, sessionId, logger: silentLogger });
+    const failing = new FailingSession({ store, sessionId, ...quiet });
     await expect(failing.applyHistoryTransaction()).rejects.toThrow("injected transaction failure");
     await expect(failing.applyHistoryMutations()).rejects.toThrow("injected mutation failure");
     expect(await open(sessionId).getItems()).toEqual([user("q"), call("c1", '{"ok":1}', "fc2")]);
@@ -112,7 +140,7 @@ describe.each(stores)("$name", ({ store }) => {
   test("on a store without transact and replaceFunctionCall the runner's probes find neither capability, unless a subclass brings its own", async () => {
     const bare = basicStore(store);
     const sessionId = prefix("bare");
-    const plain = new StoreSession({ store: bare, sessionId, logger: silentLogger });
+    const plain = new StoreSession({ store: bare, sessionId, ...quiet });
     expect(isSessionHistoryTransactionAwareSession(plain)).toBe(false);
     expect(isSessionHistoryRewriteAwareSession(plain)).toBe(false);
     expect(plain.applyHistoryTransaction).toBeUndefined();
@@ -124,7 +152,7 @@ describe.each(stores)("$name", ({ store }) => {
 
     // An override is the subclass's decision; calling through to a store without the primitive
     // says so instead of pretending.
-    const audited = new AuditedSession({ store: bare, sessionId, logger: silentLogger });
+    const audited = new AuditedSession({ store: bare, sessionId, ...quiet });
     expect(isSessionHistoryTransactionAwareSession(audited)).toBe(true);
     await expect(audited.applyHistoryTransaction(append("op", [user("x")]))).rejects.toThrow(
       "store has no transact",
@@ -238,7 +266,7 @@ describe.each(stores)("$name", ({ store }) => {
     const degrading = open(sessionId, { failureMode: "degrade" });
     await expect(degrading.addItems([withData({ at: new Date(0) })])).rejects.toThrow(UserError);
     expect(
-      () => new StoreSession({ store, sessionId, initialItems: [withData(new Date(0))] }),
+      () => new StoreSession({ store, sessionId, ...quiet, initialItems: [withData(new Date(0))] }),
     ).toThrow(/initialItems: Session items contain invalid or unsupported data/);
 
     // None of the rejections was recorded under the id; plain JSON (a null-prototype object, an
