@@ -1,12 +1,13 @@
 import { HistoryConflictError, StoreError, StoreTimeoutError } from "./errors";
 import { describeCause, type MemoryLogger } from "./logger";
+import type { SessionStore } from "./store/contract";
 
 /** Default budget for one store call made by a session, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 250;
 
 /** One failed store call made by a session, as passed to {@link OnStoreError}. */
 export interface StoreFailure {
-  /** The store operation: `"read"`, `"replace"`, `"append"`, `"fork"`, `"pop"` or `"clear"`. */
+  /** The store operation, named after the `SessionStore` method: `"read"`, `"append"`, `"fork"`… */
   operation: string;
   /** The key the session called it on (for a fork, the first child key). */
   key: string;
@@ -79,23 +80,66 @@ export function assertTimeoutMs(timeoutMs: unknown): asserts timeoutMs is number
   }
 }
 
-/** Reports a failure to the logger and the app's callback; a throwing callback is logged, not rethrown. */
+/**
+ * Reports a failure to the logger and the app's callback; a throwing callback is logged, not
+ * rethrown. `carriesOn`: whether the session goes on without the call (the log line says so) or
+ * rejects with the error.
+ */
 export function reportStoreFailure(
   failure: StoreFailure,
   logger: MemoryLogger,
   onStoreError: OnStoreError | undefined,
+  carriesOn = true,
 ): void {
   const { operation, key, error } = failure;
+  const noAnswer =
+    "store call got no answer in time; the write may have been applied before its deadline, never after";
   logger.error(
     { operation, key, outcome: error.outcome, cause: describeCause(error) },
     error.outcome === "unknown"
-      ? "store call got no answer in time; the write may have been applied before its deadline, never after; the run goes on"
-      : "store call failed; the run goes on without it",
+      ? `${noAnswer}; ${carriesOn ? "the run goes on" : "the session call rejects"}`
+      : `store call failed; ${carriesOn ? "the run goes on without it" : "the session call rejects"}`,
   );
   if (!onStoreError) return;
   try {
     onStoreError(failure);
   } catch (callbackError) {
     logger.error({ cause: describeCause(callbackError) }, "onStoreError callback threw");
+  }
+}
+
+/** A session's store call is named after the `SessionStore` method it makes. */
+export type StoreOperation = Exclude<keyof SessionStore, "connect" | "close">;
+
+/** Where a session reports its store failures. */
+export interface FailureReporting {
+  logger: MemoryLogger;
+  onStoreError: OnStoreError | undefined;
+}
+
+/**
+ * One store call made by a session, the one guarded path both sessions take: the call runs
+ * within `timeoutMs` ({@link withTimeout}); a failure is reported once (the logger, then
+ * `onStoreError`) and then resolves with `fallback(error)` when a fallback is given (the session
+ * carries on without the call), else rejects with the `StoreError`. A refused transaction
+ * (`HistoryConflictError`) is an answer, not a failure: it rejects as it is, unreported.
+ */
+export async function storeCall<T>(
+  operation: StoreOperation,
+  key: string,
+  timeoutMs: number,
+  call: (deadline: number) => Promise<T>,
+  reporting: FailureReporting,
+  fallback?: (error: StoreError) => T,
+): Promise<T> {
+  try {
+    return await withTimeout(operation, key, timeoutMs, call);
+  } catch (error) {
+    // withTimeout lets a conflict through as it is and turns every other error into a StoreError.
+    if (!StoreError.isInstance(error)) throw error;
+    const failure = { operation, key, error };
+    reportStoreFailure(failure, reporting.logger, reporting.onStoreError, fallback !== undefined);
+    if (fallback) return fallback(error);
+    throw error;
   }
 }

@@ -203,6 +203,50 @@ describe("StoreSession, a drop-in MemorySession", () => {
     expect(lines[0]![2]).toMatchObject({ operation: "read", key: "k" });
   });
 
+  test("a failed store call is logged once, named after the store method, saying whether the session rejects or goes on", async () => {
+    const store = new FaultyStore();
+    const lines: Array<{ fields: any; message: string }> = [];
+    const logger = {
+      warn: () => {},
+      error: (fields: any, message: string) => lines.push({ fields, message }),
+    };
+    const failed: string[] = [];
+    const options = { logger, onStoreError: (f: any) => failed.push(f.operation) };
+    const rejecting = new StoreSession({ store, sessionId: "k", ...options });
+    const degrading = new StoreSession({
+      store,
+      sessionId: "k",
+      failureMode: "degrade",
+      ...options,
+    });
+    store.mode = "throw";
+    const mutation = {
+      mutations: [
+        {
+          type: "replace_function_call" as const,
+          callId: "c",
+          replacement: { type: "function_call" as const, callId: "c", name: "f", arguments: "{}" },
+        },
+      ],
+    };
+    await expect(rejecting.applyHistoryMutations!(mutation)).rejects.toSatisfy(
+      (e: any) => StoreError.isInstance(e) && e.operation === "replaceFunctionCall",
+    );
+    await expect(
+      rejecting.applyHistoryTransaction!({
+        operationId: "op",
+        transaction: { type: "append_items", items: [user("x")] },
+      }),
+    ).rejects.toSatisfy((e) => StoreError.isInstance(e));
+    await expect(degrading.addItems([user("x")])).resolves.toBeUndefined();
+    expect(failed).toEqual(["replaceFunctionCall", "transact", "append"]);
+    expect(lines.map((l) => [l.fields.operation, l.message])).toEqual([
+      ["replaceFunctionCall", "store call failed; the session call rejects"],
+      ["transact", "store call failed; the session call rejects"],
+      ["append", "store call failed; the run goes on without it"],
+    ]);
+  });
+
   test("replaceHistoryWithCompaction replaces the whole history in one store call", async () => {
     const store = new MemoryStore({ sweepIntervalMs: 0 });
     const s = new StoreSession({ store, sessionId: "k", logger: silentLogger, ttlSeconds: 60 });

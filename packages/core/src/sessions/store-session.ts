@@ -6,8 +6,14 @@ import {
   type SessionHistoryTransactionArgs,
   UserError,
 } from "@openai/agents";
-import { HistoryConflictError, StoreError } from "../errors";
-import { assertTimeoutMs, type OnStoreError, reportStoreFailure, withTimeout } from "../guard";
+import { HistoryConflictError } from "../errors";
+import {
+  assertTimeoutMs,
+  type FailureReporting,
+  type OnStoreError,
+  type StoreOperation,
+  storeCall,
+} from "../guard";
 import type { MemoryLogger } from "../logger";
 import {
   assertMaxItems,
@@ -100,8 +106,7 @@ export class StoreSession implements Session {
   readonly #keep: ((item: AgentInputItem) => boolean) | undefined;
   readonly #degrade: boolean;
   readonly #timeoutMs: number;
-  readonly #logger: MemoryLogger;
-  readonly #onStoreError: OnStoreError | undefined;
+  readonly #reporting: FailureReporting;
   readonly #initialItems: AgentInputItem[];
   #seeded: Promise<void> | undefined;
 
@@ -148,8 +153,10 @@ export class StoreSession implements Session {
     this.#degrade = options.failureMode === "degrade";
     this.#timeoutMs = timeoutMs;
     const logger = options.logger ?? getLogger("agents-memory");
-    this.#logger = isSdkLogger(logger) ? fromSdkLogger(logger) : logger;
-    this.#onStoreError = options.onStoreError;
+    this.#reporting = {
+      logger: isSdkLogger(logger) ? fromSdkLogger(logger) : logger,
+      onStoreError: options.onStoreError,
+    };
     try {
       this.#initialItems = this.#kept(plainItems(options.initialItems ?? []));
     } catch {
@@ -271,7 +278,7 @@ export class StoreSession implements Session {
       });
     } catch (error) {
       // The SDK's own words (`MemorySession`), so the runner and its users see one behaviour.
-      const reason = isConflict(error) ? (error as { reason?: unknown }).reason : undefined;
+      const reason = HistoryConflictError.isInstance(error) ? error.reason : undefined;
       if (reason === "operation-reused") {
         throw new UserError(
           "Session history operation was already applied with a different transaction.",
@@ -307,7 +314,7 @@ export class StoreSession implements Session {
       calls.push({ callId: mutation.callId, replacement: replacement! });
     }
     for (const { callId, replacement } of calls) {
-      await this.#run("mutate", undefined, async (deadline) => {
+      await this.#run("replaceFunctionCall", undefined, async (deadline) => {
         await this.#seed(deadline);
         await replaceFunctionCall(this.key, callId, replacement, { deadline });
       });
@@ -373,40 +380,25 @@ export class StoreSession implements Session {
   }
 
   /**
-   * One store call within the budget. A failure is reported, then rejects (`"reject"`, or
-   * `always`), or gives `fallback` (`"degrade"`; undefined: the write is skipped).
+   * One store call within the budget ({@link storeCall}): a failure is reported, then rejects
+   * (`"reject"`, or `always`), or resolves with `fallback` (`"degrade"`; undefined: the write
+   * is skipped).
    */
-  async #run<T>(
-    operation: string,
+  #run<T>(
+    operation: StoreOperation,
     fallback: T,
     call: (deadline: number) => Promise<T>,
     always = false,
   ): Promise<T> {
-    try {
-      return await withTimeout(operation, this.key, this.#timeoutMs, call);
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      const storeError = this.#report(operation, error);
-      if (this.#degrade && !always && !isConflict(error)) return fallback;
-      throw storeError;
-    }
-  }
-
-  #report(operation: string, error: unknown): StoreError | Error {
-    if (isConflict(error)) return error as Error;
-    const storeError = StoreError.isInstance(error)
-      ? error
-      : new StoreError(`[agents-memory] ${operation} ${this.key} failed`, {
-          operation,
-          key: this.key,
-          cause: error,
-        });
-    reportStoreFailure(
-      { operation, key: this.key, error: storeError },
-      this.#logger,
-      this.#onStoreError,
+    const carryOn = this.#degrade && !always;
+    return storeCall(
+      operation,
+      this.key,
+      this.#timeoutMs,
+      call,
+      this.#reporting,
+      carryOn ? () => fallback : undefined,
     );
-    return storeError;
   }
 }
 
@@ -427,9 +419,4 @@ function plainItems(items: readonly unknown[]): AgentInputItem[] {
   } catch {
     throw new UserError(NOT_PLAIN_ITEMS);
   }
-}
-
-/** A transaction the store refused on its merits (reused id, suffix mismatch): not a failure. */
-function isConflict(error: unknown): boolean {
-  return HistoryConflictError.isInstance(error);
 }

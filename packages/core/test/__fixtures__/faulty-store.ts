@@ -38,4 +38,10 @@ export class FaultyStore implements SessionStore {
   clear(key: string) {
     return this.#gate("clear", () => this.inner.clear(key));
   }
+  transact(...args: Parameters<NonNullable<SessionStore["transact"]>>) {
+    return this.#gate("transact", () => this.inner.transact(...args));
+  }
+  replaceFunctionCall(...args: Parameters<NonNullable<SessionStore["replaceFunctionCall"]>>) {
+    return this.#gate("replaceFunctionCall", () => this.inner.replaceFunctionCall(...args));
+  }
 }
