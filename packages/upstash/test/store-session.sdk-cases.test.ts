@@ -20,7 +20,7 @@ import { prefix, startBackend } from "./__fixtures__/setup";
 
 const backend = await startBackend();
 /** One store of each kind, with budgets a loaded machine cannot exhaust (see `quiet`). */
-const stores = [
+const stores: Array<{ name: string; store: SessionStore }> = [
   { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
   {
     name: "IoRedisStore",
