@@ -12,7 +12,8 @@ export interface StoreProbe {
 /**
  * A cheap reachability probe: one read of a key no history uses (`<prefix>:healthz`, missing,
  * so it reads as empty), bounded by `timeoutMs`. Probes asked for while one is running share
- * it, so a burst of health checks costs the store one call.
+ * it, so a burst of health checks costs the store one call. Not the store's start-up
+ * `check()`: that writes, forks and deletes scratch keys, too much for every health check.
  */
 export function storeProbe(
   store: SessionStore,
