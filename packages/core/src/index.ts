@@ -34,6 +34,12 @@ export {
   windowStart,
 } from "./policy";
 export {
+  READ_OUTCOMES,
+  type ReadOutcome,
+  ReadOutcomeCounter,
+  type ReadOutcomeCounts,
+} from "./sessions/read-outcome";
+export {
   type PersistResult,
   ReplySession,
   type ReplySessionOptions,

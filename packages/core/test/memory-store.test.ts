@@ -76,19 +76,19 @@ describe("MemoryStore", () => {
       logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
     });
     const opts = { maxItems: 50, ttlSeconds: 600 };
-    await store.fork(null, ["a"], [user("a0")], { ...opts, parentItems: [] });
-    await store.fork("a", ["b"], [user("b0")], { ...opts, parentItems: [user("a0")] });
-    await store.fork("b", ["c"], [user("c0")], { ...opts, parentItems: [user("a0"), user("b0")] });
-    expect(await store.read("c")).toEqual([user("a0"), user("b0"), user("c0")]);
+    const [a, b, c] = ["bot:1:7", "bot:2:7", "bot:3:7"];
+    await store.fork(null, [a], [user("a0")], { ...opts, parentItems: [] });
+    await store.fork(a, [b], [user("b0")], { ...opts, parentItems: [user("a0")] });
+    await store.fork(b, [c], [user("c0")], { ...opts, parentItems: [user("a0"), user("b0")] });
+    expect(await store.read(c)).toEqual([user("a0"), user("b0"), user("c0")]);
     expect(warnings).toEqual([]);
-    await store.clear("b");
-    expect(await store.read("c")).toEqual([user("c0")]);
-    expect(warnings).toEqual([
-      {
-        fields: { store: "memory", key: "c", missing: "b" },
-        message:
-          "a key this history links to is gone (expired, evicted or deleted); read the part after it",
-      },
-    ]);
+    await store.clear(b);
+    expect(await store.readStored(c)).toMatchObject({ gap: { kind: "missing", at: b } });
+    expect(await store.read(c)).toEqual([user("c0")]);
+    expect(warnings[0]).toEqual({
+      fields: { store: "memory", key: c, at: b, missing: b },
+      message:
+        "a key this history links to is gone (expired, evicted or deleted); read the part after it",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { silentLogger } from "@agents-memory/core";
 import { fingerprintItems, parseChainLink } from "@agents-memory/core/store";
-import { assistantItem, rawHistory, userItem } from "@agents-memory/core/testing";
+import { assistantItem, rawHistory, rk, userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
 import { Redis } from "ioredis";
@@ -57,12 +57,12 @@ describe.each(majors)("$name", (major) => {
       const history = Array.from({ length: 30 }, (_, i) =>
         i % 2 ? assistantItem(`answer ${i} ${"x".repeat(200)}`) : userItem(`question ${i}`),
       );
-      await store.replace(`${p}parent`, history, 600);
-      const read = await store.read(`${p}parent`, 50);
+      await store.replace(rk(p, "parent"), history, 600);
+      const read = await store.read(rk(p, "parent"), 50);
       // Warm the server's script cache (a fresh server answers the first EVALSHA with NOSCRIPT).
-      await store.fork(`${p}parent`, [`${p}warm`], [], { ...opts, parentItems: read });
+      await store.fork(rk(p, "parent"), [rk(p, "warm")], [], { ...opts, parentItems: read });
       const commands = await monitored(() =>
-        store.fork(`${p}parent`, [`${p}a`, `${p}b`], [userItem("new")], {
+        store.fork(rk(p, "parent"), [rk(p, "a"), rk(p, "b")], [userItem("new")], {
           ...opts,
           parentItems: read,
         }),
@@ -73,7 +73,7 @@ describe.each(majors)("$name", (major) => {
       expect(sent).toContain(await fingerprintItems(read));
       expect(sent).not.toContain("answer 1 ");
       expect(sent.length).toBeLessThan(1000);
-      for (const child of [`${p}a`, `${p}b`]) {
+      for (const child of [rk(p, "a"), rk(p, "b")]) {
         expect(await store.read(child)).toEqual([...history, userItem("new")]);
       }
     } finally {
@@ -90,43 +90,43 @@ describe.each(majors)("$name", (major) => {
       const store = new IoRedisStore({ client, layout, logger: silentLogger });
       try {
         const history = [userItem("привет 👋"), assistantItem("ünïcödé ✓"), userItem("日本語")];
-        await store.replace(`${p}parent`, history, 600);
-        const read = await store.readStored(`${p}parent`);
+        await store.replace(rk(p, "parent"), history, 600);
+        const read = await store.readStored(rk(p, "parent"));
         expect(read.elements.every((element) => typeof element === "string")).toBe(true);
         expect(read.items).toEqual(history);
         // Loads the fork script (no NOSCRIPT fallback below).
-        await store.fork(`${p}parent`, [`${p}warm`], [], {
+        await store.fork(rk(p, "parent"), [rk(p, "warm")], [], {
           ...opts,
           parentItems: [],
           parentElements: read.elements,
         });
         const fork = (child: string) =>
-          store.fork(`${p}parent`, [child], [userItem("n")], {
+          store.fork(rk(p, "parent"), [child], [userItem("n")], {
             ...opts,
             parentItems: [],
             parentElements: read.elements,
           });
-        const shared = await monitored(() => fork(`${p}shared`));
+        const shared = await monitored(() => fork(rk(p, "shared")));
         expect(shared.filter((args) => /^eval/i.test(args[0] ?? ""))).toHaveLength(1);
         const expected = [
           ...history.map((item) => JSON.stringify(item)),
           JSON.stringify(userItem("n")),
         ];
         // chain: a link to the parent and the new item; copy: the whole window.
-        const stored = await raw.lrange(`${p}shared`, 0, -1);
+        const stored = await raw.lrange(rk(p, "shared"), 0, -1);
         if (layout === "chain") {
-          expect(parseChainLink(stored[0])).toEqual({ take: 3, parent: `${p}parent` });
+          expect(parseChainLink(stored[0])).toEqual({ take: 3, parent: rk(p, "parent") });
           expect(stored.slice(1)).toEqual(expected.slice(-1));
         } else {
           expect(stored).toEqual(expected);
         }
-        expect(await rawHistory(rawAccess, `${p}shared`)).toEqual(expected);
-        const sharedRead = await store.readStored(`${p}shared`);
+        expect(await rawHistory(rawAccess, rk(p, "shared"))).toEqual(expected);
+        const sharedRead = await store.readStored(rk(p, "shared"));
         expect(sharedRead.elements).toEqual(expected);
         // A changed parent: the elements as read are resent, verbatim.
-        await raw.rpush(`${p}parent`, JSON.stringify(userItem("other branch")));
-        await fork(`${p}resent`);
-        expect(await raw.lrange(`${p}resent`, 0, -1)).toEqual(expected);
+        await raw.rpush(rk(p, "parent"), JSON.stringify(userItem("other branch")));
+        await fork(rk(p, "resent"));
+        expect(await raw.lrange(rk(p, "resent"), 0, -1)).toEqual(expected);
       } finally {
         await store.close();
         client.disconnect();
@@ -141,7 +141,7 @@ describe.each(majors)("$name", (major) => {
     try {
       expect(store.layout).toBe("chain");
       await store.connect();
-      await store.replace(`${p}m0`, [userItem("q0"), assistantItem("a0")], 600);
+      await store.replace(rk(p, "m0"), [userItem("q0"), assistantItem("a0")], 600);
       const turn = async (parent: string, child: string) => {
         const read = await store.readStored(parent, 51);
         await store.fork(parent, [child], [userItem("q"), assistantItem("a")], {
@@ -150,10 +150,10 @@ describe.each(majors)("$name", (major) => {
           parentElements: read.elements,
         });
       };
-      await turn(`${p}m0`, `${p}m1`); // loads the scripts
-      const commands = await monitored(() => turn(`${p}m1`, `${p}m2`));
+      await turn(rk(p, "m0"), rk(p, "m1")); // loads the scripts
+      const commands = await monitored(() => turn(rk(p, "m1"), rk(p, "m2")));
       expect(commands.map((args) => args[0]?.toLowerCase())).toEqual(["evalsha", "evalsha"]);
-      expect(await store.read(`${p}m2`)).toHaveLength(6);
+      expect(await store.read(rk(p, "m2"))).toHaveLength(6);
     } finally {
       await store.close();
       client.disconnect();
@@ -166,25 +166,25 @@ describe.each(majors)("$name", (major) => {
     const chain = new IoRedisStore({ client, layout: "chain", logger: silentLogger });
     const copy = new IoRedisStore({ client, layout: "copy", logger: silentLogger });
     try {
-      await chain.fork(null, [`${p}m0`], [userItem("q0")], { ...opts, parentItems: [] });
+      await chain.fork(null, [rk(p, "m0")], [userItem("q0")], { ...opts, parentItems: [] });
       for (let turn = 1; turn < 4; turn++) {
-        const read = await chain.readStored(`${p}m${turn - 1}`);
-        await chain.fork(`${p}m${turn - 1}`, [`${p}m${turn}`], [userItem(`q${turn}`)], {
+        const read = await chain.readStored(rk(p, `m${turn - 1}`));
+        await chain.fork(rk(p, `m${turn - 1}`), [rk(p, `m${turn}`)], [userItem(`q${turn}`)], {
           ...opts,
           parentItems: read.items,
           parentElements: read.elements,
         });
       }
       const expected = [0, 1, 2, 3].map((turn) => userItem(`q${turn}`));
-      expect(await copy.read(`${p}m3`)).toEqual(expected);
-      expect(await copy.read(`${p}m3`, 2)).toEqual(expected.slice(-2));
-      const read = await copy.readStored(`${p}m3`);
-      await copy.fork(`${p}m3`, [`${p}m4`], [userItem("q4")], {
+      expect(await copy.read(rk(p, "m3"))).toEqual(expected);
+      expect(await copy.read(rk(p, "m3"), 2)).toEqual(expected.slice(-2));
+      const read = await copy.readStored(rk(p, "m3"));
+      await copy.fork(rk(p, "m3"), [rk(p, "m4")], [userItem("q4")], {
         ...opts,
         parentItems: read.items,
         parentElements: read.elements,
       });
-      expect(await chain.read(`${p}m4`)).toEqual([...expected, userItem("q4")]);
+      expect(await chain.read(rk(p, "m4"))).toEqual([...expected, userItem("q4")]);
     } finally {
       client.disconnect();
     }
@@ -195,14 +195,17 @@ describe.each(majors)("$name", (major) => {
     const client = major.redis(server.url, failFastRedisOptions());
     const store = new IoRedisStore({ client, logger: silentLogger });
     try {
-      await store.replace(`${p}parent`, [userItem("u1"), assistantItem("a1")], 600);
-      const read = await store.read(`${p}parent`);
-      await raw.rpush(`${p}parent`, JSON.stringify(userItem("other branch")));
+      await store.replace(rk(p, "parent"), [userItem("u1"), assistantItem("a1")], 600);
+      const read = await store.read(rk(p, "parent"));
+      await raw.rpush(rk(p, "parent"), JSON.stringify(userItem("other branch")));
       const commands = await monitored(() =>
-        store.fork(`${p}parent`, [`${p}child`], [userItem("u2")], { ...opts, parentItems: read }),
+        store.fork(rk(p, "parent"), [rk(p, "child")], [userItem("u2")], {
+          ...opts,
+          parentItems: read,
+        }),
       );
       expect(commands.filter((args) => /^eval/i.test(args[0] ?? ""))).toHaveLength(2);
-      expect(await store.read(`${p}child`)).toEqual([...read, userItem("u2")]);
+      expect(await store.read(rk(p, "child"))).toEqual([...read, userItem("u2")]);
     } finally {
       await store.close();
       client.disconnect();
@@ -213,10 +216,10 @@ describe.each(majors)("$name", (major) => {
 test("pop on a legacy string with a TTL: the list it leaves keeps the remaining TTL", async () => {
   const p = prefix();
   const store = new IoRedisStore({ client: raw, logger: silentLogger });
-  await raw.set(`${p}legacy`, JSON.stringify([userItem("l0"), userItem("l1")]), "EX", 500);
-  expect(await store.pop(`${p}legacy`)).toEqual(userItem("l1"));
-  expect(await raw.type(`${p}legacy`)).toBe("list");
-  const ttl = await raw.ttl(`${p}legacy`);
+  await raw.set(rk(p, "legacy"), JSON.stringify([userItem("l0"), userItem("l1")]), "EX", 500);
+  expect(await store.pop(rk(p, "legacy"))).toEqual(userItem("l1"));
+  expect(await raw.type(rk(p, "legacy"))).toBe("list");
+  const ttl = await raw.ttl(rk(p, "legacy"));
   expect(ttl).toBeGreaterThan(490);
   expect(ttl).toBeLessThanOrEqual(500);
 });
@@ -296,21 +299,21 @@ test("legacyStrings: false reads a JSON-array string as a value of another type 
   });
   try {
     const legacy = JSON.stringify([userItem("py-user"), assistantItem("py-bot")]);
-    await raw.set(`${p}legacy`, legacy);
-    expect(await store.read(`${p}legacy`)).toEqual([]);
-    expect(await store.pop(`${p}legacy`)).toBeUndefined();
-    expect(await raw.get(`${p}legacy`)).toBe(legacy);
-    await store.append(`${p}legacy`, [userItem("new")], opts);
-    expect(await store.read(`${p}legacy`)).toEqual([userItem("new")]);
-    expect(await raw.type(`${p}legacy`)).toBe("list");
+    await raw.set(rk(p, "legacy"), legacy);
+    expect(await store.read(rk(p, "legacy"))).toEqual([]);
+    expect(await store.pop(rk(p, "legacy"))).toBeUndefined();
+    expect(await raw.get(rk(p, "legacy"))).toBe(legacy);
+    await store.append(rk(p, "legacy"), [userItem("new")], opts);
+    expect(await store.read(rk(p, "legacy"))).toEqual([userItem("new")]);
+    expect(await raw.type(rk(p, "legacy"))).toBe("list");
     expect(warnings.map((w) => [w.fields.type, w.message])).toEqual([
       ["string", "the key holds a value of another type; read as empty"],
       ["string", "append replaced a value of another type with the list layout"],
     ]);
     // The default reads the same value as its items.
-    await raw.set(`${p}default`, legacy);
+    await raw.set(rk(p, "default"), legacy);
     const byDefault = new IoRedisStore({ url: server.url, logger: silentLogger });
-    expect(await byDefault.read(`${p}default`)).toEqual(JSON.parse(legacy));
+    expect(await byDefault.read(rk(p, "default"))).toEqual(JSON.parse(legacy));
     await byDefault.close();
   } finally {
     await store.close();
@@ -347,13 +350,13 @@ test("a url that is not redis:// or rediss:// is refused at construction, never 
 test("the store learns the server's clock when it connects (connect() waits for it): a write is then one script call", async () => {
   const p = prefix();
   const warm = new IoRedisStore({ url: server.url, logger: silentLogger });
-  await warm.replace(`${p}warm`, [userItem("w")], 600); // the script cache, for what follows
+  await warm.replace(rk(p, "warm"), [userItem("w")], 600); // the script cache, for what follows
   await warm.close();
 
   const connected = new IoRedisStore({ url: server.url, logger: silentLogger });
   await connected.connect();
   expect(connected.client.status).toBe("ready");
-  const afterConnect = await monitored(() => connected.replace(`${p}b`, [userItem("b")], 600));
+  const afterConnect = await monitored(() => connected.replace(rk(p, "b"), [userItem("b")], 600));
   expect(afterConnect.map((args) => args[0]!.toLowerCase())).toEqual(["evalsha"]);
   await connected.close();
 
@@ -361,7 +364,7 @@ test("the store learns the server's clock when it connects (connect() waits for 
   const client = new Redis(server.url, failFastRedisOptions());
   await client.connect();
   const over = new IoRedisStore({ client, logger: silentLogger });
-  const firstWrite = await monitored(() => over.replace(`${p}c`, [userItem("c")], 600));
+  const firstWrite = await monitored(() => over.replace(rk(p, "c"), [userItem("c")], 600));
   expect(firstWrite.map((args) => args[0]!.toLowerCase())).toEqual(["time", "evalsha"]);
   await over.close();
   client.disconnect();
@@ -378,24 +381,24 @@ test("a chain whose ancestor is gone reads the part after it, and says which key
     client: raw,
     logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
   });
-  await store.fork(null, [`${p}a`], [userItem("a0")], { ...opts, parentItems: [] });
+  await store.fork(null, [rk(p, "a")], [userItem("a0")], { ...opts, parentItems: [] });
   for (const [parent, child] of [
     ["a", "b"],
     ["b", "c"],
   ] as const) {
-    const read = await store.readStored(`${p}${parent}`);
-    await store.fork(`${p}${parent}`, [`${p}${child}`], [userItem(`${child}0`)], {
+    const read = await store.readStored(rk(p, parent));
+    await store.fork(rk(p, parent), [rk(p, child)], [userItem(`${child}0`)], {
       ...opts,
       parentItems: read.items,
       parentElements: read.elements,
     });
   }
-  expect(parseChainLink((await rawAccess.elements(`${p}c`))[0])?.parent).toBe(`${p}b`);
-  await raw.del(`${p}b`);
-  expect(await store.read(`${p}c`)).toEqual([userItem("c0")]);
+  expect(parseChainLink((await rawAccess.elements(rk(p, "c")))[0])?.parent).toBe(rk(p, "b"));
+  await raw.del(rk(p, "b"));
+  expect(await store.read(rk(p, "c"))).toEqual([userItem("c0")]);
   expect(warnings.filter((warning) => "missing" in warning.fields)).toEqual([
     {
-      fields: { store: "ioredis", key: `${p}c`, missing: `${p}b` },
+      fields: { store: "ioredis", key: rk(p, "c"), at: rk(p, "b"), missing: rk(p, "b") },
       message:
         "a key this history links to is gone (expired, evicted or deleted); read the part after it",
     },
@@ -405,19 +408,22 @@ test("a chain whose ancestor is gone reads the part after it, and says which key
 test("a change in place on a reply key that links to its parent keeps the key's TTL", async () => {
   const p = prefix();
   const store = new IoRedisStore({ client: raw, logger: silentLogger });
-  await store.fork(null, [`${p}a`], [userItem("a0"), userItem("a1")], { ...opts, parentItems: [] });
-  const read = await store.readStored(`${p}a`);
-  await store.fork(`${p}a`, [`${p}b`], [userItem("b0")], {
+  await store.fork(null, [rk(p, "a")], [userItem("a0"), userItem("a1")], {
+    ...opts,
+    parentItems: [],
+  });
+  const read = await store.readStored(rk(p, "a"));
+  await store.fork(rk(p, "a"), [rk(p, "b")], [userItem("b0")], {
     maxItems: 50,
     ttlSeconds: 300,
     parentItems: read.items,
     parentElements: read.elements,
   });
-  expect(await store.pop(`${p}b`)).toEqual(userItem("b0"));
-  expect(await store.pop(`${p}b`)).toEqual(userItem("a1"));
-  expect(await rawAccess.elements(`${p}b`)).toEqual([JSON.stringify(userItem("a0"))]);
-  const ttl = await raw.ttl(`${p}b`);
+  expect(await store.pop(rk(p, "b"))).toEqual(userItem("b0"));
+  expect(await store.pop(rk(p, "b"))).toEqual(userItem("a1"));
+  expect(await rawAccess.elements(rk(p, "b"))).toEqual([JSON.stringify(userItem("a0"))]);
+  const ttl = await raw.ttl(rk(p, "b"));
   expect(ttl).toBeGreaterThan(290);
   expect(ttl).toBeLessThanOrEqual(300);
-  expect(await store.read(`${p}a`)).toEqual([userItem("a0"), userItem("a1")]);
+  expect(await store.read(rk(p, "a"))).toEqual([userItem("a0"), userItem("a1")]);
 });

@@ -1,5 +1,5 @@
 import { ReplySession, silentLogger } from "@agents-memory/core";
-import { assistantItem, userItem } from "@agents-memory/core/testing";
+import { assistantItem, rk, userItem } from "@agents-memory/core/testing";
 import type { AgentInputItem } from "@openai/agents";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { flavors, prefix, startBackend } from "./__fixtures__/setup";
@@ -32,47 +32,47 @@ describe.each(flavors)("$name", (flavor) => {
 
     // The store's first write learns the server's clock (TIME, for the write fence). First use
     // of a script on this database: EVALSHA answers NOSCRIPT, EVAL runs and caches it.
-    await store.replace(`${p}k`, items, 600);
+    await store.replace(rk(p, "k"), items, 600);
     expect(counted()).toEqual({ requests: 3, commands: { time: 1, evalsha: 1, eval: 1 } });
-    await store.replace(`${p}k`, items, 600);
+    await store.replace(rk(p, "k"), items, 600);
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
 
     // Load the other scripts, then count each operation alone.
-    const parent = await store.read(`${p}k`);
-    await store.append(`${p}k`, [userItem("x")], opts);
-    await store.fork(`${p}k`, [`${p}c0`], [userItem("n")], { ...opts, parentItems: [] });
-    await store.fork(`${p}k`, [`${p}c0`], [userItem("n")], {
+    const parent = await store.read(rk(p, "k"));
+    await store.append(rk(p, "k"), [userItem("x")], opts);
+    await store.fork(rk(p, "k"), [rk(p, "c0")], [userItem("n")], { ...opts, parentItems: [] });
+    await store.fork(rk(p, "k"), [rk(p, "c0")], [userItem("n")], {
       ...opts,
-      parentItems: await store.read(`${p}k`),
+      parentItems: await store.read(rk(p, "k")),
     });
-    await store.pop(`${p}c0`);
+    await store.pop(rk(p, "c0"));
     upstash.requests.reset();
 
     // A read is one call of the chained layout's read script (it walks the chain in Redis).
-    await store.read(`${p}k`);
+    await store.read(rk(p, "k"));
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    await store.read(`${p}k`, 1);
+    await store.read(rk(p, "k"), 1);
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    await store.append(`${p}k`, [userItem("u2")], opts);
+    await store.append(rk(p, "k"), [userItem("u2")], opts);
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    const read = await store.read(`${p}k`);
+    const read = await store.read(rk(p, "k"));
     upstash.requests.reset();
-    await store.fork(`${p}k`, [`${p}c1`, `${p}c2`], [userItem("n")], {
+    await store.fork(rk(p, "k"), [rk(p, "c1"), rk(p, "c2")], [userItem("n")], {
       ...opts,
       parentItems: read,
     });
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    expect(await store.read(`${p}c2`)).toEqual([...read, userItem("n")]);
+    expect(await store.read(rk(p, "c2"))).toEqual([...read, userItem("n")]);
     upstash.requests.reset();
-    await store.fork(null, [`${p}c3`], [userItem("first")], { ...opts, parentItems: [] });
+    await store.fork(null, [rk(p, "c3")], [userItem("first")], { ...opts, parentItems: [] });
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    await store.pop(`${p}k`);
+    await store.pop(rk(p, "k"));
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    await store.clear(`${p}k`);
+    await store.clear(rk(p, "k"));
     expect(counted()).toEqual({ requests: 2, commands: { evalsha: 1, eval: 1 } });
-    await store.clear(`${p}k`);
+    await store.clear(rk(p, "k"));
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
-    await store.read(`${p}k`, 0);
+    await store.read(rk(p, "k"), 0);
     expect(counted()).toEqual({ requests: 0, commands: {} });
     expect(parent).toEqual(items);
 
@@ -80,29 +80,35 @@ describe.each(flavors)("$name", (flavor) => {
     const connected = flavor.make(upstash);
     await connected.connect();
     expect(counted()).toEqual({ requests: 1, commands: { time: 1 } });
-    await connected.replace(`${p}k`, items, 600);
+    await connected.replace(rk(p, "k"), items, 600);
     expect(counted()).toEqual({ requests: 1, commands: { evalsha: 1 } });
 
     // On the copy layout a read is a plain LRANGE: no script, one request even on a fresh
     // database.
     await direct.script("FLUSH");
     const copy = flavor.make(upstash, { layout: "copy" });
-    await copy.read(`${p}k`);
+    await copy.read(rk(p, "k"));
     expect(counted()).toEqual({ requests: 1, commands: { lrange: 1 } });
   });
 
   test("a fork whose parent changed since it was read costs a second request with the full history", async () => {
     const p = prefix("fallback");
     const store = flavor.make(upstash);
-    await store.replace(`${p}parent`, [userItem("h0"), userItem("h1")], 600);
-    const read = await store.read(`${p}parent`);
-    await store.append(`${p}parent`, [userItem("late")], opts);
-    await store.fork(`${p}parent`, [`${p}warm`], [userItem("n")], { ...opts, parentItems: read });
+    await store.replace(rk(p, "parent"), [userItem("h0"), userItem("h1")], 600);
+    const read = await store.read(rk(p, "parent"));
+    await store.append(rk(p, "parent"), [userItem("late")], opts);
+    await store.fork(rk(p, "parent"), [rk(p, "warm")], [userItem("n")], {
+      ...opts,
+      parentItems: read,
+    });
     upstash.requests.reset();
 
-    await store.fork(`${p}parent`, [`${p}child`], [userItem("n")], { ...opts, parentItems: read });
+    await store.fork(rk(p, "parent"), [rk(p, "child")], [userItem("n")], {
+      ...opts,
+      parentItems: read,
+    });
     expect(counted()).toEqual({ requests: 2, commands: { evalsha: 2 } });
-    expect(await store.read(`${p}child`)).toEqual([...read, userItem("n")]);
+    expect(await store.read(rk(p, "child"))).toEqual([...read, userItem("n")]);
   });
 
   test("a fork sends the new items, not the history: the parent is shared server-side", async () => {
@@ -111,21 +117,24 @@ describe.each(flavors)("$name", (flavor) => {
     const history: AgentInputItem[] = Array.from({ length: 40 }, (_, i) =>
       assistantItem(`${i}: ${"long answer ".repeat(80)}`),
     );
-    await store.replace(`${p}parent`, history, 600);
-    const read = await store.read(`${p}parent`);
+    await store.replace(rk(p, "parent"), history, 600);
+    const read = await store.read(rk(p, "parent"));
     // Warm both scripts so the counts below are one request each.
-    await store.fork(`${p}parent`, [`${p}warm`], [userItem("n")], { ...opts, parentItems: read });
-    await store.fork(null, [`${p}warm`], [userItem("n")], { ...opts, parentItems: read });
+    await store.fork(rk(p, "parent"), [rk(p, "warm")], [userItem("n")], {
+      ...opts,
+      parentItems: read,
+    });
+    await store.fork(null, [rk(p, "warm")], [userItem("n")], { ...opts, parentItems: read });
     upstash.requests.reset();
 
     const turn = [userItem("question?"), assistantItem("answer.")];
-    await store.fork(`${p}parent`, [`${p}copy`], turn, { ...opts, parentItems: read });
+    await store.fork(rk(p, "parent"), [rk(p, "copy")], turn, { ...opts, parentItems: read });
     const copyBytes = upstash.bytesIn;
     upstash.requests.reset();
-    await store.fork(null, [`${p}full`], turn, { ...opts, parentItems: read });
+    await store.fork(null, [rk(p, "full")], turn, { ...opts, parentItems: read });
     const fullBytes = upstash.bytesIn;
 
-    expect(await store.read(`${p}copy`)).toEqual(await store.read(`${p}full`));
+    expect(await store.read(rk(p, "copy"))).toEqual(await store.read(rk(p, "full")));
     const historyBytes = JSON.stringify(history).length;
     expect(fullBytes).toBeGreaterThan(historyBytes);
     expect(copyBytes).toBeLessThan(1024);

@@ -13,6 +13,7 @@ import {
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,
+  CHAIN_WALK_SLACK,
   type ClaimOptions,
   type ClaimResult,
   type ClaimStore,
@@ -20,12 +21,15 @@ import {
   elementsWindowStart,
   type FinishClaimOptions,
   type ForkOptions,
+  followLink,
+  type HistoryGap,
   type HistoryTransaction,
+  linkRefusal,
   parentElementsOf,
-  parseChainLink,
   parseStoredElement,
   parseStoredItems,
   type ReleaseClaimOptions,
+  reportHistoryGap,
   type SessionStore,
   type StoredItems,
   serializeItems,
@@ -103,15 +107,10 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertStoreKey(key);
     assertLimit(limit);
     const context = { key, logger: this.#logger, store: "memory" };
-    const { segments, missing } = this.#walk(key, limit ?? -1);
-    if (missing !== undefined) {
-      // As the Redis stores report it: the history is the part after the gap, and not whole.
-      this.#logger.warn(
-        { store: "memory", key, missing },
-        "a key this history links to is gone (expired, evicted or deleted); read the part after it",
-      );
-    }
-    return parseStoredItems(elementsOf(segments), context);
+    const { segments, gap } = this.#walk(key, limit ?? -1);
+    reportHistoryGap(this.#logger, { store: "memory", key }, gap);
+    const stored = parseStoredItems(elementsOf(segments), context);
+    return gap ? { ...stored, gap } : stored;
   }
 
   async replace(
@@ -434,23 +433,39 @@ export class MemoryStore implements SessionStore, ClaimStore {
     return this.#walk(key, limit).segments;
   }
 
-  /** {@link #segments}, and the key a link names that is gone, where the walk stopped at one. */
-  #walk(key: string, limit: number): { segments: Segment[]; missing?: string } {
+  /**
+   * {@link #segments}, and where the walk stopped short (the Redis layout's `walk`, rule for
+   * rule: links only as `followLink` allows, at most CHAIN_WALK_SLACK + 1 keys without items).
+   */
+  #walk(key: string, limit: number): { segments: Segment[]; gap?: HistoryGap } {
     const segments: Segment[] = [];
     const seen = new Set<string>();
-    let next: string | undefined = key;
-    while (next !== undefined && limit !== 0 && !seen.has(next)) {
+    let idle = 0;
+    let next: string = key;
+    while (limit !== 0) {
+      if (seen.has(next)) return { segments, gap: { kind: "cycle", at: next } };
       seen.add(next);
       const entry = this.#live(next);
-      if (!entry) return segments.length > 0 ? { segments, missing: next } : { segments };
-      const link = parseChainLink(entry.elements[0]);
+      if (!entry) {
+        const kind = segments.length > 0 ? "missing" : "absent";
+        return { segments, gap: { kind, at: next } };
+      }
+      const step = followLink(next, entry.elements[0]);
       const length = entry.elements.length;
-      let from = link ? 1 : 0;
+      let from = step.kind === "end" ? 0 : 1;
       if (limit >= 0 && length - from > limit) from = length - limit;
       segments.push({ key: next, entry, from });
+      if (length === from) idle++;
       if (limit >= 0) limit -= length - from;
-      if (link && (limit < 0 || link.take < limit)) limit = link.take;
-      next = link?.parent;
+      if (step.kind === "end" || limit === 0) break;
+      if (step.kind === "refused") {
+        const gap: HistoryGap = { kind: "refused", at: next, detail: step.reason };
+        if (step.parent !== undefined) gap.parent = step.parent;
+        return { segments, gap };
+      }
+      if (idle > CHAIN_WALK_SLACK) return { segments, gap: { kind: "deep", at: next } };
+      if (limit < 0 || step.link.take < limit) limit = step.link.take;
+      next = step.link.parent;
     }
     return { segments };
   }
@@ -466,17 +481,19 @@ export class MemoryStore implements SessionStore, ClaimStore {
    * Redis layout's `flatten`).
    */
   #flatten(key: string, entry: Entry): void {
-    if (parseChainLink(entry.elements[0])) entry.elements = this.#history(key, -1);
+    if (followLink(key, entry.elements[0]).kind !== "end") entry.elements = this.#history(key, -1);
   }
 
   /**
-   * True when `children` may link to `parentKey`: the newest items of its history are `parent`
-   * (the caller's read, unchanged since) and no child is a key they live in.
+   * True when `children` may link to `parentKey`: each may (see `linkRefusal`), the newest
+   * items of its history are `parent` (the caller's read, unchanged since), and no child is a
+   * key they live in. The walk is `#walk`'s, so it never reaches past a refused link.
    */
   #link(parentKey: string, parent: readonly string[], children: string[]): boolean {
-    const history = this.#history(parentKey, parent.length);
-    if (history.length !== parent.length || history.some((e, i) => e !== parent[i])) return false;
+    if (children.some((child) => linkRefusal(child, parentKey))) return false;
     const walked = this.#segments(parentKey, parent.length);
+    const history = elementsOf(walked);
+    if (history.length !== parent.length || history.some((e, i) => e !== parent[i])) return false;
     if (walked.some((segment) => children.includes(segment.key))) return false;
     return true;
   }

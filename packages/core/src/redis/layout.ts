@@ -2,9 +2,10 @@ import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError, type HistoryConflictReason } from "../errors";
 import { describeCause, type MemoryLogger } from "../logger";
 import { windowStartBy } from "../policy/window";
-import { CHAIN_LINK_PREFIX, chainLinkElement } from "../store/chain-link";
+import { CHAIN_LINK_PREFIX, chainLinkElement, linkRefusal } from "../store/chain-link";
 import type {
   ForkOptions,
+  HistoryGap,
   HistoryTransaction,
   StoredElement,
   StoredItems,
@@ -12,6 +13,7 @@ import type {
 } from "../store/contract";
 import { fingerprintElements, sha1Hex } from "../store/fingerprint";
 import { replaceFunctionCallIn } from "../store/history";
+import { reportHistoryGap } from "../store/history-gap";
 import {
   elementPairRole,
   emptyStored,
@@ -93,6 +95,7 @@ export async function readLayout(
   const [kind, payload] = reply;
   if (kind === "list") {
     const elements = payload as unknown[];
+    if (elements.length === 0) return { ...emptyStored(), gap: { kind: "absent", at: redisKey } };
     if (!startsWithLink(elements[0])) return parseStoredItems(elements, context);
     try {
       return await readChain(commands, redisKey, limit, context);
@@ -107,13 +110,12 @@ export async function readLayout(
   }
   if (kind === "string" && context.legacyStrings)
     return newestStored(parseLegacyStored(payload, context), limit);
-  if (kind !== "none") {
-    context.logger.warn(
-      { store: context.store, key: context.key, type: kind },
-      "the key holds a value of another type; read as empty",
-    );
-  }
-  return emptyStored();
+  if (kind === "none") return { ...emptyStored(), gap: { kind: "absent", at: redisKey } };
+  context.logger.warn(
+    { store: context.store, key: context.key, type: kind },
+    "the key holds a value of another type; read as empty",
+  );
+  return { ...emptyStored(), gap: { kind: "other-type", at: redisKey, detail: kind } };
 }
 
 function startsWithLink(element: unknown): boolean {
@@ -127,15 +129,18 @@ async function readChain(
   limit: number | undefined,
   context: RedisLayoutContext,
 ): Promise<StoredItems> {
-  const [elements, tailReply, tailValue, tailLimit, lists] = (await runScript(
+  const [elements, tailReply, tailValue, tailLimit, lists, tailKey, tailDetail] = (await runScript(
     commands,
     REDIS_SCRIPTS.readChain,
     [redisKey],
     [limit ?? -1],
-  )) as [unknown[], StoredElement, unknown, unknown, unknown];
+  )) as [unknown[], StoredElement, unknown, unknown, unknown, unknown, unknown];
   const tailKind = String(tailReply);
+  const at = String(tailKey ?? "");
   const newer = parseStoredItems(elements, context);
-  if (tailKind === "") return newer;
+  if (tailKind === "") {
+    return Number(lists) === 0 ? { ...newer, gap: { kind: "absent", at: redisKey } } : newer;
+  }
   if (tailKind === "string" && context.legacyStrings) {
     const wanted = Number(tailLimit);
     const older = newestStored(
@@ -147,22 +152,22 @@ async function readChain(
       elements: [...older.elements, ...newer.elements],
     };
   }
-  if (tailKind === "missing") {
-    // An ancestor outlived by a key that links to it (expired, evicted or deleted): the history
-    // is the part that is left, and the reader should know it is not whole.
+  let gap: HistoryGap;
+  if (tailKind === "missing" || tailKind === "deep" || tailKind === "cycle") {
+    gap = { kind: tailKind, at };
+  } else if (tailKind === "refused") {
+    gap = { kind: "refused", at, detail: String(tailDetail), parent: String(tailValue) };
+  } else if (Number(lists) === 0) {
     context.logger.warn(
-      { store: context.store, key: context.key, missing: String(tailValue) },
-      "a key this history links to is gone (expired, evicted or deleted); read the part after it",
+      { store: context.store, key: context.key, type: tailKind },
+      "the key holds a value of another type; read as empty",
     );
-    return newer;
+    return { ...newer, gap: { kind: "other-type", at: redisKey, detail: tailKind } };
+  } else {
+    gap = { kind: "other-type", at, detail: tailKind };
   }
-  context.logger.warn(
-    { store: context.store, key: context.key, type: tailKind },
-    Number(lists) === 0
-      ? "the key holds a value of another type; read as empty"
-      : "a key this history links to holds a value of another type; read up to it",
-  );
-  return newer;
+  reportHistoryGap(context.logger, { store: context.store, key: context.key }, gap);
+  return { ...newer, gap };
 }
 
 /**
@@ -261,7 +266,8 @@ export async function appendLayout(
  * the new items, refreshing the TTL of every key the window reads from. `copy`: with room for
  * the parent and a multi-key capable server, one FORK_COPY call checks the parent and copies
  * it inside Redis. Either way, when the check fails (the parent changed, is gone, or is a
- * legacy string) or there is no parent, the children get `parentItems + newItems` in full.
+ * legacy string, or a child is no reply key of the parent's chat: see `linkRefusal`) or there
+ * is no parent, the children get `parentItems + newItems` in full.
  * `singleKeyOnly` (Redis Cluster, where children may live on different nodes) writes each child
  * on its own, in full. `clientKeyPrefix` is what the client itself prepends to every key it
  * sends (ioredis's `keyPrefix`): a link names its parent as Redis sees it, since the scripts
@@ -294,6 +300,12 @@ export async function forkLayout(
     );
   };
   if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
+    await writeFull();
+    return;
+  }
+  // Links join only reply keys of one chat under one prefix (see `linkRefusal`): any other
+  // child gets the window in full, as on the copy layout.
+  if (layout === "chain" && childRedisKeys.some((key) => linkRefusal(key, parentRedisKey))) {
     await writeFull();
     return;
   }

@@ -18,6 +18,7 @@
  */
 
 import { TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "../policy/pairs";
+import { CHAIN_LINK_LUA } from "../store/chain-link";
 
 /**
  * RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit); `expire` sets
@@ -207,45 +208,48 @@ end`;
  * The chained layout (see core's `store/chain-link.ts`): a list whose first element is a link
  * holds its own items after it, and its history continues in the link's parent (its newest
  * `take` items). A list without a link ends the chain, and so does a legacy string (read
- * client-side), a missing key, a value of another type, or a key seen before (a cycle).
- * `link_in(element)`: the parent and take a link element names, or nil.
+ * client-side), a missing key, a value of another type, a key seen before (a cycle), a link
+ * `follow` refuses (another chat's key, another prefix, a key that is no reply key, a bad
+ * `take`), or more than WALK_SLACK keys that hold no items.
  */
 const CHAIN = `
-local LINK_PREFIX = '{"type":"agents_memory.link",'
-local function link_in(element)
-  if type(element) ~= 'string' or string.sub(element, 1, #LINK_PREFIX) ~= LINK_PREFIX then return nil end
-  local ok, link = pcall(cjson.decode, element)
-  if ok and type(link) == 'table' and type(link.parent) == 'string' and type(link.take) == 'number' then
-    return link.parent, math.max(0, math.floor(link.take))
-  end
-  return nil
-end
+${CHAIN_LINK_LUA}
 -- The newest limit items (-1: all) of key's history, oldest first, from the lists along the
--- chain; and where the walk ended early: {} when nothing more was wanted, {'string', value,
--- how many of its newest items} at a legacy string, {'missing', key} at a link to a key that is
--- gone (expired, evicted or deleted), or {type} at a value of another type. One LRANGE per list
--- (the newest limit + 1 elements hold a short list's link, or enough of a long one's items);
--- the walk stops once limit items are found, and at a key seen before (a cycle).
+-- chain; where the walk ended early, tail = {kind, value, limit, at, detail}: {} when nothing
+-- more was wanted; {'string', value, how many of its newest items, key} at a legacy string;
+-- {'missing', '', 0, key} at a link to a key that is gone (expired, evicted or deleted);
+-- {type, '', 0, key} at a value of another type; {'refused', parent, 0, key, reason} at a link
+-- not followed; {'deep', parent, 0, key} after WALK_SLACK + 1 keys that added no items;
+-- {'cycle', '', 0, key} at a key seen before. One LRANGE per list (the newest limit + 1
+-- elements hold a short list's link, or enough of a long one's items); the walk stops once
+-- limit items are found, so it reads at most limit + WALK_SLACK + 1 keys.
 local function walk(key, limit)
-  local parts, seen, tail = {}, {}, {}
-  while key and limit ~= 0 and not seen[key] do
+  local parts, seen, tail, idle = {}, {}, {}, 0
+  while key and limit ~= 0 do
+    if seen[key] then tail = {'cycle', '', 0, key} break end
     seen[key] = true
-    local got = redis.pcall('LRANGE', key, limit < 0 and 0 or -(limit + 1), -1)
+    local got = redis.pcall('LRANGE', key, (limit < 0 or limit >= 1e9) and 0 or -(limit + 1), -1)
     if type(got) == 'table' and got.err then
       local kind = redis.call('TYPE', key).ok
-      if kind == 'string' then tail = {'string', redis.call('GET', key), limit} else tail = {kind} end
+      if kind == 'string' then tail = {'string', redis.call('GET', key), limit, key} else tail = {kind, '', 0, key} end
       break
     end
     if #got == 0 then
-      if #parts > 0 then tail = {'missing', key} end
+      if #parts > 0 then tail = {'missing', '', 0, key} end
       break
     end
-    local parent, take = link_in(got[1])
+    local parent, take, named = follow(key, got[1])
     local first = 1
-    if parent then first = 2 elseif limit >= 0 and #got > limit then first = #got - limit + 1 end
+    if parent ~= nil then first = 2 end
+    if limit >= 0 and #got - first + 1 > limit then first = #got - limit + 1 end
     parts[#parts + 1] = {got, first}
-    if limit >= 0 then limit = limit - (#got - first + 1) end
-    if parent and (limit < 0 or take < limit) then limit = take end
+    local added = #got - first + 1
+    if added == 0 then idle = idle + 1 end
+    if limit >= 0 then limit = limit - added end
+    if parent == nil or limit == 0 then break end
+    if parent == false then tail = {'refused', named, 0, key, take} break end
+    if idle > WALK_SLACK then tail = {'deep', parent, 0, key} break end
+    if limit < 0 or take < limit then limit = take end
     key = parent
   end
   local elements = {}
@@ -256,12 +260,12 @@ local function walk(key, limit)
   return elements, tail, #parts
 end
 -- Before an operation changes a reply key in place (append, pop, transact, a function call's
--- replacement): a key that links to its parent becomes a plain list of its whole history,
--- keeping its TTL, so the change applies to the history its reads return. A history that
+-- replacement): a key that starts with a link becomes a plain list of its whole history as a
+-- read returns it, keeping its TTL, so the change applies to that history. A history that
 -- continues in a legacy string is refused (Lua's cjson would reorder its objects' keys).
 local function flatten(key)
   local first = redis.call('LINDEX', key, 0)
-  if not (first and link_in(first)) then return end
+  if not first or follow(key, first) == nil then return end
   local elements, tail = walk(key, -1)
   if tail[1] == 'string' then
     error({err = 'LEGACY the history links to a legacy JSON string; read it and replace it to change it; nothing was changed'})
@@ -346,16 +350,18 @@ return 1`);
 
 /**
  * READ_CHAIN KEYS[1]; ARGV[1] = newest n to return, or -1 for all. Returns {elements, tailKind,
- * tailValue, tailLimit, lists}: the elements of the lists along the chain, oldest first (see
- * `walk`: O(n) whatever the conversation's length); where the walk ended ('' when nothing is
- * left to read; 'string' with the legacy value and how many of its newest items to read before
- * `elements`; 'missing' with the key a link names that is gone; or another type's name); and
- * how many lists were walked (0: the key itself is not a list).
+ * tailValue, tailLimit, lists, tailKey, tailDetail}: the elements of the lists along the chain,
+ * oldest first (see `walk`: at most n + WALK_SLACK + 1 keys, whatever the conversation's
+ * length); where the walk ended (`walk`'s tail: '' when nothing is left to read; 'string' with
+ * the legacy value and how many of its newest items to read before `elements`; 'missing',
+ * 'refused', 'deep', 'cycle', or another type's name, with the key where it ended, and for
+ * 'refused' the key the link names and why); and how many lists were walked (0: the key
+ * itself is not a list).
  */
 const readChain = withPush(`
 ${CHAIN}
 local elements, tail, lists = walk(KEYS[1], tonumber(ARGV[1]))
-return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, lists}`);
+return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, lists, tail[4] or '', tail[5] or ''}`);
 
 /**
  * FORK_CHAIN KEYS[1] = parent, KEYS[2..] = children; ARGV[1] = TTL seconds, ARGV[2] = n (how
@@ -368,8 +374,11 @@ return {elements, tail[1] or '', tail[2] or '', tail[3] or 0, lists}`);
  * newest hash to the fingerprint, and no child is one of the keys they live in. Every key the
  * children's window reads from gets its TTL raised to at least the children's (PEXPIRE GT,
  * Redis 7: never lowered, and a key without TTL keeps none; a TTL of 0 makes them all
- * persistent), so a history that can be read is whole. Otherwise writes nothing and returns 0
- * (the store then sends the full list). The walk reads no items: LLEN and LINDEX 0 per list.
+ * persistent), so a history that can be read is whole. The walk follows links as `walk` does
+ * (never a link `follow` refuses, at most WALK_SLACK + 1 keys that add no items), and reads no
+ * items: LLEN and LINDEX 0 per list. Otherwise (or when a child may not link to the parent,
+ * see `link_refusal`) writes nothing and returns 0: the store then sends the full list, so a
+ * key outside the conversation is never linked to nor has its TTL raised.
  */
 const forkChain = fenced(`
 ${CHAIN}
@@ -377,23 +386,27 @@ local n, k = tonumber(ARGV[2]), tonumber(ARGV[4])
 if n < 1 or k < 1 or k > n then return 0 end
 -- The lists holding the newest n items, newest first, each {key, from, len}; which of them
 -- hold the newest k (the children's window).
-local segments, window, seen = {}, {}, {}
+local segments, window, seen, idle = {}, {}, {}, 0
 local key, rn, rk = KEYS[1], n, k
+for i = 2, #KEYS do
+  if link_refusal(KEYS[i], key) then return 0 end
+end
 while key and rn > 0 and not seen[key] do
   seen[key] = true
   local len = redis.pcall('LLEN', key)
   if type(len) ~= 'number' or len == 0 then break end
-  local parent, take = link_in(redis.call('LINDEX', key, 0))
-  local from = parent and 1 or 0
+  local parent, take = follow(key, redis.call('LINDEX', key, 0))
+  local from = parent ~= nil and 1 or 0
   if len - from > rn then from = len - rn end
   segments[#segments + 1] = {key, from, len}
   if rk > 0 then window[#window + 1] = key end
+  if len == from then idle = idle + 1 end
   rn = rn - (len - from)
   rk = math.max(0, rk - (len - from))
-  if parent then
-    rn = math.min(rn, take)
-    rk = math.min(rk, take)
-  end
+  -- A refused link (false) or too many keys without items: the walk ends short of n (0 below).
+  if not parent or idle > WALK_SLACK then break end
+  rn = math.min(rn, take)
+  rk = math.min(rk, take)
   key = parent
 end
 if rn > 0 then return 0 end

@@ -2,8 +2,16 @@ import type { AgentInputItem, Session } from "@openai/agents";
 import { StoreError } from "../errors";
 import { reportStoreFailure, withTimeout } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
+import type { MemoryLogger } from "../logger";
 import { keepItems, keptMask, pairRole, trimItems, windowStartBy } from "../policy";
-import { elementPairRole, type ForkOptions, readStoredWindow, type StoredElement } from "../store";
+import {
+  elementPairRole,
+  type ForkOptions,
+  type HistoryGap,
+  readStoredWindow,
+  type StoredElement,
+} from "../store";
+import type { ReadOutcome } from "./read-outcome";
 import {
   cloneItems,
   type MemoryOptions,
@@ -16,6 +24,14 @@ export interface ReplySessionOptions extends MemoryOptions {
   chatId: number;
   /** The bot message the user replied to; null/undefined starts a new conversation. */
   replyToMessageId?: number | null;
+  /**
+   * When the replied-to message was sent: unix seconds (Telegram's `reply_to_message.date`) or
+   * a `Date`. With it, a reply to a message younger than `ttlSeconds` whose key is gone is
+   * reported as a lost history (`readOutcome` `"missing"`, and a warning with the key and the
+   * message's age) instead of reading as a new conversation. Optional; an invalid value is
+   * logged and ignored.
+   */
+  replyToMessageDate?: number | Date | null;
   /** Key prefix: keys are `<prefix>:<messageId>:<chatId>`. Default `bot`. */
   keyPrefix?: string;
 }
@@ -102,6 +118,9 @@ export class ReplySession implements Session {
   #historyAsRead = true;
   #staged: AgentInputItem[] = [];
   #loading: Promise<History> | undefined;
+  /** When the replied-to message was sent, in ms since the epoch; undefined when not known. */
+  readonly #replyToSentAt: number | undefined;
+  #readOutcome: ReadOutcome | undefined;
 
   constructor(options: ReplySessionOptions) {
     this.#options = resolveMemoryOptions(options);
@@ -114,6 +133,15 @@ export class ReplySession implements Session {
       replyTo === undefined || replyTo === null
         ? null
         : replyKey(replyTo, options.chatId, this.#keyPrefix);
+    this.#replyToSentAt = messageTime(options.replyToMessageDate, this.#options.logger);
+  }
+
+  /**
+   * What reading the replied-to history found (see {@link ReadOutcome}); undefined until it
+   * was read (`load()`, `loadHistory()`, or the runner's first `getItems()`).
+   */
+  get readOutcome(): ReadOutcome | undefined {
+    return this.#readOutcome;
   }
 
   async getSessionId(): Promise<string> {
@@ -263,15 +291,19 @@ export class ReplySession implements Session {
   }
 
   async #read(): Promise<History> {
-    if (!this.parentKey) return noHistory();
+    if (!this.parentKey) {
+      this.#readOutcome = "none";
+      return noHistory();
+    }
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
     try {
       // A list stored longer than maxItems (a smaller maxItems since, another deployment) is
       // read as its pair-safe window.
-      const { items, elements } = await withTimeout("read", key, timeoutMs, () =>
+      const { items, elements, gap } = await withTimeout("read", key, timeoutMs, () =>
         readStoredWindow(store, key, maxItems),
       );
+      this.#readOutcome = this.#outcomeOf(key, gap);
       const kept = keptMask(items, keep);
       if (!kept.every(Boolean)) {
         this.#historyAsRead = false;
@@ -282,10 +314,29 @@ export class ReplySession implements Session {
       }
       return { elements, unclaimed: items };
     } catch (error) {
+      this.#readOutcome = "failed";
       this.#report("read", key, error);
       this.#historyAsRead = false;
       return noHistory();
     }
+  }
+
+  /**
+   * The outcome of a read that answered. A key that is gone while its message is younger than
+   * the TTL lost its history (evicted or deleted): said here, once, with the key and the age.
+   */
+  #outcomeOf(key: string, gap: HistoryGap | undefined): ReadOutcome {
+    if (gap === undefined) return "whole";
+    if (gap.kind !== "absent") return "truncated";
+    if (this.#replyToSentAt === undefined) return "whole";
+    const { ttlSeconds, logger } = this.#options;
+    const ageSeconds = Math.max(0, Math.floor((Date.now() - this.#replyToSentAt) / 1000));
+    if (ttlSeconds > 0 && ageSeconds >= ttlSeconds) return "whole";
+    logger.warn(
+      { key, ageSeconds, ttlSeconds },
+      "the replied-to message is younger than the TTL but its history is gone (evicted or deleted); answering without it",
+    );
+    return "missing";
   }
 
   #report(operation: string, key: string, error: unknown): StoreError["outcome"] {
@@ -303,4 +354,20 @@ export class ReplySession implements Session {
     );
     return storeError.outcome;
   }
+}
+
+/**
+ * `replyToMessageDate` in ms since the epoch: unix seconds (Telegram's `date`) or a Date;
+ * undefined when not given, or (logged) when it is no valid time.
+ */
+function messageTime(date: unknown, logger: MemoryLogger): number | undefined {
+  if (date === undefined || date === null) return undefined;
+  const ms =
+    date instanceof Date ? date.getTime() : typeof date === "number" ? date * 1000 : Number.NaN;
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  logger.warn(
+    { replyToMessageDate: typeof date === "number" ? date : String(date) },
+    "replyToMessageDate is neither unix seconds nor a valid Date; ignored",
+  );
+  return undefined;
 }

@@ -90,6 +90,33 @@ export interface StoredItems {
   items: AgentInputItem[];
   /** Each item's JSON as stored, in the same order. */
   elements: StoredElement[];
+  /**
+   * Set when the read found less than a whole history (already logged by the store): the key
+   * itself holds nothing, or the walk along a reply chain stopped short. Absent: whole, or a
+   * store that does not tell.
+   */
+  gap?: HistoryGap;
+}
+
+/**
+ * Where a read found less than a whole history. `kind`:
+ * - `absent`: the key read holds nothing (never written, expired, evicted or deleted);
+ * - `missing`: a key its history links to is gone;
+ * - `refused`: a link that is not followed (to another chat, another prefix, a key that is no
+ *   reply key, or with a bad `take`; see `followLink`), `detail` says which;
+ * - `deep`: the walk stopped after more keys holding no items than a window needs;
+ * - `cycle`: a link leads back to a key already read;
+ * - `other-type`: the key, or a key its history links to, holds a value of another type.
+ */
+export interface HistoryGap {
+  /** What stopped the history (see above). */
+  kind: "absent" | "missing" | "refused" | "deep" | "cycle" | "other-type";
+  /** The key where the history stops, as the backend names it (for Redis: with its prefix). */
+  at: string;
+  /** For `refused`: the reason (a `LinkRefusal`); for `other-type`: the type. */
+  detail?: string;
+  /** For `refused`: the key the link names (never read). */
+  parent?: string;
 }
 
 /**

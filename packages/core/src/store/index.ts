@@ -11,9 +11,17 @@ export { describeCause, maskCredentials } from "../logger";
 export { windowStartBy } from "../policy/window";
 export {
   CHAIN_LINK_PREFIX,
+  CHAIN_WALK_SLACK,
   type ChainLink,
+  type ChainStep,
   chainLinkElement,
+  followLink,
+  LINK_REFUSAL_TEXT,
+  type LinkRefusal,
+  linkRefusal,
   parseChainLink,
+  type ReplyKeyParts,
+  replyKeyParts,
 } from "./chain-link";
 export {
   assertClaimArgs,
@@ -27,6 +35,7 @@ export {
 export type {
   AppendOptions,
   ForkOptions,
+  HistoryGap,
   HistoryTransaction,
   SessionStore,
   StoredElement,
@@ -35,6 +44,7 @@ export type {
   WriteOptions,
 } from "./contract";
 export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
+export { reportHistoryGap } from "./history-gap";
 export {
   elementPairRole,
   elementsWindowStart,

@@ -57,8 +57,12 @@ export async function readStoredWindow(
       ? stored.elements
       : serializeItems(items);
   const start = windowStartBy(items.length, limit, (index) => pairRole(items[index]));
-  if (start === 0) return { items, elements };
-  return { items: items.slice(start), elements: elements.slice(start) };
+  const window: StoredItems =
+    start === 0
+      ? { items, elements }
+      : { items: items.slice(start), elements: elements.slice(start) };
+  if (stored.gap) window.gap = stored.gap;
+  return window;
 }
 
 /** True when a stored element is a reasoning item's JSON (see `keptMask` in the policy). */

@@ -13,6 +13,7 @@ export { assistantItem, userItem } from "./items";
 export { memoryRawAccess } from "./memory-raw";
 export { type RawAccess, type RawOperations, type RawValue, rawHistory } from "./raw-access";
 export { type RedisCall, redisRawAccess } from "./redis-raw";
+export { rk, TEST_CHAT_ID } from "./reply-keys";
 export {
   type ConformanceGroups,
   type ConformanceOptions,

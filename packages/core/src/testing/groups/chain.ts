@@ -7,6 +7,7 @@ import { readStoredWindow } from "../../store/stored-json";
 import type { GroupContext } from "../group-context";
 import { assistantItem, userItem } from "../items";
 import { type RawAccess, rawHistory } from "../raw-access";
+import { rk } from "../reply-keys";
 
 /*
  * Reply chains, as a reply-scoped bot writes them: each turn reads the replied-to key's window
@@ -132,7 +133,7 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
       const model = new Model(7);
       let parent: string | null = null;
       for (let t = 0; t < 30; t++) {
-        const child = `${p}m${t}`;
+        const child = rk(p, `m${t}`);
         const fresh = turnItems(t, 1 + (t % 4));
         await turn(store, model, parent, child, fresh);
         await assertExact(store, raw, model, [child]);
@@ -159,15 +160,15 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
       const main: string[] = [];
       let parent: string | null = null;
       for (let t = 0; t < 12; t++) {
-        const child = `${p}m${t}`;
+        const child = rk(p, `m${t}`);
         await turn(store, model, parent, child, turnItems(t, 1 + (t % 3)));
         main.push(child);
         parent = child;
       }
       for (let depth = 0; depth < main.length; depth++) {
         // A reply to an older answer, and a reply to that reply.
-        await turn(store, model, main[depth]!, `${p}f${depth}`, turnItems(100 + depth, 2));
-        await turn(store, model, `${p}f${depth}`, `${p}g${depth}`, turnItems(200 + depth, 1));
+        await turn(store, model, main[depth]!, rk(p, `f${depth}`), turnItems(100 + depth, 2));
+        await turn(store, model, rk(p, `f${depth}`), rk(p, `g${depth}`), turnItems(200 + depth, 1));
         await assertExact(store, raw, model);
       }
     },
@@ -176,19 +177,19 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
 
   it("a fork gives several children the same history", async (store, p) => {
     const model = new Model(5);
-    await turn(store, model, null, `${p}a`, turnItems(0, 3));
-    await turn(store, model, `${p}a`, `${p}b`, turnItems(1, 2));
-    const read = await readStoredWindow(store, `${p}b`, 5);
+    await turn(store, model, null, rk(p, "a"), turnItems(0, 3));
+    await turn(store, model, rk(p, "a"), rk(p, "b"), turnItems(1, 2));
+    const read = await readStoredWindow(store, rk(p, "b"), 5);
     const fresh = turnItems(2, 2);
-    await store.fork(`${p}b`, [`${p}c1`, `${p}c2`], fresh, {
+    await store.fork(rk(p, "b"), [rk(p, "c1"), rk(p, "c2")], fresh, {
       maxItems: 5,
       ttlSeconds: 600,
       parentItems: read.items,
       parentElements: read.elements,
     });
-    model.reply(`${p}b`, `${p}c1`, fresh);
-    model.reply(`${p}b`, `${p}c2`, fresh);
-    await turn(store, model, `${p}c2`, `${p}d`, turnItems(3, 1));
+    model.reply(rk(p, "b"), rk(p, "c1"), fresh);
+    model.reply(rk(p, "b"), rk(p, "c2"), fresh);
+    await turn(store, model, rk(p, "c2"), rk(p, "d"), turnItems(3, 1));
     await assertExact(store, raw, model);
   });
 
@@ -196,26 +197,28 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
     const model = new Model(4);
     let parent: string | null = null;
     for (let t = 0; t < 6; t++) {
-      await turn(store, model, parent, `${p}m${t}`, turnItems(10 * t, 1), 100);
-      parent = `${p}m${t}`;
+      await turn(store, model, parent, rk(p, `m${t}`), turnItems(10 * t, 1), 100);
+      parent = rk(p, `m${t}`);
     }
     // m6's window (4 items) takes 3 from its parent's history: from m5, m4 and m3.
-    await turn(store, model, parent, `${p}m6`, [userItem("last")], 1000);
-    const ttls = await Promise.all([0, 1, 2, 3, 4, 5, 6].map((t) => raw.ttlSeconds(`${p}m${t}`)));
+    await turn(store, model, parent, rk(p, "m6"), [userItem("last")], 1000);
+    const ttls = await Promise.all(
+      [0, 1, 2, 3, 4, 5, 6].map((t) => raw.ttlSeconds(rk(p, `m${t}`))),
+    );
     if (chained) {
       for (const t of [3, 4, 5]) assert.ok(ttls[t]! > 900, `m${t} TTL raised, got ${ttls[t]}`);
       for (const t of [0, 1, 2]) assert.ok(ttls[t]! <= 100, `m${t} TTL kept, got ${ttls[t]}`);
     }
     assert.ok(ttls[6]! > 900 && ttls[6]! <= 1000, `m6 TTL ~1000 s, got ${ttls[6]}`);
     // A shorter TTL never cuts an ancestor's.
-    await turn(store, model, `${p}m6`, `${p}m7`, [userItem("short")], 10);
-    assert.ok((await raw.ttlSeconds(`${p}m6`)) > 900);
+    await turn(store, model, rk(p, "m6"), rk(p, "m7"), [userItem("short")], 10);
+    assert.ok((await raw.ttlSeconds(rk(p, "m6"))) > 900);
     // TTL 0 (no expiry): the reply and every key its window reads from never expire.
-    await turn(store, model, `${p}m7`, `${p}m8`, [userItem("forever")], 0);
-    assert.equal(await raw.ttlSeconds(`${p}m8`), -1);
+    await turn(store, model, rk(p, "m7"), rk(p, "m8"), [userItem("forever")], 0);
+    assert.equal(await raw.ttlSeconds(rk(p, "m8")), -1);
     if (chained) {
-      for (const t of [5, 6, 7]) assert.equal(await raw.ttlSeconds(`${p}m${t}`), -1, `m${t}`);
-      assert.ok((await raw.ttlSeconds(`${p}m4`)) > 0, "m4 is outside the window");
+      for (const t of [5, 6, 7]) assert.equal(await raw.ttlSeconds(rk(p, `m${t}`)), -1, `m${t}`);
+      assert.ok((await raw.ttlSeconds(rk(p, "m4"))) > 0, "m4 is outside the window");
     }
     await assertExact(store, raw, model);
   });
@@ -227,17 +230,17 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
         const model = new Model(3);
         let parent: string | null = null;
         for (let t = 0; t < 5; t++) {
-          await turn(store, model, parent, `${p}m${t}`, [userItem(`u${t}`)], 1);
-          parent = `${p}m${t}`;
+          await turn(store, model, parent, rk(p, `m${t}`), [userItem(`u${t}`)], 1);
+          parent = rk(p, `m${t}`);
         }
         // Its window (3 items) reads from m4 and m3 only.
-        await turn(store, model, parent, `${p}m5`, [userItem("u5")], 600);
+        await turn(store, model, parent, rk(p, "m5"), [userItem("u5")], 600);
         await sleep(2200);
-        for (const t of [0, 1, 2]) assert.equal(await raw.type(`${p}m${t}`), "none");
-        for (const t of [0, 1, 2]) model.forget(`${p}m${t}`);
-        await assertExact(store, raw, model, [`${p}m5`]);
-        await turn(store, model, `${p}m5`, `${p}m6`, [userItem("u6")], 600);
-        await assertExact(store, raw, model, [`${p}m5`, `${p}m6`]);
+        for (const t of [0, 1, 2]) assert.equal(await raw.type(rk(p, `m${t}`)), "none");
+        for (const t of [0, 1, 2]) model.forget(rk(p, `m${t}`));
+        await assertExact(store, raw, model, [rk(p, "m5")]);
+        await turn(store, model, rk(p, "m5"), rk(p, "m6"), [userItem("u6")], 600);
+        await assertExact(store, raw, model, [rk(p, "m5"), rk(p, "m6")]);
       },
       15_000,
     );
@@ -246,25 +249,25 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
   it("a chain may end in a full list, as the copy layout stored it", async (store, p) => {
     const model = new Model(5);
     const full = turnItems(0, 4);
-    await raw.plant(`${p}copy`, {
+    await raw.plant(rk(p, "copy"), {
       type: "list",
       elements: full.map((item) => JSON.stringify(item)),
     });
-    model.reply(null, `${p}copy`, full);
-    let parent = `${p}copy`;
+    model.reply(null, rk(p, "copy"), full);
+    let parent = rk(p, "copy");
     for (let t = 1; t < 8; t++) {
-      await turn(store, model, parent, `${p}m${t}`, turnItems(t, 1 + (t % 2)));
-      await turn(store, model, `${p}copy`, `${p}f${t}`, turnItems(50 + t, 1));
-      parent = `${p}m${t}`;
+      await turn(store, model, parent, rk(p, `m${t}`), turnItems(t, 1 + (t % 2)));
+      await turn(store, model, rk(p, "copy"), rk(p, `f${t}`), turnItems(50 + t, 1));
+      parent = rk(p, `m${t}`);
       await assertExact(store, raw, model);
     }
   });
 
   it("a reply key holding only a link and no items reads as its parent's history", async (store, p) => {
     const model = new Model(4);
-    await turn(store, model, null, `${p}a`, turnItems(0, 3));
-    await turn(store, model, `${p}a`, `${p}empty`, []);
-    await turn(store, model, `${p}empty`, `${p}b`, turnItems(1, 2));
+    await turn(store, model, null, rk(p, "a"), turnItems(0, 3));
+    await turn(store, model, rk(p, "a"), rk(p, "empty"), []);
+    await turn(store, model, rk(p, "empty"), rk(p, "b"), turnItems(1, 2));
     await assertExact(store, raw, model);
   });
 
@@ -272,15 +275,15 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
     if (!chained) return;
     const item = JSON.stringify(userItem("x"));
     const y = JSON.stringify(userItem("y"));
-    await raw.plant(`${p}a`, {
+    await raw.plant(rk(p, "a"), {
       type: "list",
-      elements: [chainLinkElement({ take: 5, parent: `${p}b` }), item],
+      elements: [chainLinkElement({ take: 5, parent: rk(p, "b") }), item],
     });
-    await raw.plant(`${p}b`, {
+    await raw.plant(rk(p, "b"), {
       type: "list",
-      elements: [chainLinkElement({ take: 5, parent: `${p}a` }), y],
+      elements: [chainLinkElement({ take: 5, parent: rk(p, "a") }), y],
     });
-    assert.deepEqual(await store.read(`${p}a`), [userItem("y"), userItem("x")]);
+    assert.deepEqual(await store.read(rk(p, "a")), [userItem("y"), userItem("x")]);
   });
 }
 
@@ -292,35 +295,35 @@ export function legacyChainGroup({ it, raw, layout }: GroupContext): void {
   it("a chain may start from a legacy JSON string and fork from it at any point", async (store, p) => {
     const model = new Model(5);
     const legacy = [userItem("py0"), assistantItem("py1"), userItem("py2")];
-    await raw.plant(`${p}legacy`, { type: "string", value: JSON.stringify(legacy) });
-    model.reply(null, `${p}legacy`, legacy);
-    let parent = `${p}legacy`;
+    await raw.plant(rk(p, "legacy"), { type: "string", value: JSON.stringify(legacy) });
+    model.reply(null, rk(p, "legacy"), legacy);
+    let parent = rk(p, "legacy");
     for (let t = 0; t < 6; t++) {
-      await turn(store, model, parent, `${p}m${t}`, turnItems(t, 1 + (t % 2)));
-      await turn(store, model, `${p}legacy`, `${p}f${t}`, turnItems(50 + t, 1));
-      parent = `${p}m${t}`;
+      await turn(store, model, parent, rk(p, `m${t}`), turnItems(t, 1 + (t % 2)));
+      await turn(store, model, rk(p, "legacy"), rk(p, `f${t}`), turnItems(50 + t, 1));
+      parent = rk(p, `m${t}`);
       await assertExact(store, raw, model);
     }
-    assert.equal(await raw.type(`${p}legacy`), "string");
+    assert.equal(await raw.type(rk(p, "legacy")), "string");
   });
 
   it("a link to a legacy JSON string reads the string's newest items", async (store, p) => {
     if (layout !== "chain") return;
     const legacy = [userItem("py0"), assistantItem("py1"), userItem("py2")];
-    await raw.plant(`${p}legacy`, { type: "string", value: JSON.stringify(legacy) });
-    await raw.plant(`${p}child`, {
+    await raw.plant(rk(p, "legacy"), { type: "string", value: JSON.stringify(legacy) });
+    await raw.plant(rk(p, "child"), {
       type: "list",
       elements: [
-        chainLinkElement({ take: 2, parent: `${p}legacy` }),
+        chainLinkElement({ take: 2, parent: rk(p, "legacy") }),
         JSON.stringify(userItem("n")),
       ],
     });
-    assert.deepEqual(await store.read(`${p}child`), [legacy[1], legacy[2], userItem("n")]);
-    assert.deepEqual(await store.read(`${p}child`, 2), [legacy[2], userItem("n")]);
+    assert.deepEqual(await store.read(rk(p, "child")), [legacy[1], legacy[2], userItem("n")]);
+    assert.deepEqual(await store.read(rk(p, "child"), 2), [legacy[2], userItem("n")]);
     // A change in place would rewrite the legacy items through Lua's cjson, which reorders
     // their keys: refused with a reason, and nothing changes.
-    await assert.rejects(store.pop(`${p}child`), /legacy JSON string/);
-    assert.deepEqual(await store.read(`${p}child`), [legacy[1], legacy[2], userItem("n")]);
-    assert.ok(parseChainLink((await raw.elements(`${p}child`))[0]));
+    await assert.rejects(store.pop(rk(p, "child")), /legacy JSON string/);
+    assert.deepEqual(await store.read(rk(p, "child")), [legacy[1], legacy[2], userItem("n")]);
+    assert.ok(parseChainLink((await raw.elements(rk(p, "child")))[0]));
   });
 }
