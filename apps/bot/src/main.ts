@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   let agent: AgentRuntime | undefined;
   let transport: Transport | undefined;
   let healthServer: HealthServer | undefined;
-  const stats = new TurnStats();
+  const stats = new TurnStats({ interval: config.health.statsIntervalSeconds > 0 });
   const stopStats = startStatsLine(stats, logger, config.health.statsIntervalSeconds);
   const closeAll = async () => {
     stopStats();

@@ -51,7 +51,7 @@ describe("config", () => {
     expect(loadConfig({ STREAM_ANSWERS: "off" }).bot.streamAnswers).toBe(false);
     expect(problems({ STREAM_ANSWERS: "yes" })).toEqual(['STREAM_ANSWERS must be "on" or "off"']);
     expect(problems({ STATS_INTERVAL_SECONDS: "-1", HEALTH_PORT: "70000" })).toEqual([
-      'STATS_INTERVAL_SECONDS must be an integer from 0 to 86400 (seconds between stats lines; 0 turns them off); got "-1"',
+      'STATS_INTERVAL_SECONDS must be an integer from 0 to 3600 (seconds between stats lines; 0 turns them off); got "-1"',
       'HEALTH_PORT must be an integer from 0 to 65535 (a TCP port; 0 picks a free one); got "70000"',
     ]);
   });

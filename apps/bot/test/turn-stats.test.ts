@@ -16,7 +16,7 @@ const turn = (at: number, over: Partial<TurnRecord> = {}): TurnRecord => ({
 describe("TurnStats", () => {
   test("p50 and p99 are nearest-rank over the answered turns; failed turns are counted apart", () => {
     let now = 0;
-    const stats = new TurnStats(() => now);
+    const stats = new TurnStats({ interval: true, now: () => now });
     for (let i = 1; i <= 100; i++) stats.record(turn(0, { answerMs: i * 10 }));
     stats.record(turn(0, { answered: false, answerMs: 0, history: undefined, writeMs: undefined }));
     now = 1_000;
@@ -30,7 +30,7 @@ describe("TurnStats", () => {
 
   test("the last minute drops older turns; an interval holds what came since the last line", () => {
     let now = 0;
-    const stats = new TurnStats(() => now);
+    const stats = new TurnStats({ interval: true, now: () => now });
     stats.record(turn(0, { history: "unknown", read: "missing" }));
     now = 30_000;
     stats.record(turn(30_000, { history: "not-stored", read: "failed", readMs: undefined }));
@@ -41,5 +41,12 @@ describe("TurnStats", () => {
     expect(recent.histories).toEqual({ stored: 0, unknown: 0, not_stored: 1 });
     expect(recent.reads).toEqual({ none: 0, whole: 0, truncated: 0, missing: 0, failed: 1 });
     expect(recent.store_ms.read).toEqual({ count: 0, p50: null, p99: null });
+  });
+
+  test("without a stats line nothing is kept for one", () => {
+    const stats = new TurnStats({ interval: false });
+    stats.record(turn(Date.now()));
+    expect(stats.recent().turns.answered).toBe(1);
+    expect(stats.takeInterval().turns.answered).toBe(0);
   });
 });

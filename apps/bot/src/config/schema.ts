@@ -184,7 +184,7 @@ export const envSchema = z.object({
     .default("on"),
   STATS_INTERVAL_SECONDS: integer("STATS_INTERVAL_SECONDS", {
     min: 0,
-    max: 86_400,
+    max: 3_600,
     unit: "seconds between stats lines; 0 turns them off",
   }).default(DEFAULTS.statsIntervalSeconds),
   HEALTH_HOST: z.string().default(DEFAULTS.healthHost),

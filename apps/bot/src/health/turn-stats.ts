@@ -5,20 +5,24 @@ export const RECENT_WINDOW_MS = 60_000;
 
 /**
  * The turns of the last minute (for `/healthz`) and of the current stats interval (for the
- * stats line). A record is small; at most a minute's and an interval's worth are kept.
+ * stats line). A record is small; at most a minute's and an interval's (up to an hour) worth
+ * are kept.
  */
 export class TurnStats {
   #recent: TurnRecord[] = [];
   #interval: TurnRecord[] = [];
+  readonly #keepInterval: boolean;
   readonly #now: () => number;
 
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
+  /** `interval`: keep the turns for `takeInterval()` (false when no stats line takes them). */
+  constructor(options: { interval: boolean; now?: () => number }) {
+    this.#keepInterval = options.interval;
+    this.#now = options.now ?? Date.now;
   }
 
   record(turn: TurnRecord): void {
     this.#recent.push(turn);
-    this.#interval.push(turn);
+    if (this.#keepInterval) this.#interval.push(turn);
     this.#prune();
   }
 
