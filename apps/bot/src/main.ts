@@ -164,7 +164,7 @@ async function main(): Promise<void> {
           agentCommand: config.bot.commands[0]!,
           banner: consoleBanner(config),
         })
-      : await startTelegram({ config, logger, createCallback, health });
+      : await startTelegram({ config, logger, createCallback, health, store });
   } catch (error) {
     logger.fatal({ err: error }, "start-up failed");
     if (isConsole) {

@@ -48,4 +48,18 @@ describe("UpdateLedger: the getUpdates offset never passes an unfinished update"
     ]);
     expect(ledger.releaseOldest()).toBeUndefined();
   });
+
+  test("an abandoned update (left to another process) is never confirmed, even once its turn here ends", () => {
+    const ledger = new UpdateLedger();
+    ledger.take([update(10), update(11)], 100);
+    ledger.abandon(10);
+    ledger.finish(10);
+    ledger.finish(11);
+    expect(ledger.offset()).toBe(10);
+    expect(ledger.unfinished().map((u) => u.update_id)).toEqual([10]);
+    // An update not taken (or already finished) cannot be abandoned.
+    ledger.abandon(11);
+    ledger.abandon(99);
+    expect(ledger.unfinished().map((u) => u.update_id)).toEqual([10]);
+  });
 });

@@ -21,6 +21,8 @@ export const DEFAULTS = {
   webhookPath: "/telegram",
   mcpConnectTimeoutMs: 10_000,
   shutdownTimeoutMs: 60_000,
+  /** How long a process's claim on an update lasts unless renewed (every third of it). */
+  updateLeaseMs: 30_000,
   /** The stats line's period; 0 is off. */
   statsIntervalSeconds: 60,
   healthHost: "0.0.0.0",

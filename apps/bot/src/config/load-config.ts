@@ -112,6 +112,7 @@ export function loadConfig(
     },
     logLevel: env.LOG_LEVEL ?? (transport === "console" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    updateLeaseMs: env.UPDATE_LEASE_MS,
     warnings,
   };
 }

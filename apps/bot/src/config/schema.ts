@@ -182,6 +182,11 @@ export const envSchema = z.object({
   STREAM_ANSWERS: z
     .enum(["on", "off"], { message: 'STREAM_ANSWERS must be "on" or "off"' })
     .default("on"),
+  UPDATE_LEASE_MS: integer("UPDATE_LEASE_MS", {
+    min: 300,
+    max: 3_600_000,
+    unit: "milliseconds a claim on an update lasts unless renewed",
+  }).default(DEFAULTS.updateLeaseMs),
   STATS_INTERVAL_SECONDS: integer("STATS_INTERVAL_SECONDS", {
     min: 0,
     max: 3_600,

@@ -81,6 +81,11 @@ export interface Config {
   };
   logLevel: string;
   shutdownTimeoutMs: number;
+  /**
+   * How long this process's claim on an update lasts unless renewed, in ms: after a crash,
+   * another process sharing the store answers the update after at most this long.
+   */
+  updateLeaseMs: number;
   /** Notes for the start-up log (e.g. an empty allowlist, an Upstash URL left unused). */
   warnings: string[];
 }

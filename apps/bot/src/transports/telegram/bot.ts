@@ -1,3 +1,4 @@
+import type { SessionStore } from "@agents-memory/core";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
@@ -15,6 +16,7 @@ import { logMigration } from "./group-migration";
 import { malformedUpdate } from "./malformed-update";
 import { retryNetworkErrors } from "./network-retry";
 import { startPolling } from "./polling";
+import { UpdateClaims } from "./update-claims";
 import { startWebhook } from "./webhook";
 
 export interface TelegramTransportOptions {
@@ -23,6 +25,8 @@ export interface TelegramTransportOptions {
   createCallback(identity: BotIdentity): AgentCallback;
   /** What `/healthz` on the webhook server reports. */
   health: HealthSource;
+  /** The store the turns' histories go to; updates are claimed there too (see UpdateClaims). */
+  store: SessionStore;
 }
 
 /**
@@ -41,6 +45,15 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   const identity: BotIdentity = { id: me.id, username: me.username, firstName: me.first_name };
   logger.info({ bot_id: me.id, username: me.username }, "connected to Telegram");
   const callback = options.createCallback(identity);
+  const claims = new UpdateClaims({
+    store: options.store,
+    botId: me.id,
+    keyPrefix: config.memory.keyPrefix,
+    leaseMs: config.updateLeaseMs,
+    timeoutMs: config.memory.timeoutMs,
+    logger,
+  });
+  logClaims(config, claims, logger);
 
   const inFlight = new InFlight();
   bot.use((ctx, next) => {
@@ -55,14 +68,17 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   bot.on("message:migrate_to_chat_id", (ctx) =>
     logMigration(logger, config, ctx.chat.id, ctx.message.migrate_to_chat_id),
   );
-  bot.on("message", (ctx) => {
-    const message = ctx.message;
-    const topicId = message.is_topic_message ? message.message_thread_id : undefined;
+  bot.on("message", async (ctx) => {
+    const updateId = ctx.update.update_id;
+    const message = toChatMessage(ctx.message);
+    const topicId = ctx.message.is_topic_message ? ctx.message.message_thread_id : undefined;
     // Telegram takes drafts in private chats only; groups get the whole answer at once.
-    const drafts = config.bot.streamAnswers && message.chat.type === "private";
-    return callback.handle(toChatMessage(message), telegramChannel(ctx.api, topicId, { drafts }), {
-      updateId: ctx.update.update_id,
-    });
+    const drafts = config.bot.streamAnswers && ctx.message.chat.type === "private";
+    const answer = () =>
+      callback.handle(message, telegramChannel(ctx.api, topicId, { drafts }), { updateId });
+    // An ignored message sends nothing, so it needs no claim (and costs no store call).
+    if (callback.decide(message).action === "ignore") return answer();
+    await claims.once(updateId, answer);
   });
   bot.catch((error) => {
     logger.error(
@@ -72,6 +88,22 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
   });
 
   return config.telegram.mode === "webhook"
-    ? startWebhook({ bot, inFlight, config, logger, health: options.health })
-    : startPolling({ bot, inFlight, config, logger });
+    ? startWebhook({ bot, inFlight, claims, config, logger, health: options.health })
+    : startPolling({ bot, inFlight, claims, config, logger });
+}
+
+/** One start-up line on what keeps an update from being answered twice. */
+function logClaims(config: Config, claims: UpdateClaims, logger: Logger): void {
+  if (config.memory.store.kind === "memory") {
+    logger.info(
+      "STORE_URL=memory:// lives in this process: updates are claimed here only, so run one bot process per token (share a redis:// or upstash:// store to run several)",
+    );
+  } else if (claims.enabled) {
+    logger.info(
+      { holder: claims.holder, lease_ms: config.updateLeaseMs },
+      "each update is claimed in the store before it is answered, so processes sharing the store answer it once",
+    );
+  } else {
+    logger.warn("the store cannot hold claims: processes sharing it may answer an update twice");
+  }
 }

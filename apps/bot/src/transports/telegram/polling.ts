@@ -5,12 +5,14 @@ import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
+import type { UpdateClaims } from "./update-claims";
 import { UpdateLedger } from "./update-ledger";
 import { ledgerUpdateSupplier } from "./update-supplier";
 
 export interface PollingOptions {
   bot: Bot;
   inFlight: InFlight;
+  claims: UpdateClaims;
   config: Config;
   logger: Logger;
 }
@@ -24,6 +26,7 @@ export interface PollingOptions {
 export async function startPolling({
   bot,
   inFlight,
+  claims,
   config,
   logger,
 }: PollingOptions): Promise<Transport> {
@@ -34,7 +37,12 @@ export async function startPolling({
     logger.warn({ err: error }, "deleteWebhook failed; polling anyway");
   }
   const ledger = new UpdateLedger();
-  const source = createSource(ledgerUpdateSupplier(bot, ledger, logger));
+  // An update left to another process stays unconfirmed here: if that process dies before
+  // answering it, Telegram delivers it again.
+  claims.onAbandoned = (updateId) => ledger.abandon(updateId);
+  // Another poller's 409 is a process sharing the store (a rolling deploy): keep polling.
+  const shared = claims.enabled && config.memory.store.kind !== "memory";
+  const source = createSource(ledgerUpdateSupplier(bot, ledger, logger, { shared }));
   const sink = createConcurrentSink<Update, BotError>(
     {
       // Tracked here too, so the shutdown's drain also waits for the ledger to hear of it.
@@ -59,8 +67,10 @@ export async function startPolling({
     stop() {
       stopping ??= (async () => {
         await runner.stop()?.catch(() => {});
+        claims.stop();
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
         if (!drained) {
+          await claims.releaseUnfinished();
           const left = ledger.unfinished();
           for (const update of left) {
             logger.warn(

@@ -14,6 +14,8 @@ export class UpdateLedger {
   readonly #unfinished = new Map<number, number | undefined>();
   /** Unfinished, but confirmed anyway because a full page of updates waited behind them. */
   readonly #released = new Set<number>();
+  /** Left to another process (its turn there had not finished): never confirmed here. */
+  readonly #abandoned = new Set<number>();
 
   /** The updates of a page not taken before (at most `max`, oldest first), now unfinished. */
   take(page: readonly Update[], max: number): Update[] {
@@ -26,6 +28,7 @@ export class UpdateLedger {
   }
 
   finish(updateId: number): void {
+    if (this.#abandoned.has(updateId)) return;
     this.#unfinished.delete(updateId);
     this.#released.delete(updateId);
   }
@@ -43,6 +46,14 @@ export class UpdateLedger {
   /** True while the offset stays below updates already taken (getUpdates returns them again). */
   get pinned(): boolean {
     return this.offset() <= this.#highest;
+  }
+
+  /**
+   * Keeps `updateId` unfinished for good: another process is answering it, and if that one
+   * dies, Telegram must deliver it again (to whoever polls next).
+   */
+  abandon(updateId: number): void {
+    if (this.#unfinished.has(updateId)) this.#abandoned.add(updateId);
   }
 
   /** Lets the offset pass the oldest unfinished update; returns it. */

@@ -3,6 +3,7 @@ import { type Bot, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../logger";
 import { ALLOWED_UPDATES } from "./allowed-updates";
+import { RateLimitedWarning } from "./rate-limited-warning";
 import type { UpdateLedger } from "./update-ledger";
 
 /** Telegram's largest getUpdates page. */
@@ -17,6 +18,14 @@ const LONG_POLL_S = 30;
  * while turns run.
  */
 const PINNED_POLL_MS = 100;
+/**
+ * After a 409 from another process's getUpdates (processes sharing the store), the pause
+ * before polling again: 0.5-1 s, so two idle processes take turns instead of ending each
+ * other's long poll at once.
+ */
+const CONFLICT_PAUSE_MS = 500;
+/** At most one line about the other poller per this interval (with a count). */
+const CONFLICT_LOG_INTERVAL_MS = 60_000;
 /** getUpdates failures are retried after 0.1 s, doubling up to this. */
 const MAX_RETRY_MS = 30_000;
 
@@ -31,8 +40,14 @@ export function ledgerUpdateSupplier(
   bot: Bot,
   ledger: UpdateLedger,
   logger: Logger,
+  options: { shared: boolean } = { shared: false },
 ): UpdateSupplier<Update> {
   let retryMs = 0;
+  const conflicts = new RateLimitedWarning(
+    logger,
+    "another process polls with this token (409); both keep polling, and the store's claims answer each update once",
+    CONFLICT_LOG_INTERVAL_MS,
+  );
   return {
     async supply(batchSize, signal) {
       for (;;) {
@@ -51,6 +66,12 @@ export function ledgerUpdateSupplier(
           retryMs = 0;
         } catch (error) {
           if (signal.aborted) throw error;
+          if (options.shared && isPollingConflict(error)) {
+            // Telegram ends the older of two getUpdates with 409: two processes take turns.
+            conflicts.hit({});
+            await sleep(CONFLICT_PAUSE_MS + Math.random() * CONFLICT_PAUSE_MS, signal);
+            continue;
+          }
           if (error instanceof GrammyError && [401, 409].includes(error.error_code)) throw error;
           retryMs = Math.min(Math.max(retryMs * 2, 100), MAX_RETRY_MS);
           // A failure with no response is logged by network-retry.ts already.
@@ -74,6 +95,15 @@ export function ledgerUpdateSupplier(
       }
     },
   };
+}
+
+/** Telegram's 409 for a getUpdates ended by a newer one (not the webhook-is-set 409). */
+function isPollingConflict(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 409 &&
+    /terminated by other getUpdates/i.test(error.description)
+  );
 }
 
 /** The runner's signal (the abort-controller polyfill, typed apart from the DOM's). */

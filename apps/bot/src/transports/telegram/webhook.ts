@@ -9,6 +9,7 @@ import type { InFlight } from "../in-flight";
 import type { Transport } from "../transport";
 import { ALLOWED_UPDATES } from "./allowed-updates";
 import { RateLimitedWarning } from "./rate-limited-warning";
+import type { UpdateClaims } from "./update-claims";
 
 /** How many recent webhook update ids are remembered to drop redeliveries. */
 const SEEN_UPDATES = 10_000;
@@ -21,6 +22,7 @@ const WRONG_SECRET_LOG_INTERVAL_MS = 60_000;
 export interface WebhookOptions {
   bot: Bot;
   inFlight: InFlight;
+  claims: UpdateClaims;
   config: Config;
   logger: Logger;
   health: HealthSource;
@@ -34,6 +36,7 @@ export interface WebhookOptions {
 export async function startWebhook({
   bot,
   inFlight,
+  claims,
   config,
   logger,
   health,
@@ -132,8 +135,10 @@ export async function startWebhook({
         wrongSecret.flush();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        claims.stop();
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
         if (!drained) {
+          await claims.releaseUnfinished();
           // Telegram had each one acknowledged on arrival and will not deliver it again.
           const lost = inFlight.unfinished();
           for (const update of lost) {
