@@ -85,7 +85,7 @@ export function assertTimeoutMs(timeoutMs: unknown): asserts timeoutMs is number
  * rethrown. `carriesOn`: whether the session goes on without the call (the log line says so) or
  * rejects with the error.
  */
-export function reportStoreFailure(
+function reportStoreFailure(
   failure: StoreFailure,
   logger: MemoryLogger,
   onStoreError: OnStoreError | undefined,

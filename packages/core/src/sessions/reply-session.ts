@@ -1,6 +1,5 @@
 import type { AgentInputItem, Session } from "@openai/agents";
-import { StoreError } from "../errors";
-import { reportStoreFailure, withTimeout } from "../guard";
+import { storeCall } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
 import type { MemoryLogger } from "../logger";
 import { keepItems, keptMask, pairRole, trimItems, windowStartBy } from "../policy";
@@ -269,25 +268,25 @@ export class ReplySession implements Session {
       );
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
-    try {
-      await withTimeout("fork", keys[0]!, timeoutMs, (deadline) =>
-        store.fork(
+    const failure = await storeCall(
+      "fork",
+      keys[0]!,
+      timeoutMs,
+      async (deadline) => {
+        await store.fork(
           parentKey,
           keys,
           newItems,
           forkOptions(maxItems, ttlSeconds, elements, deadline),
-        ),
-      );
-      return { ok: true, outcome: "stored", keys, itemCount };
-    } catch (error) {
-      const outcome = this.#report("fork", keys[0]!, error);
-      return {
-        ok: false,
-        outcome: outcome === "unknown" ? "unknown" : "not-stored",
-        keys,
-        itemCount,
-      };
-    }
+        );
+        return undefined;
+      },
+      this.#options,
+      (error) => error,
+    );
+    if (failure === undefined) return { ok: true, outcome: "stored", keys, itemCount };
+    const outcome = failure.outcome === "unknown" ? "unknown" : "not-stored";
+    return { ok: false, outcome, keys, itemCount };
   }
 
   async #read(): Promise<History> {
@@ -297,28 +296,32 @@ export class ReplySession implements Session {
     }
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
-    try {
-      // A list stored longer than maxItems (a smaller maxItems since, another deployment) is
-      // read as its pair-safe window.
-      const { items, elements, gap } = await withTimeout("read", key, timeoutMs, () =>
-        readStoredWindow(store, key, maxItems),
-      );
-      this.#readOutcome = this.#outcomeOf(key, gap);
-      const kept = keptMask(items, keep);
-      if (!kept.every(Boolean)) {
-        this.#historyAsRead = false;
-        return {
-          elements: elements.filter((_, index) => kept[index]),
-          unclaimed: items.filter((_, index) => kept[index]),
-        };
-      }
-      return { elements, unclaimed: items };
-    } catch (error) {
+    // A list stored longer than maxItems (a smaller maxItems since, another deployment) is
+    // read as its pair-safe window. A failed read is reported and gives no history.
+    const read = await storeCall(
+      "read",
+      key,
+      timeoutMs,
+      () => readStoredWindow(store, key, maxItems),
+      this.#options,
+      () => undefined,
+    );
+    if (read === undefined) {
       this.#readOutcome = "failed";
-      this.#report("read", key, error);
       this.#historyAsRead = false;
       return noHistory();
     }
+    const { items, elements, gap } = read;
+    this.#readOutcome = this.#outcomeOf(key, gap);
+    const kept = keptMask(items, keep);
+    if (!kept.every(Boolean)) {
+      this.#historyAsRead = false;
+      return {
+        elements: elements.filter((_, index) => kept[index]),
+        unclaimed: items.filter((_, index) => kept[index]),
+      };
+    }
+    return { elements, unclaimed: items };
   }
 
   /**
@@ -337,22 +340,6 @@ export class ReplySession implements Session {
       "the replied-to message is younger than the TTL but its history is gone (evicted or deleted); answering without it",
     );
     return "missing";
-  }
-
-  #report(operation: string, key: string, error: unknown): StoreError["outcome"] {
-    const storeError = StoreError.isInstance(error)
-      ? error
-      : new StoreError(`[agents-memory] ${operation} ${key} failed`, {
-          operation,
-          key,
-          cause: error,
-        });
-    reportStoreFailure(
-      { operation, key, error: storeError },
-      this.#options.logger,
-      this.#options.onStoreError,
-    );
-    return storeError.outcome;
   }
 }
 
