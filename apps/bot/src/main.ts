@@ -1,4 +1,4 @@
-import type { SessionStore } from "@agents-memory/core";
+import { type SessionStore, StoreShapeError } from "@agents-memory/core";
 import { type AgentRuntime, createAgentRuntime } from "./agent";
 import { AgentCallback, type BotIdentity } from "./agent-callback";
 import {
@@ -17,6 +17,7 @@ import { startStatsLine } from "./health/stats-line";
 import { storeProbe } from "./health/store-probe";
 import { TurnStats } from "./health/turn-stats";
 import { createLogger, type Logger, scrub } from "./logger";
+import { checkStore } from "./store-check";
 import { createStore, describeStore } from "./store-from-config";
 import { CONSOLE_HELP, startConsole } from "./transports/console";
 import { startTelegram } from "./transports/telegram/bot";
@@ -123,16 +124,8 @@ async function main(): Promise<void> {
 
   try {
     store = await createStore(config.memory.store, logger, config.memory.timeoutMs);
-    // Connected before the first turn, so that turn's history does not wait for it; a store
-    // that is down is not fatal (turns then run without memory, as when it fails later).
-    await store
-      .connect?.()
-      .catch((error: unknown) =>
-        logger.warn(
-          { err: error },
-          "the store is not reachable at start-up; turns run without memory until it is",
-        ),
-      );
+    // Checked before the first turn: a shape that cannot keep history refuses the start.
+    await checkStore(store, logger);
     const health: HealthSource = {
       probe: storeProbe(store, config.memory.keyPrefix, config.memory.timeoutMs),
       recent: () => stats.recent(),
@@ -166,10 +159,16 @@ async function main(): Promise<void> {
         })
       : await startTelegram({ config, logger, createCallback, health, store });
   } catch (error) {
-    logger.fatal({ err: error }, "start-up failed");
-    if (isConsole) {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`start-up failed: ${scrub(message, secretsOf(config))}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (StoreShapeError.isInstance(error)) {
+      // One line naming what to change; the store never puts a secret in it.
+      logger.fatal({ problem: error.problem }, `refusing to start: ${message}`);
+      process.stderr.write(`refusing to start: ${scrub(message, secretsOf(config))}\n`);
+    } else {
+      logger.fatal({ err: error }, "start-up failed");
+      if (isConsole) {
+        process.stderr.write(`start-up failed: ${scrub(message, secretsOf(config))}\n`);
+      }
     }
     await closeAll();
     process.exit(1);

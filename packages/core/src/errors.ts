@@ -124,3 +124,42 @@ export class HistoryConflictError extends Error {
     );
   }
 }
+
+const STORE_SHAPE_MARKER = Symbol.for("agents-memory.store-shape-error");
+
+/**
+ * What about a deployment keeps a store from keeping history, found by its start-up check:
+ * - `"cluster-mode"`: the server runs in cluster mode and the client is not a Cluster client;
+ * - `"credentials"`: the server refused the password, user or token;
+ * - `"history"`: a two-turn chain written under a scratch key did not read back whole (a key
+ *   prefix the links do not carry, a proxy that rewrites keys, a server that drops scripts'
+ *   writes).
+ */
+export type StoreShapeProblem = "cluster-mode" | "credentials" | "history";
+
+/**
+ * A store cannot keep history in this deployment and will not until its configuration
+ * changes (see {@link StoreShapeProblem}); the message is one line naming what to change,
+ * never a secret. Thrown by a store's `check()` (and by `connect()` where the store can tell).
+ */
+export class StoreShapeError extends Error {
+  /** Marks a `StoreShapeError` across duplicate installs; see {@link StoreShapeError.isInstance}. */
+  readonly [STORE_SHAPE_MARKER] = true;
+  /** What is wrong. */
+  readonly problem: StoreShapeProblem;
+
+  constructor(problem: StoreShapeProblem, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreShapeError";
+    this.problem = problem;
+  }
+
+  /** Works across duplicate installs of this package, unlike `instanceof`. */
+  static isInstance(value: unknown): value is StoreShapeError {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[STORE_SHAPE_MARKER] === true
+    );
+  }
+}

@@ -10,6 +10,8 @@ export {
   type HistoryConflictReason,
   StoreError,
   type StoreOutcome,
+  StoreShapeError,
+  type StoreShapeProblem,
   StoreTimeoutError,
 } from "./errors";
 export { DEFAULT_TIMEOUT_MS, type OnStoreError, type StoreFailure } from "./guard";
@@ -65,6 +67,7 @@ export {
 export type {
   HistoryTransaction,
   SessionStore,
+  StoreCheck,
   TransactOptions,
   WriteOptions,
 } from "./store/contract";

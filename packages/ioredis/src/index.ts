@@ -1,3 +1,4 @@
+export { type ClusterNode, type ClusterUrl, isClusterUrl, parseClusterUrl } from "./cluster-url";
 export {
   clientQueues,
   defaultFailFastSettings,

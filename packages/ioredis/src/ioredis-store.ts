@@ -1,14 +1,20 @@
-import { StoreError, StoreTimeoutError } from "@agents-memory/core";
+import { StoreError, StoreShapeError, StoreTimeoutError } from "@agents-memory/core";
 import {
   type RedisCommands,
   RedisLayoutStore,
+  type RedisStoreCheck,
+  refusesCredentials,
+  refusesForClusterMode,
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
 import { describeCause } from "@agents-memory/core/store";
-import { type Cluster, Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { isClusterUrl, parseClusterUrl } from "./cluster-url";
 import {
   ConnectionGate,
+  type FailFastSettings,
+  failFastClusterOptions,
   failFastRedisOptions,
   type IoRedisClient,
   queuingRisks,
@@ -24,7 +30,8 @@ import { wasSentUnanswered } from "./sent-unanswered";
 const STORE = "ioredis";
 
 /**
- * The `SessionStore` on Redis through ioredis, single node or Cluster, on the shared Redis
+ * The `SessionStore` on Redis through ioredis, single node or Cluster (a client you pass, or
+ * one the store builds and owns from a `redis://` / `redis+cluster://` URL), on the shared Redis
  * layout (`@agents-memory/core/redis`): one list of JSON strings per key; every operation is
  * one round trip (a Lua script call or one command), atomic, on one key, except a fork to
  * several children, which is one call on a single node and one call per child on a Cluster.
@@ -37,6 +44,8 @@ export class IoRedisStore extends RedisLayoutStore {
   readonly #gate: ConnectionGate;
   readonly #commandTimeoutMs: number | undefined;
   #closed = false;
+  /** The last error the client the store built reported (a refused password shows here). */
+  #lastClientError: unknown;
   readonly #commands: RedisCommands = {
     evalsha: (sha, keys, args) => this.client.evalsha(sha, keys.length, ...keys, ...args),
     eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args),
@@ -53,18 +62,18 @@ export class IoRedisStore extends RedisLayoutStore {
     };
     for (const [name, value] of Object.entries(settings)) assertPositiveMs(name, value);
     if (options.client) {
-      if (options.url !== undefined || options.redisOptions !== undefined) {
+      if (
+        options.url !== undefined ||
+        options.redisOptions !== undefined ||
+        options.clusterNodes !== undefined ||
+        options.clusterOptions !== undefined
+      ) {
         throw new TypeError(
-          "[agents-memory] [ioredis] pass either a client or url/redisOptions, not both",
+          "[agents-memory] [ioredis] pass either a client or url/redisOptions/clusterNodes, not both",
         );
       }
       this.client = options.client;
       this.#owned = false;
-      if (options.layout === "chain" && this.client.isCluster) {
-        throw new TypeError(
-          '[agents-memory] [ioredis] layout "chain" needs a single Redis node: on a Cluster a chat\'s keys hash to different slots, so the store keeps the "copy" layout',
-        );
-      }
       const risks = queuingRisks(this.client);
       if (risks.length > 0) {
         this.logger.warn(
@@ -77,18 +86,16 @@ export class IoRedisStore extends RedisLayoutStore {
             ?.commandTimeout
         : (this.client.options as RedisOptions).commandTimeout;
     } else {
-      const url = options.url ?? (options.redisOptions ? undefined : process.env.REDIS_URL);
-      if (url === undefined && options.redisOptions === undefined) {
-        throw new TypeError(
-          "[agents-memory] [ioredis] pass a client, a url or redisOptions (or set REDIS_URL)",
-        );
-      }
-      if (url !== undefined) assertRedisUrl(url, options.url === undefined ? "REDIS_URL" : "url");
-      const redisOptions = { ...failFastRedisOptions(settings), ...options.redisOptions };
-      this.client = url === undefined ? new Redis(redisOptions) : new Redis(url, redisOptions);
+      const built = buildClient(options, settings);
+      this.client = built.client;
       this.#owned = true;
-      this.#commandTimeoutMs = redisOptions.commandTimeout;
+      this.#commandTimeoutMs = built.commandTimeoutMs;
       this.#watchOwnedClient();
+    }
+    if (options.layout === "chain" && this.client.isCluster) {
+      throw new TypeError(
+        '[agents-memory] [ioredis] layout "chain" needs a single Redis node: on a Cluster a chat\'s keys hash to different slots, so the store keeps the "copy" layout',
+      );
     }
     // A reconnect may reach another server (a failover): learn its clock again, now, so the
     // next write does not wait for it.
@@ -103,9 +110,46 @@ export class IoRedisStore extends RedisLayoutStore {
    * Connects now (the client the store built connects lazily) and learns the server's clock,
    * so the first store call pays neither. Resolves when done, within `connectTimeoutMs`;
    * rejects with the cause otherwise (calls still work once Redis is reachable).
+   * @throws StoreShapeError (`"cluster-mode"`) when a single-node client reaches a server in
+   * cluster mode: the message names the fix (a `redis+cluster://` URL or a Cluster client).
    */
   async connect(): Promise<void> {
-    await this.run("read", "(connect)", (commands) => this.serverClock.learn(commands));
+    const info = await this.run("read", "(connect)", async (commands) => {
+      await this.serverClock.learn(commands);
+      if (this.client.isCluster) return "";
+      // Managed services may rename INFO: then cluster mode shows as CROSSSLOT on the first fork.
+      return (this.client as Redis).info("cluster").catch(() => "");
+    });
+    if (/^cluster_enabled:1\b/m.test(info)) {
+      const { host, port } = this.client.options as RedisOptions;
+      const where = `${host ?? "localhost"}:${port ?? 6379}`;
+      throw new StoreShapeError(
+        "cluster-mode",
+        `[agents-memory] [ioredis] the server at ${where} runs in cluster mode, which a single-node client cannot use (a reply's keys hash to different slots: CROSSSLOT); connect with redis+cluster://${where} (the url option, or STORE_URL for the bot), or pass a Cluster client`,
+      );
+    }
+  }
+
+  /**
+   * The start-up check (see `RedisLayoutStore.check`), after {@link connect}: cluster mode
+   * behind a single-node client and refused credentials (WRONGPASS, NOAUTH) are named in one
+   * line.
+   * @throws StoreShapeError when the shape cannot work; a `StoreError` when Redis is unreachable.
+   */
+  override async check(): Promise<RedisStoreCheck> {
+    try {
+      await this.connect();
+      return await super.check();
+    } catch (error) {
+      if (StoreShapeError.isInstance(error) || !refusesCredentials(this.#lastClientError)) {
+        throw error;
+      }
+      throw new StoreShapeError(
+        "credentials",
+        `[agents-memory] [ioredis] Redis refused the credentials (${describeCause(this.#lastClientError)}): check the password and user in the URL or redisOptions`,
+        { cause: error },
+      );
+    }
   }
 
   protected budgetMs(): number | undefined {
@@ -168,8 +212,11 @@ export class IoRedisStore extends RedisLayoutStore {
           outcome,
         });
       }
+      const hint = refusesForClusterMode(error)
+        ? "; the server runs in cluster mode: connect with a redis+cluster:// URL or a Cluster client"
+        : "";
       throw new StoreError(
-        `[agents-memory] [ioredis] ${operation} ${key} failed: ${describeCause(error)}${sent ? "; it may have been applied before its deadline, never after" : ""}`,
+        `[agents-memory] [ioredis] ${operation} ${key} failed: ${describeCause(error)}${hint}${sent ? "; it may have been applied before its deadline, never after" : ""}`,
         { operation, key, cause: error, outcome },
       );
     }
@@ -179,6 +226,7 @@ export class IoRedisStore extends RedisLayoutStore {
   #watchOwnedClient(): void {
     let down = false;
     this.client.on("error", (error: unknown) => {
+      this.#lastClientError = error;
       if (down) return;
       down = true;
       this.logger.warn(
@@ -187,11 +235,60 @@ export class IoRedisStore extends RedisLayoutStore {
       );
     });
     this.client.on("ready", () => {
+      this.#lastClientError = undefined;
       if (!down) return;
       down = false;
       this.logger.debug?.({ store: STORE }, "Redis connection restored");
     });
   }
+}
+
+/**
+ * The fail-fast client the store owns: a `Cluster` for a `redis+cluster://` URL or
+ * `clusterNodes`, else a `Redis` for `url` (or `REDIS_URL`) and `redisOptions`.
+ */
+function buildClient(
+  options: IoRedisStoreOptions,
+  settings: FailFastSettings,
+): { client: IoRedisClient; commandTimeoutMs: number | undefined } {
+  const url =
+    options.url ??
+    (options.redisOptions || options.clusterNodes ? undefined : process.env.REDIS_URL);
+  const urlName = options.url === undefined ? "REDIS_URL" : "url";
+  if (options.clusterNodes !== undefined || (url !== undefined && isClusterUrl(url))) {
+    if (options.clusterNodes !== undefined && url !== undefined) {
+      throw new TypeError("[agents-memory] [ioredis] pass either clusterNodes or a url, not both");
+    }
+    const parsed = url === undefined ? undefined : parseClusterUrl(url, urlName);
+    const nodes = options.clusterNodes ?? parsed!.nodes;
+    if (!Array.isArray(nodes) || nodes.length === 0) {
+      throw new TypeError("[agents-memory] [ioredis] clusterNodes must name at least one node");
+    }
+    const base = failFastClusterOptions(settings);
+    const redisOptions: RedisOptions = {
+      ...base.redisOptions,
+      ...(parsed?.username ? { username: parsed.username } : {}),
+      ...(parsed?.password ? { password: parsed.password } : {}),
+      ...(parsed?.tls ? { tls: {} } : {}),
+      ...options.redisOptions,
+    };
+    const client = new Cluster(nodes, { ...base, ...options.clusterOptions, redisOptions });
+    return { client, commandTimeoutMs: redisOptions.commandTimeout };
+  }
+  if (options.clusterOptions !== undefined) {
+    throw new TypeError(
+      "[agents-memory] [ioredis] clusterOptions need a Cluster: a redis+cluster:// url or clusterNodes",
+    );
+  }
+  if (url === undefined && options.redisOptions === undefined) {
+    throw new TypeError(
+      "[agents-memory] [ioredis] pass a client, a url, redisOptions or clusterNodes (or set REDIS_URL)",
+    );
+  }
+  if (url !== undefined) assertRedisUrl(url, urlName);
+  const redisOptions = { ...failFastRedisOptions(settings), ...options.redisOptions };
+  const client = url === undefined ? new Redis(redisOptions) : new Redis(url, redisOptions);
+  return { client, commandTimeoutMs: redisOptions.commandTimeout };
 }
 
 /** `new IoRedisStore(options)`, for those who prefer a factory. */

@@ -1,45 +1,42 @@
-import type { MemoryLogger } from "@agents-memory/core";
-import type { RedisLayout } from "@agents-memory/core/redis";
-import type { RedisOptions } from "ioredis";
+import type { RedisLayoutStoreOptions } from "@agents-memory/core/redis";
+import type { ClusterOptions, RedisOptions } from "ioredis";
+import type { ClusterNode } from "./cluster-url";
 import { defaultFailFastSettings, type IoRedisClient } from "./connection";
 
 /**
- * Options of `IoRedisStore`: a `client` you built, or a `url` (or `REDIS_URL`) the store
- * connects to itself; every other option has a default ({@link defaultOptions}).
+ * Options of `IoRedisStore`: a `client` you built, or a `url` (or `REDIS_URL`), `redisOptions`
+ * or `clusterNodes` from which the store builds and owns a fail-fast client; every other option
+ * has a default ({@link defaultOptions}). `keyPrefix`, `legacyStrings`, `layout` and `logger`
+ * are the Redis layout's own (`RedisLayoutStoreOptions` in `@agents-memory/core/redis`).
  */
-export interface IoRedisStoreOptions {
+export interface IoRedisStoreOptions extends RedisLayoutStoreOptions {
   /**
    * A client you built (`Redis` or `Cluster`). You own it: `close()` leaves it open. Build it
-   * with `failFastRedisOptions()` / `failFastClusterOptions()`, or the store warns.
+   * with `failFastRedisOptions()` / `failFastClusterOptions()`, or the store warns. Its own
+   * `keyPrefix` is honoured (links name their parent with it).
    */
   client?: IoRedisClient;
-  /** `redis://` or `rediss://` URL; the store builds and owns a fail-fast client. Env fallback: `REDIS_URL`. */
+  /**
+   * `redis://` or `rediss://` (one node), or `redis+cluster://[user:password@]host:port,host:port`
+   * / `rediss+cluster://…` (a Redis Cluster: the store builds a `Cluster` client on those seed
+   * nodes). Env fallback: `REDIS_URL`.
+   */
   url?: string;
-  /** Extra ioredis options for the client the store builds (host, port, tls, password, db, …). */
+  /** Seed nodes of a Redis Cluster, instead of a `redis+cluster://` URL. */
+  clusterNodes?: ClusterNode[];
+  /**
+   * Extra ioredis options for the client the store builds (host, port, tls, password, db, …);
+   * on a Cluster, each node connection's options.
+   */
   redisOptions?: RedisOptions;
-  /** Prepended to every key the store is given. Default "" (the key exactly as given). */
-  keyPrefix?: string;
-  /**
-   * Read a JSON array stored in a plain string (the Python bot's cache format) as its items;
-   * the first write turns it into a list. Default true.
-   */
-  legacyStrings?: boolean;
-  /**
-   * How reply keys are stored: `"chain"` (each reply key holds a link to its parent and only
-   * its turn's new items; a read walks the chain in one script call) or `"copy"` (each reply
-   * key holds its whole window). Default `"chain"` on a single node; a Cluster always uses `"copy"`
-   * (a chat's keys hash to different slots, so no script may walk from one to the next):
-   * asking for `"chain"` with a Cluster client throws a TypeError.
-   */
-  layout?: RedisLayout;
+  /** Extra ioredis `Cluster` options, when the store builds a Cluster client. */
+  clusterOptions?: Omit<ClusterOptions, "redisOptions">;
   /** Longest wait for one command's reply, in ms (store-built client only). Default 200. */
   commandTimeoutMs?: number;
   /** Longest wait for a connection, in ms: the TCP connect and the first call's wait. Default 1000. */
   connectTimeoutMs?: number;
   /** Reconnect backoff cap, in ms (store-built client only). Default 2000. */
   maxReconnectDelayMs?: number;
-  /** Where warnings and connection errors go. Default: console (stderr). */
-  logger?: MemoryLogger;
 }
 
 /** The defaults of {@link IoRedisStoreOptions}: no key prefix, {@link defaultFailFastSettings}. */

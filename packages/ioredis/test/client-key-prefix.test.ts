@@ -15,17 +15,24 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** Budgets that survive a loaded, shared test machine (these tests are about shapes, not speed). */
+const SLOW = 3000;
+
 let chat = 700;
 
 describe.each(majors)("$name: a client built with keyPrefix", (major) => {
   test("a 3-turn reply chain reads its whole history; the links name the parent as Redis sees it", async () => {
     const chatId = ++chat;
-    const client = major.redis(server.url, { ...failFastRedisOptions(), keyPrefix: "app:" });
+    const client = major.redis(server.url, {
+      ...failFastRedisOptions({ commandTimeoutMs: SLOW }),
+      keyPrefix: "app:",
+    });
     const store = new IoRedisStore({ client, keyPrefix: "m:", logger: silentLogger });
     try {
       let replyTo: number | null = null;
       for (const [turn, messageId] of [101, 102, 103].entries()) {
         const session = new ReplySession({
+          timeoutMs: SLOW,
           store,
           chatId,
           replyToMessageId: replyTo,
@@ -37,6 +44,7 @@ describe.each(majors)("$name: a client built with keyPrefix", (major) => {
         replyTo = messageId;
       }
       const last = new ReplySession({
+        timeoutMs: SLOW,
         store,
         chatId,
         replyToMessageId: 103,

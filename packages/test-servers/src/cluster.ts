@@ -106,3 +106,41 @@ async function waitForClusterOk(port: number, deadline: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Starts one real `redis-server --cluster-enabled yes` that owns every slot
+ * (`CLUSTER ADDSLOTSRANGE 0 16383`): the shape several managed services give behind one plain
+ * endpoint. Resolves once it reports `cluster_state:ok`. No persistence; never touches 6379.
+ */
+export async function startClusterModeNode(readyTimeoutMs = 20_000): Promise<RedisServer> {
+  const server = await startRedisServer({
+    args: [
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      "nodes.conf",
+      "--cluster-port",
+      String(await freePort()),
+      // A lone node knows no address of its own (CLUSTER SLOTS would say ""): give it one.
+      "--cluster-announce-ip",
+      "127.0.0.1",
+    ],
+  });
+  try {
+    await run("redis-cli", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(server.port),
+      "cluster",
+      "addslotsrange",
+      "0",
+      "16383",
+    ]);
+    await waitForClusterOk(server.port, Date.now() + readyTimeoutMs);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}

@@ -1,8 +1,8 @@
-import { type MemoryLogger, StoreError } from "@agents-memory/core";
+import { StoreError } from "@agents-memory/core";
 import {
   type RedisCommands,
-  type RedisLayout,
   RedisLayoutStore,
+  type RedisLayoutStoreOptions,
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
@@ -24,9 +24,11 @@ import {
 
 /**
  * Options of {@link UpstashStore}: a `client` you built, or `url` and `token` (or the
- * environment); every other option has a default ({@link defaultOptions}).
+ * environment); every other option has a default ({@link defaultOptions}). `keyPrefix`,
+ * `legacyStrings`, `layout` (default `"chain"`) and `logger` are the Redis layout's own
+ * (`RedisLayoutStoreOptions` in `@agents-memory/core/redis`).
  */
-export interface UpstashStoreOptions {
+export interface UpstashStoreOptions extends RedisLayoutStoreOptions {
   /**
    * A client you built (`new Redis({ url, token })`). The store sends its commands through the
    * client's HTTP layer, so your auto-pipelining and deserialization settings do not affect
@@ -37,19 +39,6 @@ export interface UpstashStoreOptions {
   url?: string;
   /** REST token. Env fallback: `UPSTASH_REDIS_REST_TOKEN`. Never logged. */
   token?: string;
-  /** Prepended to every key the store is given. Default "" (the key exactly as given). */
-  keyPrefix?: string;
-  /**
-   * Read a JSON array stored in a plain string (the Python bot's cache format) as its items;
-   * the first write turns it into a list. Default true.
-   */
-  legacyStrings?: boolean;
-  /**
-   * How reply keys are stored: `"chain"` (each reply key holds a link to its parent and only
-   * its turn's new items; a read walks the chain in one script call) or `"copy"` (each reply
-   * key holds its whole window). Default `"chain"`.
-   */
-  layout?: RedisLayout;
   /**
    * Budget for one store operation, in ms: every HTTP request it makes (a NOSCRIPT fallback, a
    * fork's second trip, a retry) shares it, and each request is aborted when it runs out.
@@ -64,8 +53,6 @@ export interface UpstashStoreOptions {
   retries?: number;
   /** Wait before the first retry, in ms, doubling after each. Default 50. */
   retryDelayMs?: number;
-  /** Where warnings and the one-time bad-token report go. Default: console (stderr). */
-  logger?: MemoryLogger;
 }
 
 /** The defaults of {@link UpstashStoreOptions}. */

@@ -1,3 +1,4 @@
+import { parseClusterUrl } from "@agents-memory/ioredis";
 import { redactUrl } from "./redact";
 import type { Env } from "./schema";
 import type { StoreConfig } from "./types";
@@ -26,32 +27,20 @@ export function resolveStore(env: Env, problems: string[], warnings: string[]): 
     case "redis+cluster":
     case "rediss+cluster": {
       // redis+cluster://[user:password@]host:port,host:port — seed nodes of one Cluster.
-      const rest = raw.slice(raw.indexOf("://") + 3);
-      const at = rest.lastIndexOf("@");
-      const auth = at >= 0 ? rest.slice(0, at) : "";
-      const colon = auth.indexOf(":");
-      const username = colon >= 0 ? auth.slice(0, colon) : "";
-      const password = colon >= 0 ? auth.slice(colon + 1) : auth;
-      const hosts = (at >= 0 ? rest.slice(at + 1) : rest).replace(/\/.*$/, "");
-      const nodes = hosts
-        .split(",")
-        .map((h) => h.trim())
-        .filter(Boolean)
-        .map((h) => {
-          const match = /^([^:]+)(?::(\d+))?$/.exec(h);
-          return match ? { host: match[1]!, port: Number(match[2] ?? 6379) } : undefined;
-        });
-      if (nodes.length === 0 || nodes.some((n) => n === undefined)) {
+      try {
+        const { nodes, username, password, tls } = parseClusterUrl(raw, "STORE_URL");
+        return { kind: "redis-cluster", nodes, username, password, tls, url: raw };
+      } catch {
         problems.push(`${STORE_EXPECTED}; got a malformed cluster node list`);
+        return {
+          kind: "redis-cluster",
+          nodes: [],
+          username: undefined,
+          password: undefined,
+          tls: false,
+          url: raw,
+        };
       }
-      return {
-        kind: "redis-cluster",
-        nodes: nodes.filter((n) => n !== undefined),
-        username: username ? decodeURIComponent(username) : undefined,
-        password: password ? decodeURIComponent(password) : undefined,
-        tls: scheme === "rediss+cluster",
-        url: raw,
-      };
     }
     case "upstash":
     case "https": {

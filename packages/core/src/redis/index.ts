@@ -6,6 +6,7 @@
  *
  * @module \@agents-memory/core/redis
  */
+export type { RedisStoreCheck } from "./check";
 export { type RedisArgument, type RedisCommands, timeReplyMs } from "./commands";
 export {
   appendLayout,
@@ -28,6 +29,12 @@ export {
   type RedisLayoutStoreOptions,
   type StoreOperation,
 } from "./redis-layout-store";
+export {
+  refusesCredentials,
+  refusesForClusterMode,
+  refusesUndeclaredKeys,
+  refusesWriteAfterTime,
+} from "./refusals";
 export {
   isNoScript,
   REDIS_SCRIPTS,

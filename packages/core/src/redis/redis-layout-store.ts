@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
-import { consoleLogger, type MemoryLogger } from "../logger";
+import { consoleLogger, describeCause, type MemoryLogger } from "../logger";
 import {
   assertClaimArgs,
   type ClaimOptions,
@@ -31,6 +31,7 @@ import {
   assertWriteOptions,
   validateFork,
 } from "../store/validate";
+import { checkRedisLayoutStore, type RedisStoreCheck } from "./check";
 import { claimLayout, claimStepLayout } from "./claims";
 import type { RedisCommands } from "./commands";
 import {
@@ -45,6 +46,7 @@ import {
   transactLayout,
   writeLayout,
 } from "./layout";
+import { refusesUndeclaredKeys, refusesWriteAfterTime } from "./refusals";
 import { ServerClock } from "./server-clock";
 
 /** A store operation, as named in errors, logs and an adapter's failure policy. */
@@ -62,12 +64,17 @@ export type StoreOperation =
   | "finishClaim"
   | "releaseClaim";
 
-/** What a subclass of {@link RedisLayoutStore} passes to its constructor. */
-/** The options every store on the Redis layout takes (an adapter's own options extend these). */
+/**
+ * The options every store on the Redis layout takes, documented once here: each adapter's
+ * options extend these (`IoRedisStoreOptions`, `UpstashStoreOptions`).
+ */
 export interface RedisLayoutStoreOptions {
   /** Prepended to every key the store is given. Default "" (the key exactly as given). */
   keyPrefix?: string;
-  /** Where skipped elements and replaced values of another type are reported. Default: console. */
+  /**
+   * Where warnings go: skipped elements, values of another type, connection errors, what the
+   * start-up check found. Default: console (stderr).
+   */
   logger?: MemoryLogger;
   /**
    * Read a JSON array stored as a plain string (the Python bot's cache format) as its items;
@@ -75,9 +82,11 @@ export interface RedisLayoutStoreOptions {
    */
   legacyStrings?: boolean;
   /**
-   * How reply keys are stored (see {@link RedisLayout}): `chain` keeps each turn's new items
-   * once, `copy` the whole window under every reply key. Default `chain`, except where a
-   * script may touch one key only (Redis Cluster), where `copy` is the only layout.
+   * How reply keys are stored (see `RedisLayout`): `"chain"` (each reply key holds a link
+   * to its parent and only its turn's new items; a read walks the chain in one script call) or
+   * `"copy"` (each reply key holds its whole window). Default `"chain"`, except where a script
+   * may touch one key only (Redis Cluster), where `"copy"` is the only layout, and asking for
+   * `"chain"` throws a TypeError.
    */
   layout?: RedisLayout;
 }
@@ -100,6 +109,12 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
   readonly #name: string;
   readonly #legacyStrings: boolean;
   readonly #layout: RedisLayout | undefined;
+  /** Set once the server refused a script touching undeclared keys: the copy layout from then on. */
+  #undeclaredKeysRefused = false;
+  /** Set once the server refused a write after TIME in a script: writes go without the fence. */
+  #fenceRefused = false;
+  /** The adaptations warned about, for `check()`. */
+  readonly #adaptations: string[] = [];
 
   /**
    * @param name - the adapter's name in log fields and errors, e.g. "ioredis".
@@ -170,7 +185,40 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
    * script may touch one key only (Redis Cluster).
    */
   get layout(): RedisLayout {
-    return this.singleKeyOnly ? "copy" : (this.#layout ?? "chain");
+    if (this.singleKeyOnly || this.#undeclaredKeysRefused) return "copy";
+    return this.#layout ?? "chain";
+  }
+
+  /**
+   * True while writes carry the write fence (a deadline in the server's clock, see `./lua`);
+   * false once the server refused a write after TIME in a script.
+   */
+  get fenced(): boolean {
+    return !this.#fenceRefused;
+  }
+
+  /**
+   * The start-up check (see `SessionStore.check`): measures a round trip, then writes, forks
+   * and reads back a two-turn chain under scratch reply keys of a random chat
+   * (`agents-memory-check:<n>:<chat>` under the store's prefix), deleted after. A server that
+   * refuses the chained layout's walk or the write fence is adapted to (copy layout, no fence),
+   * with one warning each, and the check run again on the adapted store.
+   * @throws StoreShapeError when the shape cannot work (credentials, cluster mode, a history
+   * that does not read back whole); a `StoreError` when the server is unreachable.
+   */
+  async check(): Promise<RedisStoreCheck> {
+    const seen = this.#adaptations.length;
+    return checkRedisLayoutStore(
+      this.#name,
+      this,
+      () =>
+        this.run("read", "(check)", async (commands) => {
+          const started = performance.now();
+          await this.serverClock.learn(commands);
+          return performance.now() - started;
+        }),
+      () => this.#adaptations.slice(seen),
+    );
   }
 
   async read(key: string, limit?: number): Promise<AgentInputItem[]> {
@@ -181,9 +229,15 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     assertStoreKey(key);
     assertLimit(limit);
     if (limit === 0) return emptyStored();
-    return this.run("read", key, (commands) =>
-      readLayout(commands, this.#key(key), limit, this.#context(key), this.layout),
-    );
+    return this.run("read", key, async (commands) => {
+      const layout = this.layout;
+      try {
+        return await readLayout(commands, this.#key(key), limit, this.#context(key), layout);
+      } catch (error) {
+        if (layout !== "chain" || !this.#refusedUndeclaredKeys(error)) throw error;
+        return readLayout(commands, this.#key(key), limit, this.#context(key), "copy");
+      }
+    });
   }
 
   async replace(
@@ -223,7 +277,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     const children = validateFork(parentKey, childKeys, newItems, options);
     const parent = parentKey === null ? null : this.#key(parentKey);
     const targets = children.map((child) => this.#key(child));
-    await this.#write("fork", children[0]!, options, (commands, deadline) =>
+    const fork = (commands: RedisCommands, deadline: number, layout: RedisLayout) =>
       forkLayout(
         commands,
         parent,
@@ -232,10 +286,19 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
         options,
         this.singleKeyOnly,
         deadline,
-        this.layout,
+        layout,
         this.clientKeyPrefix,
-      ),
-    );
+      );
+    await this.#write("fork", children[0]!, options, async (commands, deadline) => {
+      const layout = this.layout;
+      try {
+        return await fork(commands, deadline, layout);
+      } catch (error) {
+        // Refused before it wrote anything (the walk comes first): write it as a copy.
+        if (layout !== "chain" || !this.#refusedUndeclaredKeys(error)) throw error;
+        return fork(commands, deadline, "copy");
+      }
+    });
   }
 
   async pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined> {
@@ -367,6 +430,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     const caller = options?.deadline ?? Number.POSITIVE_INFINITY;
     const started = Date.now();
     return this.run(operation, key, async (commands) => {
+      if (this.#fenceRefused) return write(commands, 0);
       if (caller === Number.POSITIVE_INFINITY && budget === undefined) return write(commands, 0);
       await this.serverClock.toServer(commands, 0); // learns the offset, if not known yet
       // The store's own budget runs from now when each command has its own timer (ioredis).
@@ -376,8 +440,42 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
         budget === undefined ? Number.POSITIVE_INFINITY : from + budget,
       );
       if (Date.now() >= local) throw new DeadlinePassedError();
-      return write(commands, await this.serverClock.toServer(commands, local));
+      try {
+        return await write(commands, await this.serverClock.toServer(commands, local));
+      } catch (error) {
+        // Refused at its first write command, so nothing was written: send it again unfenced.
+        if (!refusesWriteAfterTime(error)) throw error;
+        if (!this.#fenceRefused) {
+          this.#adapt(
+            "fence",
+            error,
+            "the server refuses a write after TIME in a script (Redis before 5, or an engine that wants deterministic scripts): writes now go without the deadline fence, so a write reported failed (timed out) may still land later; a write reported done is done",
+          );
+        }
+        this.#fenceRefused = true;
+        return write(commands, 0);
+      }
     });
+  }
+
+  /** True (after switching to the copy layout, with one warning) when `error` is that refusal. */
+  #refusedUndeclaredKeys(error: unknown): boolean {
+    if (!refusesUndeclaredKeys(error)) return false;
+    if (!this.#undeclaredKeysRefused) {
+      this.#undeclaredKeysRefused = true;
+      this.#adapt(
+        "layout",
+        error,
+        'the server refuses scripts that touch keys they do not declare (Dragonfly\'s default, some proxies): the store uses the "copy" layout from now on (each reply key holds its whole window); on Dragonfly, --default_lua_flags=allow-undeclared-keys allows the chained layout',
+      );
+    }
+    return true;
+  }
+
+  /** One warning per adaptation, kept for `check()`. */
+  #adapt(what: "fence" | "layout", error: unknown, message: string): void {
+    this.#adaptations.push(message);
+    this.logger.warn({ store: this.#name, adapted: what, cause: describeCause(error) }, message);
   }
 
   #key(key: string): string {

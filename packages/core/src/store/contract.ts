@@ -119,6 +119,16 @@ export interface HistoryGap {
   parent?: string;
 }
 
+/** What a store's start-up check found (see `SessionStore.check`). */
+export interface StoreCheck {
+  /** One line for the log: what was checked, what is in use, the round trip. Never a secret. */
+  summary: string;
+  /** One command's round trip to the backend, in ms, as measured by the check. */
+  roundTripMs: number;
+  /** What the store adapted to or warns about (each also logged once by the store). */
+  warnings: string[];
+}
+
 /**
  * The backend contract: the few primitives a store must give. On a network store each
  * operation is one round trip and atomic where it writes. Values are JSON per item; a stored
@@ -190,6 +200,15 @@ export interface SessionStore {
    * reachable; calls still work once it is.
    */
   connect?(): Promise<void>;
+  /**
+   * Optional: the start-up check. Proves this deployment keeps history: writes, forks and reads
+   * back a two-turn chain under scratch keys (deleted after), adapting to what the server
+   * refuses where the store can (each adaptation logged once). Resolves what it found, with a
+   * one-line `summary` for the log. Rejects with `StoreShapeError` when the shape cannot work
+   * (credentials, cluster mode, a history that does not read back whole), or with the store's
+   * `StoreError` when the backend is unreachable (calls still work once it is).
+   */
+  check?(): Promise<StoreCheck>;
   /** Release what the store owns (connections it opened). A client passed in is left open. */
   close?(): Promise<void>;
 }

@@ -1,0 +1,242 @@
+import { ReplySession, StoreShapeError, silentLogger } from "@agents-memory/core";
+import { assistantItem, userItem } from "@agents-memory/core/testing";
+import { startClusterModeNode } from "@agents-memory/test-servers/cluster";
+import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
+import {
+  type ScriptRefusingProxy,
+  startScriptRefusingProxy,
+} from "@agents-memory/test-servers/script-refusing-proxy";
+import { recordingLogger } from "@agents-memory/test-servers/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { failFastRedisOptions, IoRedisStore } from "../src";
+
+/** Budgets that survive a loaded, shared test machine (these tests are about shapes, not speed). */
+const SLOW = 3000;
+
+let chat = 900;
+
+/** Three ReplySession turns, each replying to the previous answer; what each turn read. */
+async function threeTurns(store: IoRedisStore): Promise<number[]> {
+  const chatId = ++chat;
+  const seen: number[] = [];
+  let replyTo: number | null = null;
+  for (const [turn, messageId] of [11, 12, 13].entries()) {
+    const session = new ReplySession({
+      timeoutMs: SLOW,
+      store,
+      chatId,
+      replyToMessageId: replyTo,
+      logger: silentLogger,
+    });
+    seen.push((await session.getItems()).length);
+    await session.addItems([userItem(`q${turn}`), assistantItem(`a${turn}`)]);
+    expect((await session.persist([messageId])).ok).toBe(true);
+    replyTo = messageId;
+  }
+  const last = new ReplySession({
+    timeoutMs: SLOW,
+    store,
+    chatId,
+    replyToMessageId: 13,
+    logger: silentLogger,
+  });
+  seen.push((await last.getItems()).length);
+  return seen;
+}
+
+describe("check() on a plain redis-server", () => {
+  let server: RedisServer;
+  let raw: Redis;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    raw = new Redis(server.url);
+  });
+  afterAll(async () => {
+    raw?.disconnect();
+    await server?.stop();
+  });
+
+  test("writes, forks and reads a two-turn chain, says so in one line, and leaves no key", async () => {
+    const logger = recordingLogger();
+    const store = new IoRedisStore({
+      url: server.url,
+      commandTimeoutMs: SLOW,
+      keyPrefix: "s:",
+      logger,
+    });
+    try {
+      const found = await store.check();
+      expect(found).toMatchObject({ layout: "chain", fenced: true, warnings: [] });
+      expect(found.roundTripMs).toBeGreaterThan(0);
+      expect(found.summary).toMatch(
+        /^ioredis store check passed: .* under s:agents-memory-check:\*; layout chain, write fence on, round trip \d+\.\d ms$/,
+      );
+      expect(await raw.keys("*agents-memory-check*")).toEqual([]);
+      expect(logger.warnings).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a caller's client with keyPrefix passes the check", async () => {
+    const client = new Redis(server.url, {
+      ...failFastRedisOptions({ commandTimeoutMs: SLOW }),
+      keyPrefix: "app:",
+    });
+    const store = new IoRedisStore({ client, logger: silentLogger });
+    try {
+      expect((await store.check()).layout).toBe("chain");
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+});
+
+describe("refused credentials", () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    const admin = new Redis(server.url);
+    await admin.config("SET", "requirepass", "right-secret");
+    admin.disconnect();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test("check() names the refusal in one line, without the password", async () => {
+    const store = new IoRedisStore({
+      commandTimeoutMs: SLOW,
+      url: `redis://:wrong-secret@127.0.0.1:${server.port}`,
+      logger: silentLogger,
+    });
+    try {
+      const error = await store.check().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(StoreShapeError.isInstance(error)).toBe(true);
+      expect((error as StoreShapeError).problem).toBe("credentials");
+      expect((error as Error).message).toMatch(/refused the credentials \(.*WRONGPASS/);
+      expect((error as Error).message).not.toContain("wrong-secret");
+      expect((error as Error).message).not.toContain("\n");
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("a cluster-mode server (one node owning every slot)", () => {
+  let node: RedisServer;
+  beforeAll(async () => {
+    node = await startClusterModeNode();
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  test("behind redis://: connect() and check() refuse, naming redis+cluster://", async () => {
+    const store = new IoRedisStore({ url: node.url, commandTimeoutMs: SLOW, logger: silentLogger });
+    try {
+      for (const call of [() => store.connect(), () => store.check()]) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(StoreShapeError.isInstance(error)).toBe(true);
+        expect((error as StoreShapeError).problem).toBe("cluster-mode");
+        expect((error as Error).message).toContain(`redis+cluster://127.0.0.1:${node.port}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("behind redis+cluster://: the store builds its own Cluster client; check passes and a 3-turn chain reads whole", async () => {
+    const store = new IoRedisStore({
+      commandTimeoutMs: SLOW,
+      url: `redis+cluster://127.0.0.1:${node.port}`,
+      logger: silentLogger,
+    });
+    try {
+      expect(store.client.isCluster).toBe(true);
+      expect((await store.check()).layout).toBe("copy");
+      expect(await threeTurns(store)).toEqual([0, 2, 4, 6]);
+    } finally {
+      await store.close();
+    }
+    expect(store.client.status).toBe("end");
+  });
+});
+
+describe("servers that refuse part of a script (stand-ins: a RESP proxy in front of redis-server)", () => {
+  let server: RedisServer;
+  let raw: Redis;
+  const proxies: ScriptRefusingProxy[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+    raw = new Redis(server.url);
+  });
+  afterAll(async () => {
+    raw?.disconnect();
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+    await server?.stop();
+  });
+
+  test("scripts touching undeclared keys refused (Dragonfly): the check switches to the copy layout with one warning; every turn's history is whole", async () => {
+    const proxy = await startScriptRefusingProxy(server, "undeclared-keys");
+    proxies.push(proxy);
+    const logger = recordingLogger();
+    const store = new IoRedisStore({ url: proxy.url, commandTimeoutMs: SLOW, logger });
+    try {
+      const found = await store.check();
+      expect(found).toMatchObject({ layout: "copy", fenced: true });
+      expect(found.warnings).toHaveLength(1);
+      expect(found.warnings[0]).toMatch(/refuses scripts that touch keys they do not declare/);
+      expect(found.summary).toContain("layout copy");
+      expect(await threeTurns(store)).toEqual([0, 2, 4, 6]);
+      const adaptations = logger.warnings.filter((line) => line.fields.adapted === "layout");
+      expect(adaptations).toHaveLength(1);
+      expect(String(adaptations[0]!.fields.cause)).toMatch(/undeclared key/);
+      expect(proxy.scripts()).toBeGreaterThan(0);
+      expect(await raw.keys("*agents-memory-check*")).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a write after TIME refused (Redis < 5): writes still land without the fence, one warning says what that means", async () => {
+    const proxy = await startScriptRefusingProxy(server, "write-after-time");
+    proxies.push(proxy);
+    const logger = recordingLogger();
+    const store = new IoRedisStore({ url: proxy.url, commandTimeoutMs: SLOW, logger });
+    try {
+      const found = await store.check();
+      expect(found).toMatchObject({ layout: "chain", fenced: false });
+      expect(found.summary).toContain("write fence OFF");
+      expect(found.warnings).toHaveLength(1);
+      expect(found.warnings[0]).toMatch(/without the deadline fence.*may still land later/);
+      expect(await threeTurns(store)).toEqual([0, 2, 4, 6]);
+      expect(logger.warnings.filter((line) => line.fields.adapted === "fence")).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("without check(), the first refused write is sent again unfenced and lands", async () => {
+    const proxy = await startScriptRefusingProxy(server, "write-after-time");
+    proxies.push(proxy);
+    const logger = recordingLogger();
+    const store = new IoRedisStore({ url: proxy.url, commandTimeoutMs: SLOW, logger });
+    try {
+      await store.replace("shapes:unchecked", [userItem("kept")], 60);
+      expect(await raw.lrange("shapes:unchecked", 0, -1)).toHaveLength(1);
+      expect(store.fenced).toBe(false);
+      expect(logger.warnings.filter((line) => line.fields.adapted === "fence")).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
