@@ -21,6 +21,7 @@ export {
   writeLayout,
 } from "./layout";
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
+export { CHAIN_LINK_LUA } from "../store/chain-link";
 export { REDIS_LUA } from "./lua";
 export { keySlot, operationsKey } from "./operations-key";
 export {

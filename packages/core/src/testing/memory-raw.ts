@@ -18,11 +18,11 @@ export function memoryRawAccess(getStore: () => MemoryStore): RawAccess {
         .keys()
         .filter((key) => key.startsWith(prefix));
     },
-    async plant(key, value) {
+    async plant(key, value, ttlSeconds) {
       if (value.type !== "list") {
         throw new TypeError("[agents-memory] a MemoryStore holds lists of elements only");
       }
-      getStore().plant(key, value.elements);
+      getStore().plant(key, value.elements, ttlSeconds);
     },
     async operations(key) {
       return getStore().inspectOperations(key);

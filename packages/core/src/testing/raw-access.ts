@@ -32,8 +32,11 @@ export interface RawAccess {
   elements(key: string): Promise<string[]>;
   /** Every key that starts with `prefix`. */
   keys(prefix: string): Promise<string[]>;
-  /** Puts a raw value under `key` (legacy strings, malformed elements, foreign types). */
-  plant(key: string, value: RawValue): Promise<void>;
+  /**
+   * Puts a raw value under `key` (legacy strings, malformed elements, foreign types), with a
+   * TTL in seconds when given (none otherwise).
+   */
+  plant(key: string, value: RawValue, ttlSeconds?: number): Promise<void>;
   /**
    * Optional: the operation record `transact` keeps with the history under `key` (operationId
    * -> fingerprint; null when none) and its remaining TTL in seconds (-2 missing, -1 none).

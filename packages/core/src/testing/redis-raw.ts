@@ -40,12 +40,13 @@ export function redisRawAccess(
       }
       return [...found].sort();
     },
-    async plant(key, value) {
+    async plant(key, value, ttlSeconds) {
       await call("DEL", key);
       if (value.type === "string") await call("SET", key, value.value);
       else if (value.type === "other") await call("HSET", key, "field", "value");
       else if (value.elements.length > 0) await call("RPUSH", key, ...value.elements);
       // An empty list cannot exist in Redis: planting one leaves the key missing.
+      if (ttlSeconds !== undefined) await call("EXPIRE", key, ttlSeconds);
     },
     async operations(key) {
       const companion = operationsKey(key);

@@ -2,6 +2,7 @@ import type { SessionStore } from "../store";
 import type { GroupContext } from "./group-context";
 import { basicGroup } from "./groups/basic";
 import { chainGroup, legacyChainGroup } from "./groups/chain";
+import { chainConfinementGroup } from "./groups/chain-confinement";
 import { chainInPlaceGroup } from "./groups/chain-in-place";
 import { claimsGroup } from "./groups/claims";
 import { deadlineGroup } from "./groups/deadline";
@@ -31,7 +32,9 @@ export interface ConformanceGroups {
    * Reply chains: deep chains, forks at every depth, TTL refresh and expiry, tails of the copy
    * layout (and, with `legacy`, of legacy strings), pairs across links; every key checked after
    * every turn against an independent model; changes in place on a reply key (append, pop,
-   * transact, replaceFunctionCall) apply to its whole history. Default on.
+   * transact, replaceFunctionCall) apply to its whole history; planted links to another chat,
+   * another prefix or a non-reply key, with a bad take, and chains of link-only keys are
+   * refused or cut short, and never touched. Default on.
    */
   chain?: boolean;
   /** `pop` and `clear`. Default on. */
@@ -142,6 +145,7 @@ export function runStoreConformance(
   if (groups.chain !== false) {
     chainGroup(context);
     chainInPlaceGroup(context);
+    chainConfinementGroup(context);
   }
   if (groups.legacy) legacyGroup(context);
   if (groups.legacy && groups.chain !== false) legacyChainGroup(context);
