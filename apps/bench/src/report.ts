@@ -162,6 +162,32 @@ export function checkBars(
     }
   }
 
+  // 7. The chained layout at the copy layout's cost (issue 26): Redis CPU per turn within 1.5x
+  // row 7's and turns/s at least 0.9x, at windows 50 and 200, 1 and 32 chats.
+  {
+    const name = "row 1 (chained) Redis CPU per turn <= 1.5x and turns/s >= 0.9x row 7 (copy)";
+    const cells = results.cells.filter(
+      (cell) =>
+        (cell.window === 50 || cell.window === LAYOUT_WINDOW) &&
+        cell.rows["agents-memory"] &&
+        cell.rows["agents-memory-copy"],
+    );
+    if (cells.length === 0) {
+      bars.push({ name, met: null, detail: "cells not measured in this run" });
+    } else {
+      let met = true;
+      const parts = cells.map((cell) => {
+        const chain = cell.rows["agents-memory"]!;
+        const copy = cell.rows["agents-memory-copy"]!;
+        const cpu = chain.serverCpuMicrosPerTurn / copy.serverCpuMicrosPerTurn;
+        const speed = chain.turnsPerSec / copy.turnsPerSec;
+        if (cpu > 1.5 || speed < 0.9) met = false;
+        return `${cell.window} x ${bytes(cell.itemBytes)}, ${cell.concurrency} chat(s): CPU ${fmt(cpu, 2)}x (${fmt(chain.serverCpuMicrosPerTurn)} vs ${fmt(copy.serverCpuMicrosPerTurn)} µs), turns/s ${fmt(speed, 2)}x`;
+      });
+      bars.push({ name, met, detail: parts.join("; ") });
+    }
+  }
+
   // 6. A read at the end of a long conversation within 1.2x of one whose window just filled.
   {
     const reads = results.chainReads.filter((entry) => entry.window === CHAIN_READ_WINDOW);
