@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
-import { consoleLogger, describeCause, type MemoryLogger } from "../logger";
+import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   assertClaimArgs,
   type ClaimOptions,
@@ -46,7 +46,7 @@ import {
   transactLayout,
   writeLayout,
 } from "./layout";
-import { refusesUndeclaredKeys, refusesWriteAfterTime } from "./refusals";
+import { ServerRefusals } from "./refusals";
 import { ServerClock } from "./server-clock";
 
 /** A store operation, as named in errors, logs and an adapter's failure policy. */
@@ -109,12 +109,8 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
   readonly #name: string;
   readonly #legacyStrings: boolean;
   readonly #layout: RedisLayout | undefined;
-  /** Set once the server refused a script touching undeclared keys: the copy layout from then on. */
-  #undeclaredKeysRefused = false;
-  /** Set once the server refused a write after TIME in a script: writes go without the fence. */
-  #fenceRefused = false;
-  /** The adaptations warned about, for `check()`. */
-  readonly #adaptations: string[] = [];
+  /** What the server was found to refuse, adapted to from then on. */
+  readonly #refusals: ServerRefusals;
 
   /**
    * @param name - the adapter's name in log fields and errors, e.g. "ioredis".
@@ -140,6 +136,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     this.logger = options.logger ?? consoleLogger;
     this.#name = name;
     this.#legacyStrings = options.legacyStrings ?? true;
+    this.#refusals = new ServerRefusals(name, this.logger);
   }
 
   /**
@@ -185,7 +182,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
    * script may touch one key only (Redis Cluster).
    */
   get layout(): RedisLayout {
-    if (this.singleKeyOnly || this.#undeclaredKeysRefused) return "copy";
+    if (this.singleKeyOnly || this.#refusals.undeclaredKeys) return "copy";
     return this.#layout ?? "chain";
   }
 
@@ -194,7 +191,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
    * false once the server refused a write after TIME in a script.
    */
   get fenced(): boolean {
-    return !this.#fenceRefused;
+    return !this.#refusals.writeAfterTime;
   }
 
   /**
@@ -207,7 +204,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
    * that does not read back whole); a `StoreError` when the server is unreachable.
    */
   async check(): Promise<RedisStoreCheck> {
-    const seen = this.#adaptations.length;
+    const seen = this.#refusals.warnings.length;
     return checkRedisLayoutStore(
       this.#name,
       this,
@@ -217,7 +214,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
           await this.serverClock.learn(commands);
           return performance.now() - started;
         }),
-      () => this.#adaptations.slice(seen),
+      () => this.#refusals.warnings.slice(seen),
     );
   }
 
@@ -234,7 +231,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
       try {
         return await readLayout(commands, this.#key(key), limit, this.#context(key), layout);
       } catch (error) {
-        if (layout !== "chain" || !this.#refusedUndeclaredKeys(error)) throw error;
+        if (layout !== "chain" || !this.#refusals.noteUndeclaredKeys(error)) throw error;
         return readLayout(commands, this.#key(key), limit, this.#context(key), "copy");
       }
     });
@@ -295,7 +292,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
         return await fork(commands, deadline, layout);
       } catch (error) {
         // Refused before it wrote anything (the walk comes first): write it as a copy.
-        if (layout !== "chain" || !this.#refusedUndeclaredKeys(error)) throw error;
+        if (layout !== "chain" || !this.#refusals.noteUndeclaredKeys(error)) throw error;
         return fork(commands, deadline, "copy");
       }
     });
@@ -430,7 +427,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     const caller = options?.deadline ?? Number.POSITIVE_INFINITY;
     const started = Date.now();
     return this.run(operation, key, async (commands) => {
-      if (this.#fenceRefused) return write(commands, 0);
+      if (this.#refusals.writeAfterTime) return write(commands, 0);
       if (caller === Number.POSITIVE_INFINITY && budget === undefined) return write(commands, 0);
       await this.serverClock.toServer(commands, 0); // learns the offset, if not known yet
       // The store's own budget runs from now when each command has its own timer (ioredis).
@@ -444,38 +441,10 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
         return await write(commands, await this.serverClock.toServer(commands, local));
       } catch (error) {
         // Refused at its first write command, so nothing was written: send it again unfenced.
-        if (!refusesWriteAfterTime(error)) throw error;
-        if (!this.#fenceRefused) {
-          this.#adapt(
-            "fence",
-            error,
-            "the server refuses a write after TIME in a script (Redis before 5, or an engine that wants deterministic scripts): writes now go without the deadline fence, so a write reported failed (timed out) may still land later; a write reported done is done",
-          );
-        }
-        this.#fenceRefused = true;
+        if (!this.#refusals.noteWriteAfterTime(error)) throw error;
         return write(commands, 0);
       }
     });
-  }
-
-  /** True (after switching to the copy layout, with one warning) when `error` is that refusal. */
-  #refusedUndeclaredKeys(error: unknown): boolean {
-    if (!refusesUndeclaredKeys(error)) return false;
-    if (!this.#undeclaredKeysRefused) {
-      this.#undeclaredKeysRefused = true;
-      this.#adapt(
-        "layout",
-        error,
-        'the server refuses scripts that touch keys they do not declare (Dragonfly\'s default, some proxies): the store uses the "copy" layout from now on (each reply key holds its whole window); on Dragonfly, --default_lua_flags=allow-undeclared-keys allows the chained layout',
-      );
-    }
-    return true;
-  }
-
-  /** One warning per adaptation, kept for `check()`. */
-  #adapt(what: "fence" | "layout", error: unknown, message: string): void {
-    this.#adaptations.push(message);
-    this.logger.warn({ store: this.#name, adapted: what, cause: describeCause(error) }, message);
   }
 
   #key(key: string): string {

@@ -1,3 +1,5 @@
+import { describeCause, type MemoryLogger } from "../logger";
+
 /*
  * How Redis-protocol servers refuse a shape the layout relies on, recognised by the text of
  * their error replies (every server and client keeps the server's text in the message).
@@ -41,4 +43,57 @@ export function refusesCredentials(error: unknown): boolean {
   return /\bWRONGPASS\b|\bNOAUTH\b|\bNOPERM\b|\bUnauthorized\b|rejected the token/i.test(
     messageOf(error),
   );
+}
+
+/**
+ * What a store learned its server refuses, adapted to from then on: each refusal is noted and
+ * warned about once (the warnings are kept for the start-up check's report).
+ */
+export class ServerRefusals {
+  /** The server refused a script touching undeclared keys: the copy layout from now on. */
+  undeclaredKeys = false;
+  /** The server refused a write after TIME in a script: writes go without the fence. */
+  writeAfterTime = false;
+  /** Every warning given, oldest first. */
+  readonly warnings: string[] = [];
+  readonly #store: string;
+  readonly #logger: MemoryLogger;
+
+  constructor(store: string, logger: MemoryLogger) {
+    this.#store = store;
+    this.#logger = logger;
+  }
+
+  /** True when `error` is that refusal (see {@link refusesUndeclaredKeys}); noted, warned once. */
+  noteUndeclaredKeys(error: unknown): boolean {
+    if (!refusesUndeclaredKeys(error)) return false;
+    if (!this.undeclaredKeys) {
+      this.undeclaredKeys = true;
+      this.#warn(
+        "layout",
+        error,
+        'the server refuses scripts that touch keys they do not declare (Dragonfly\'s default, some proxies): the store uses the "copy" layout from now on (each reply key holds its whole window); on Dragonfly, --default_lua_flags=allow-undeclared-keys allows the chained layout',
+      );
+    }
+    return true;
+  }
+
+  /** True when `error` is that refusal (see {@link refusesWriteAfterTime}); noted, warned once. */
+  noteWriteAfterTime(error: unknown): boolean {
+    if (!refusesWriteAfterTime(error)) return false;
+    if (!this.writeAfterTime) {
+      this.writeAfterTime = true;
+      this.#warn(
+        "fence",
+        error,
+        "the server refuses a write after TIME in a script (Redis before 5, or an engine that wants deterministic scripts): writes now go without the deadline fence, so a write reported failed (timed out) may still land later; a write reported done is done",
+      );
+    }
+    return true;
+  }
+
+  #warn(adapted: "fence" | "layout", error: unknown, message: string): void {
+    this.warnings.push(message);
+    this.#logger.warn({ store: this.#store, adapted, cause: describeCause(error) }, message);
+  }
 }
