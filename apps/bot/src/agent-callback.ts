@@ -165,7 +165,7 @@ export class AgentCallback {
       parentMessageId = null;
     }
     try {
-      session = this.#session(message.chatId, parentMessageId, log);
+      session = this.#session(message.chatId, parentMessageId, log, message.replyTo?.date);
       // The replied-to message is quoted unless it is this bot's answer and its history (which
       // already holds it) was found; after expiry or a store failure the quote gives context.
       // load() counts the history without taking the parsed items, so the runner's getItems()
@@ -268,12 +268,19 @@ export class AgentCallback {
     });
   }
 
-  #session(chatId: number, parentMessageId: number | null, log: Logger): ReplySession {
+  /** `parentDate`: the replied-to message's date (unix seconds), so a lost history is told apart. */
+  #session(
+    chatId: number,
+    parentMessageId: number | null,
+    log: Logger,
+    parentDate?: number,
+  ): ReplySession {
     const { config, store } = this.#options;
     return new ReplySession({
       store,
       chatId,
       replyToMessageId: parentMessageId,
+      replyToMessageDate: parentMessageId === null ? null : parentDate,
       maxItems: config.memory.maxItems,
       ttlSeconds: config.memory.ttlSeconds,
       keyPrefix: config.memory.keyPrefix,

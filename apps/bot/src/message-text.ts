@@ -26,6 +26,8 @@ export interface ChatMessage {
   entities?: readonly TextEntity[] | undefined;
   /** The message this one replies to (one level deep). */
   replyTo?: ChatMessage | undefined;
+  /** When it was sent, in unix seconds (Telegram's `date`); tells a lost history from an expired one. */
+  date?: number | undefined;
 }
 
 export interface ParsedCommand {

@@ -93,6 +93,7 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
       const message: ChatMessage = {
         messageId: id,
         chatId,
+        date: Math.floor(Date.now() / 1000),
         from: bot,
         text,
         replyTo: sendOptions.replyToMessageId
@@ -138,6 +139,7 @@ export function startConsole(options: ConsoleTransportOptions): Transport {
     const message: ChatMessage = {
       messageId: idBase + nextId,
       chatId,
+      date: Math.floor(Date.now() / 1000),
       from: user,
       text: full,
       entities:

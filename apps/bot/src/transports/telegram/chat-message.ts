@@ -16,6 +16,7 @@ export function toChatMessage(message: Message, depth = 0): ChatMessage {
   return {
     messageId: message.message_id,
     chatId: message.chat.id,
+    date: message.date,
     from: sender,
     text: message.text ?? message.caption,
     entities: message.entities ?? message.caption_entities,
