@@ -1,11 +1,17 @@
 import { MemoryStore, type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
+import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
+  Agent,
   type AgentInputItem,
   isSessionHistoryRewriteAwareSession,
   isSessionHistoryTransactionAwareSession,
+  OpenAIProvider,
+  OutputGuardrailTripwireTriggered,
+  Runner,
   type SessionHistoryRewriteArgs,
   type SessionHistoryTransactionArgs,
+  tool,
   UserError,
 } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -19,6 +25,16 @@ import { prefix, startBackend } from "./__fixtures__/setup";
  */
 
 const backend = await startBackend();
+const responses: ResponsesServer = await startResponsesServer();
+const runner = new Runner({
+  tracingDisabled: true,
+  modelProvider: new OpenAIProvider({
+    apiKey: responses.apiKey,
+    baseURL: responses.baseURL,
+    useResponses: true,
+  }),
+  model: "gpt-test",
+});
 /** One store of each kind, with budgets a loaded machine cannot exhaust (see `quiet`). */
 const stores: Array<{ name: string; store: SessionStore }> = [
   { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
@@ -47,6 +63,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const { store } of stores) await store.close?.();
+  await responses.close();
   await backend.stop();
 });
 
@@ -97,6 +114,17 @@ class AuditedSession extends StoreSession {
   }
 }
 
+/** Commits through StoreSession, then fails once (the answer to the commit was lost, say). */
+class LostAnswerSession extends StoreSession {
+  readonly operationIds: string[] = [];
+  failures = 1;
+  override async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+    this.operationIds.push(args.operationId);
+    await super.applyHistoryTransaction!(args);
+    if (this.failures-- > 0) throw new Error("injected: the commit's answer was lost");
+  }
+}
+
 /** A fault injected the way the SDK's tests do it: the override throws. */
 class FailingSession extends StoreSession {
   override async applyHistoryTransaction(): Promise<void> {
@@ -135,6 +163,75 @@ describe.each(stores)("$name", ({ store }) => {
     await expect(failing.applyHistoryTransaction()).rejects.toThrow("injected transaction failure");
     await expect(failing.applyHistoryMutations()).rejects.toThrow("injected mutation failure");
     expect(await open(sessionId).getItems()).toEqual([user("q"), call("c1", '{"ok":1}', "fc2")]);
+  });
+
+  test("the runner persists a blocked output through the subclass's applyHistoryTransaction; resumed after a lost answer, it is written once", async () => {
+    const sessionId = prefix("guardrail");
+    // A terminal tool's response blocked by an output guardrail: with a transaction-aware
+    // session the runner keeps the turn's input and writes it in one transaction, never the
+    // blocked answer or the tool's output.
+    const agent = new Agent({
+      name: "guarded",
+      instructions: "be brief",
+      tools: [
+        tool({
+          name: "lookup",
+          description: "Looks something up.",
+          parameters: { type: "object", properties: {}, required: [], additionalProperties: false },
+          strict: true,
+          execute: async () => "tool output the guardrail blocks",
+        }),
+      ],
+      toolUseBehavior: "stop_on_first_tool",
+      outputGuardrails: [
+        {
+          name: "blocks every answer",
+          execute: async () => ({ outputInfo: { blocked: true }, tripwireTriggered: true }),
+        },
+      ],
+    });
+    responses.script({
+      output: [
+        {
+          type: "message",
+          id: "msg_blocked",
+          role: "assistant",
+          status: "completed",
+          content: [
+            { type: "output_text", text: "an answer the guardrail blocks", annotations: [] },
+          ],
+        },
+        {
+          type: "function_call",
+          id: "fc_blocked",
+          call_id: "call_blocked",
+          name: "lookup",
+          arguments: "{}",
+          status: "completed",
+        },
+      ],
+    });
+    const session = new LostAnswerSession({ store, sessionId, ...quiet });
+    const tripped = await runner.run(agent, "keep this question", { session }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(tripped).toBeInstanceOf(OutputGuardrailTripwireTriggered);
+    expect(session.operationIds).toHaveLength(1);
+
+    // The run resumed from its state with a new session (as after a restart; the SDK 0.20 does
+    // not parse back a tripped guardrail's serialized state): the runner retries the same
+    // operation, which the store finds applied, so the question is stored once, the answer never.
+    const state = (tripped as OutputGuardrailTripwireTriggered<any, any>).state!;
+    const again = new LostAnswerSession({ store, sessionId, ...quiet });
+    again.failures = 0;
+    await expect(runner.run(agent, state, { session: again })).rejects.toBeInstanceOf(
+      OutputGuardrailTripwireTriggered,
+    );
+    expect(again.operationIds).toEqual(session.operationIds);
+    expect(await open(sessionId).getItems()).toEqual([
+      { type: "message", role: "user", content: "keep this question" },
+    ]);
   });
 
   test("on a store without transact and replaceFunctionCall the runner's probes find neither capability, unless a subclass brings its own", async () => {
