@@ -6,6 +6,8 @@
  *
  * @module \@agents-memory/core/redis
  */
+
+export { CHAIN_LINK_LUA } from "../store/chain-link";
 export type { RedisStoreCheck } from "./check";
 export { type RedisArgument, type RedisCommands, timeReplyMs } from "./commands";
 export {
@@ -21,7 +23,6 @@ export {
   writeLayout,
 } from "./layout";
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
-export { CHAIN_LINK_LUA } from "../store/chain-link";
 export { REDIS_LUA } from "./lua";
 export { keySlot, operationsKey } from "./operations-key";
 export {
