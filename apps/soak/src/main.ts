@@ -6,7 +6,8 @@
 
 import { parseArgs } from "node:util";
 import { planFor, STORE_VARIANTS, type StoreVariant } from "./plan";
-import { formatReport, verdict } from "./report";
+import { formatReport, formatRollingReport, rollingVerdict, verdict } from "./report";
+import { ROLLING_FULL, ROLLING_QUICK, runRolling } from "./rolling";
 import { type Cleanup, runSoak } from "./soak";
 
 const USAGE = "usage: pnpm soak [--quick] [--store redis|upstash|cluster] [--chats N] [--turns M]";
@@ -44,14 +45,15 @@ async function main(): Promise<number> {
   }
 
   let cleanup: Cleanup | undefined;
+  let maxRunMs = plan.maxRunMs;
   const abandon = async (why: string) => {
     console.error(`soak abandoned: ${why}; stopping the bot and the servers`);
     await cleanup?.();
     process.exit(2);
   };
-  const watchdog = setTimeout(
-    () => void abandon(`still running after ${plan.maxRunMs / 1000} s`),
-    plan.maxRunMs,
+  let watchdog = setTimeout(
+    () => void abandon(`still running after ${maxRunMs / 1000} s`),
+    maxRunMs,
   );
   process.once("SIGINT", () => void abandon("interrupted"));
   process.once("SIGTERM", () => void abandon("terminated"));
@@ -60,7 +62,21 @@ async function main(): Promise<number> {
       cleanup = c;
     });
     for (const line of formatReport(result)) console.log(line);
-    return verdict(result).ok ? 0 : 1;
+
+    // Then two instances on one store through a rolling restart (see rolling.ts).
+    const rollingPlan = {
+      ...(plan.mode === "quick" ? ROLLING_QUICK : ROLLING_FULL),
+      store: plan.store,
+    };
+    clearTimeout(watchdog);
+    maxRunMs = rollingPlan.maxRunMs;
+    watchdog = setTimeout(() => void abandon(`still running after ${maxRunMs / 1000} s`), maxRunMs);
+    console.log("");
+    const rolling = await runRolling(rollingPlan, (c) => {
+      cleanup = c;
+    });
+    for (const line of formatRollingReport(rolling)) console.log(line);
+    return verdict(result).ok && rollingVerdict(rolling).ok ? 0 : 1;
   } finally {
     clearTimeout(watchdog);
   }

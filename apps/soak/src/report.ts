@@ -1,6 +1,7 @@
 /** The soak's printed report, and its verdict: which broken promises fail the run. */
 
 import { answerCounts, chatsOutOfOrder, latencyByPhase } from "./metrics";
+import type { RollingResult } from "./rolling";
 import type { SoakResult } from "./soak";
 
 export interface Verdict {
@@ -89,6 +90,60 @@ export function formatReport(result: SoakResult): string[] {
   lines.push(`bot error lines ${times(result.errorLines)}`);
   lines.push(`bot RSS         before ${mb(result.rssBeforeKb)}, after ${mb(result.rssAfterKb)}`);
   const { ok, failures } = verdict(result);
+  lines.push(ok ? "result          PASS" : `result          FAIL: ${failures.join("; ")}`);
+  return lines;
+}
+
+/** The rolling run fails on any lost, wrong or duplicate answer, and any chat out of order. */
+export function rollingVerdict(result: RollingResult): Verdict {
+  const counts = answerCounts(result.turns);
+  const failures: string[] = [];
+  const count = (n: number, what: string) => {
+    if (n > 0) failures.push(`${n} ${what}`);
+  };
+  count(counts.lost.length, "answers lost");
+  count(counts.wrong.length, "wrong answers (not the model's answer to that message)");
+  count(result.duplicates.length, "messages answered more than once");
+  count(chatsOutOfOrder(result.turns).length, "chats answered out of order");
+  return { ok: failures.length === 0, failures };
+}
+
+export function formatRollingReport(result: RollingResult): string[] {
+  const { plan, turns } = result;
+  const counts = answerCounts(turns);
+  const lines: string[] = [];
+  lines.push(
+    `agents-memory soak (${plan.mode}, ${plan.store}), rolling restart: 2 instances on one store, each replaced while turns run; ${plan.chats} chats x ${plan.turnsPerChat} turns (one in flight per chat), model ${plan.modelDelayMs} ms, traffic over ${seconds(plan.trafficMs)}; run took ${seconds(result.durationMs)}`,
+  );
+  for (const event of result.events) lines.push(`  +${seconds(event.atMs)}  ${event.text}`);
+  lines.push(
+    `answered        ${counts.answered}/${counts.sent} (lost ${counts.lost.length}, wrong ${counts.wrong.length})`,
+  );
+  for (const turn of [...counts.lost, ...counts.wrong].slice(0, 5)) {
+    lines.push(`                ${turn.tag}: ${turn.answer?.text ?? "no answer"}`);
+  }
+  lines.push(`duplicates      ${result.duplicates.length} messages answered more than once`);
+  for (const duplicate of result.duplicates.slice(0, 5)) {
+    lines.push(
+      `                chat ${duplicate.chatId} message ${duplicate.messageId}: ${duplicate.answers} answers`,
+    );
+  }
+  lines.push(
+    `handed over     ${result.handedOver} times an instance found an update held or answered by another one`,
+  );
+  lines.push(`claim failures  ${times(result.claimFailures)}`);
+  const chats = new Set(turns.map((turn) => turn.chatId)).size;
+  lines.push(
+    `per-chat order  ${chats - chatsOutOfOrder(turns).length}/${chats} chats answered in the order they sent`,
+  );
+  const all = latencyByPhase(turns.map((turn) => ({ ...turn, phase: "before" as const })))[0];
+  if (all) {
+    lines.push(
+      `latency (ms)    p50 ${ms(all.p50)}, p99 ${ms(all.p99)}, max ${ms(all.max)} (the model takes ${plan.modelDelayMs})`,
+    );
+  }
+  lines.push(`bot error lines ${times(result.errorLines)}`);
+  const { ok, failures } = rollingVerdict(result);
   lines.push(ok ? "result          PASS" : `result          FAIL: ${failures.join("; ")}`);
   return lines;
 }

@@ -40,6 +40,11 @@ export interface TrafficOptions {
   hardDeadline: number;
   /** Where each turn is recorded as it is sent (others read it while the run goes on). */
   turns: Turn[];
+  /**
+   * While this returns true, chats keep sending past `turnsPerChat`, at the same pace (the
+   * rolling run sends until its restarts are over). Default: never.
+   */
+  extendWhile?: () => boolean;
 }
 
 /** Sends every turn on schedule and resolves once each is answered or given up on. */
@@ -108,15 +113,15 @@ export async function runTraffic(options: TrafficOptions): Promise<void> {
   for (;;) {
     collectAnswers();
     const now = Date.now();
+    const extended = options.extendWhile?.() ?? false;
     if (now < options.hardDeadline) {
       for (const chat of chats) {
         const due = startedAt + chat.offsetMs + chat.sent * interval;
-        if (chat.sent < plan.turnsPerChat && chat.inFlight < plan.window && now >= due) {
-          send(chat);
-        }
+        const more = chat.sent < plan.turnsPerChat || extended;
+        if (more && chat.inFlight < plan.window && now >= due) send(chat);
       }
     }
-    const allSent = turns.length === total || now >= options.hardDeadline;
+    const allSent = (turns.length >= total && !extended) || now >= options.hardDeadline;
     if (allSent && pending.size === 0) break;
     if (allSent && now > lastSentAt + plan.answerTimeoutMs) break;
     if (now > options.hardDeadline + plan.answerTimeoutMs) break;

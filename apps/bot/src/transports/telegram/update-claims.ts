@@ -203,23 +203,33 @@ export class UpdateClaims {
     }
   }
 
+  /** Marks the claim done, tried up to CLAIM_ATTEMPTS times (finishing twice is harmless). */
   async #finish(store: ClaimStore, key: string, log: Logger): Promise<void> {
-    try {
-      const wasMine = await store.finishClaim(key, {
-        holder: this.holder,
-        keepMs: DONE_KEEP_MS,
-        deadline: Date.now() + this.#options.timeoutMs,
-      });
-      if (!wasMine) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const wasMine = await store.finishClaim(key, {
+          holder: this.holder,
+          keepMs: DONE_KEEP_MS,
+          deadline: Date.now() + this.#options.timeoutMs,
+        });
+        if (!wasMine) {
+          log.warn(
+            "the update was answered after this process's claim had run out; it may have been answered twice",
+          );
+        }
+        return;
+      } catch (error) {
+        if (attempt < CLAIM_ATTEMPTS) {
+          log.debug({ err: error, attempt }, "marking the update answered failed");
+          await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_MS));
+          continue;
+        }
         log.warn(
-          "the update was answered after this process's claim had run out; it may have been answered twice",
+          { err: error, attempts: CLAIM_ATTEMPTS },
+          "could not mark the update answered in the store; a process still holding a redelivery of it answers it again once this claim runs out",
         );
+        return;
       }
-    } catch (error) {
-      log.warn(
-        { err: error },
-        "could not mark the update answered in the store; a redelivery of it within the lease may be answered again",
-      );
     }
   }
 
