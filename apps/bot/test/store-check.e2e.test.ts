@@ -2,6 +2,7 @@ import { startClusterModeNode } from "@agents-memory/test-servers/cluster";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawnBot } from "./support/bot-process";
 import { serverEnv, startBot } from "./support/e2e";
@@ -52,6 +53,27 @@ describe("the store check at start-up", () => {
     expect(bot.logs.filter((l) => l.level === 60)).toEqual([
       expect.objectContaining({ problem: "cluster-mode" }),
     ]);
+  });
+
+  test("a password Redis refuses: exit 1 with one line saying so, the password never printed", async () => {
+    const locked = await startRedisServer();
+    try {
+      const admin = new Redis(locked.url);
+      await admin.config("SET", "requirepass", "right-secret");
+      admin.disconnect();
+      const bot = spawnBot({
+        ...serverEnv(tg, ai),
+        STORE_URL: `redis://:wrong-secret-42@127.0.0.1:${locked.port}`,
+        STORE_TIMEOUT_MS: SLOW_MACHINE,
+      });
+      expect((await bot.exited).code).toBe(1);
+      expect(bot.stderr().split("\n").filter(Boolean)).toEqual([
+        expect.stringMatching(/^refusing to start: .*refused the credentials \(.*WRONGPASS/),
+      ]);
+      expect(bot.stderr() + bot.stdout()).not.toContain("wrong-secret-42");
+    } finally {
+      await locked.stop();
+    }
   });
 
   test("redis+cluster:// to the same server: the bot starts (its store owns the Cluster client)", async () => {

@@ -154,6 +154,27 @@ describe("a cluster-mode server (one node owning every slot)", () => {
     }
   });
 
+  test("behind redis:// without connect(): a fork's CROSSSLOT error names the fix", async () => {
+    const store = new IoRedisStore({ url: node.url, commandTimeoutMs: SLOW, logger: silentLogger });
+    try {
+      const parentItems = [userItem("q"), assistantItem("a")];
+      await store.replace("bot:1:5", parentItems, 60);
+      const error = await store
+        .fork("bot:1:5", ["bot:2:5"], [userItem("q2")], {
+          maxItems: 50,
+          ttlSeconds: 60,
+          parentItems,
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as Error).message).toMatch(/CROSSSLOT.*connect with a redis\+cluster:\/\/ URL/);
+    } finally {
+      await store.close();
+    }
+  });
+
   test("behind redis+cluster://: the store builds its own Cluster client; check passes and a 3-turn chain reads whole", async () => {
     const store = new IoRedisStore({
       commandTimeoutMs: SLOW,
