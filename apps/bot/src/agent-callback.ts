@@ -2,7 +2,7 @@ import { type PersistResult, ReplySession, type SessionStore } from "@agents-mem
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
 import { DraftStream } from "./draft-stream";
-import type { ReadOutcome, TurnRecord } from "./health/turn-record";
+import type { TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
@@ -249,7 +249,7 @@ export class AgentCallback {
       answered,
       answerMs,
       history,
-      read: session ? readOutcomeOf(session) : undefined,
+      read: session?.readOutcome,
       readMs,
       writeMs,
     });
@@ -303,14 +303,6 @@ export class AgentCallback {
       log.error({ err: error }, "could not send the apology either");
     }
   }
-}
-
-/**
- * The session's read outcome (`ReplySession.readOutcome`, "none" | "whole" | "truncated" |
- * "missing" | "failed"); undefined from a core that does not report it yet.
- */
-function readOutcomeOf(session: ReplySession): ReadOutcome | undefined {
-  return (session as { readOutcome?: ReadOutcome }).readOutcome;
 }
 
 /** Sends "typing…" now and every few seconds until the returned function is called. */

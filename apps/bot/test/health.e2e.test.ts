@@ -45,9 +45,13 @@ describe("the stats line and /healthz in polling mode (HEALTH_PORT), on Redis", 
     await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
   });
 
-  test("turns, histories and store latency show in the stats lines and in /healthz", async () => {
+  test("turns, reads, histories and store latency show in the stats lines and in /healthz", async () => {
     const first = await t().turn(CHAT, "/a remember 42");
     await t().turn(CHAT, "and then?", { replyTo: first.answer });
+    // A history deleted before its TTL (evicted): the reply reads it as missing.
+    const lost = await t().turn(CHAT, "/a forget this");
+    await store.raw!.del(`bot:${lost.answer.message_id}:${CHAT}`);
+    await t().turn(CHAT, "what was it?", { replyTo: lost.answer });
 
     const response = await fetch(healthz);
     expect(response.status).toBe(200);
@@ -57,28 +61,29 @@ describe("the stats line and /healthz in polling mode (HEALTH_PORT), on Redis", 
     expect(report.store.reachable).toBe(true);
     expect(report.store.ms).toBeGreaterThanOrEqual(0);
     const minute = report.last_minute;
-    expect(minute.turns).toEqual({ answered: 2, failed: 0 });
-    expect(minute.histories).toEqual({ stored: 2, unknown: 0, not_stored: 0 });
-    expect(minute.answer_ms.count).toBe(2);
+    expect(minute.turns).toEqual({ answered: 4, failed: 0 });
+    expect(minute.reads).toEqual({ none: 2, whole: 1, truncated: 0, missing: 1, failed: 0 });
+    expect(minute.histories).toEqual({ stored: 4, unknown: 0, not_stored: 0 });
+    expect(minute.answer_ms.count).toBe(4);
     expect(minute.answer_ms.p50).toBeGreaterThanOrEqual(0);
     expect(minute.answer_ms.p99).toBeGreaterThanOrEqual(minute.answer_ms.p50!);
-    // One read (the reply's parent; the first message has none), two writes.
-    expect(minute.store_ms.read.count).toBe(1);
-    expect(minute.store_ms.write.count).toBe(2);
+    // Two reads (the replies' parents; a new conversation reads nothing), four writes.
+    expect(minute.store_ms.read.count).toBe(2);
+    expect(minute.store_ms.write.count).toBe(4);
 
     // The lines cover every turn once, whichever second each fell in.
-    await bot.waitForLog(() => statsSum(bot, (l) => (l.turns as any).answered) === 2, 5_000);
-    expect(statsSum(bot, (l) => (l.histories as any).stored)).toBe(2);
-    expect(statsSum(bot, (l) => (l.store_ms as any).write.count)).toBe(2);
+    await bot.waitForLog(() => statsSum(bot, (l) => (l.turns as any).answered) === 4, 5_000);
+    expect(statsSum(bot, (l) => (l.histories as any).stored)).toBe(4);
+    expect(statsSum(bot, (l) => (l.reads as any).missing)).toBe(1);
+    expect(statsSum(bot, (l) => (l.reads as any).whole)).toBe(1);
+    expect(statsSum(bot, (l) => (l.store_ms as any).write.count)).toBe(4);
     const line = bot.logs.find((l) => l.msg === "stats" && (l.turns as any).answered > 0)!;
     expect(line).toMatchObject({ level: 30, interval_s: 1 });
-    expect(Object.keys(line.reads as object).sort()).toEqual(
-      ["failed", "missing", "none", "truncated", "whole"].sort(),
-    );
   });
 
   test("with Redis down, /healthz answers 503 within the store budget and the turn counts as not stored", async () => {
     const first = await t().turn(CHAT, "/a before the outage");
+    const before = ((await (await fetch(healthz)).json()) as HealthReport).last_minute;
     await store.kill();
 
     const started = Date.now();
@@ -95,9 +100,12 @@ describe("the stats line and /healthz in polling mode (HEALTH_PORT), on Redis", 
     const during = await t().turn(CHAT, "during?", { replyTo: first.answer });
     expect(during.log.stored).toBe(false);
     const after = (await (await fetch(healthz)).json()) as HealthReport;
-    expect(after.last_minute.turns.answered).toBe(4);
-    expect(after.last_minute.histories.stored).toBe(3);
-    expect(after.last_minute.histories.not_stored + after.last_minute.histories.unknown).toBe(1);
+    const minute = after.last_minute;
+    expect(minute.turns.answered).toBe(before.turns.answered + 1);
+    expect(minute.reads.failed).toBe(before.reads.failed + 1);
+    expect(minute.histories.stored).toBe(before.histories.stored);
+    const notStored = (h: HealthReport["last_minute"]["histories"]) => h.not_stored + h.unknown;
+    expect(notStored(minute.histories)).toBe(notStored(before.histories) + 1);
   });
 });
 

@@ -1,11 +1,9 @@
-import type { PersistResult } from "@agents-memory/core";
-
-/**
- * How a turn's history read went (`ReplySession.readOutcome`): none (no replied-to key), whole,
- * truncated (an ancestor gone or the walk stopped early), missing (the replied-to key is gone
- * although it should still live), failed (the store call failed).
- */
-export type ReadOutcome = "none" | "whole" | "truncated" | "missing" | "failed";
+import {
+  type PersistResult,
+  type ReadOutcome,
+  ReadOutcomeCounter,
+  type ReadOutcomeCounts,
+} from "@agents-memory/core";
 
 /** One agent turn, as the stats count it. */
 export interface TurnRecord {
@@ -17,7 +15,7 @@ export interface TurnRecord {
   answerMs: number;
   /** What happened to the new history; undefined when nothing was sent to store it under. */
   history: PersistResult["outcome"] | undefined;
-  /** How the history read went; undefined when the session did not say. */
+  /** How the history read went (`ReplySession.readOutcome`); undefined when it never read. */
   read: ReadOutcome | undefined;
   /** The history read's store call, in ms; undefined when the store was not asked. */
   readMs: number | undefined;
@@ -37,24 +35,18 @@ export interface TurnSummary {
   turns: { answered: number; failed: number };
   answer_ms: Latency;
   histories: { stored: number; unknown: number; not_stored: number };
-  reads: Record<ReadOutcome, number>;
+  reads: ReadOutcomeCounts;
   store_ms: { read: Latency; write: Latency };
 }
 
 /** Counts and latency percentiles (nearest rank) of `records`. */
 export function summarize(records: readonly TurnRecord[]): TurnSummary {
-  const reads: Record<ReadOutcome, number> = {
-    none: 0,
-    whole: 0,
-    truncated: 0,
-    missing: 0,
-    failed: 0,
-  };
+  const reads = new ReadOutcomeCounter();
   const histories = { stored: 0, unknown: 0, not_stored: 0 };
   let answered = 0;
   for (const record of records) {
     if (record.answered) answered++;
-    if (record.read) reads[record.read]++;
+    reads.add(record.read);
     if (record.history === "stored") histories.stored++;
     else if (record.history === "unknown") histories.unknown++;
     else if (record.history === "not-stored") histories.not_stored++;
@@ -63,7 +55,7 @@ export function summarize(records: readonly TurnRecord[]): TurnSummary {
     turns: { answered, failed: records.length - answered },
     answer_ms: latency(records.filter((r) => r.answered).map((r) => r.answerMs)),
     histories,
-    reads,
+    reads: reads.counts,
     store_ms: {
       read: latency(records.map((r) => r.readMs)),
       write: latency(records.map((r) => r.writeMs)),

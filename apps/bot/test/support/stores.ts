@@ -19,6 +19,8 @@ export interface StoreBackend {
     | {
         items(key: string): Promise<any[]>;
         ttlSeconds(key: string): Promise<number>;
+        /** Deletes the key (as an eviction or a stray DEL would). */
+        del(key: string): Promise<void>;
       }
     | undefined;
   /** Kills the Redis server (SIGKILL) behind the store. */
@@ -60,6 +62,9 @@ export async function startStore(kind: StoreKind): Promise<StoreBackend> {
       items: async (key) =>
         (await rawHistory(redisRawAccess(reader), key)).map((e) => JSON.parse(e)),
       ttlSeconds: (key) => reader.ttl(key),
+      del: async (key) => {
+        await reader.del(key);
+      },
     },
     kill: () => redis.kill(),
     async stop() {
