@@ -111,7 +111,8 @@ export class IoRedisStore extends RedisLayoutStore {
    * so the first store call pays neither. Resolves when done, within `connectTimeoutMs`;
    * rejects with the cause otherwise (calls still work once Redis is reachable).
    * @throws StoreShapeError (`"cluster-mode"`) when a single-node client reaches a server in
-   * cluster mode: the message names the fix (a `redis+cluster://` URL or a Cluster client).
+   * cluster mode: the message names the fix (a `redis+cluster://` URL or a Cluster client);
+   * (`"credentials"`) when the server refused the store-built client's password or user.
    */
   async connect(): Promise<void> {
     const info = await this.run("read", "(connect)", async (commands) => {
@@ -119,6 +120,8 @@ export class IoRedisStore extends RedisLayoutStore {
       if (this.client.isCluster) return "";
       // Managed services may rename INFO: then cluster mode shows as CROSSSLOT on the first fork.
       return (this.client as Redis).info("cluster").catch(() => "");
+    }).catch((error: unknown) => {
+      throw this.#credentialsOr(error);
     });
     if (/^cluster_enabled:1\b/m.test(info)) {
       const { host, port } = this.client.options as RedisOptions;
@@ -137,19 +140,25 @@ export class IoRedisStore extends RedisLayoutStore {
    * @throws StoreShapeError when the shape cannot work; a `StoreError` when Redis is unreachable.
    */
   override async check(): Promise<RedisStoreCheck> {
-    try {
-      await this.connect();
-      return await super.check();
-    } catch (error) {
-      if (StoreShapeError.isInstance(error) || !refusesCredentials(this.#lastClientError)) {
-        throw error;
-      }
-      throw new StoreShapeError(
-        "credentials",
-        `[agents-memory] [ioredis] Redis refused the credentials (${describeCause(this.#lastClientError)}): check the password and user in the URL or redisOptions`,
-        { cause: error },
-      );
+    await this.connect();
+    return super.check().catch((error: unknown) => {
+      throw this.#credentialsOr(error);
+    });
+  }
+
+  /**
+   * A failure as a `StoreShapeError` when the client's last error says the server refused its
+   * credentials (the connection then closes, and the call only sees that); else as it was.
+   */
+  #credentialsOr(error: unknown): unknown {
+    if (StoreShapeError.isInstance(error) || !refusesCredentials(this.#lastClientError)) {
+      return error;
     }
+    return new StoreShapeError(
+      "credentials",
+      `[agents-memory] [ioredis] Redis refused the credentials (${describeCause(this.#lastClientError)}): check the password and user in the URL or redisOptions`,
+      { cause: error },
+    );
   }
 
   protected budgetMs(): number | undefined {

@@ -106,22 +106,24 @@ describe("refused credentials", () => {
     await server?.stop();
   });
 
-  test("check() names the refusal in one line, without the password", async () => {
+  test("connect() and check() name the refusal in one line, without the password", async () => {
     const store = new IoRedisStore({
       commandTimeoutMs: SLOW,
       url: `redis://:wrong-secret@127.0.0.1:${server.port}`,
       logger: silentLogger,
     });
     try {
-      const error = await store.check().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(StoreShapeError.isInstance(error)).toBe(true);
-      expect((error as StoreShapeError).problem).toBe("credentials");
-      expect((error as Error).message).toMatch(/refused the credentials \(.*WRONGPASS/);
-      expect((error as Error).message).not.toContain("wrong-secret");
-      expect((error as Error).message).not.toContain("\n");
+      for (const call of [() => store.connect(), () => store.check()]) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(StoreShapeError.isInstance(error)).toBe(true);
+        expect((error as StoreShapeError).problem).toBe("credentials");
+        expect((error as Error).message).toMatch(/refused the credentials \(.*WRONGPASS/);
+        expect((error as Error).message).not.toContain("wrong-secret");
+        expect((error as Error).message).not.toContain("\n");
+      }
     } finally {
       await store.close();
     }
