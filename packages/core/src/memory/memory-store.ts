@@ -140,7 +140,11 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertAppendOptions(options);
     assertBeforeDeadline("append", key, options);
     const existing = this.#history(key, -1);
-    const merged = trimElements([...existing, ...serializeItems(items)], options.maxItems);
+    const merged = trimElements(
+      [...existing, ...serializeItems(items)],
+      options.maxItems,
+      options.maxTokens,
+    );
     // An empty window empties the key, as the Redis layout's LTRIM does: keeping the old items
     // would freeze the history.
     if (merged.length === 0) this.#entries.delete(key);
@@ -237,7 +241,13 @@ export class MemoryStore implements SessionStore, ClaimStore {
         ...serializeItems(transaction.replacement),
       ];
     }
-    if (options.maxItems !== undefined) elements = trimElements(elements, options.maxItems);
+    if (options.maxItems !== undefined || options.maxTokens !== undefined) {
+      elements = trimElements(
+        elements,
+        options.maxItems ?? Number.MAX_SAFE_INTEGER,
+        options.maxTokens,
+      );
+    }
     const ttl = options.ttlSeconds ?? 0;
     const expiresAt = ttl > 0 ? this.#now() + ttl * 1000 : Number.POSITIVE_INFINITY;
     if (elements.length === 0) this.#entries.delete(key);

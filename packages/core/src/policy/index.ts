@@ -11,7 +11,16 @@ export {
   TOOL_ITEM_TYPES,
 } from "./filter";
 export { isReasoningItem } from "./items";
-export { assertMaxItems, assertTtlSeconds } from "./limits";
+export { assertMaxItems, assertMaxTokens, assertTtlSeconds } from "./limits";
 export { type PairRole, pairRole, TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "./pairs";
+export { tokenWindowLimit } from "./token-window";
+export {
+  checkedTokenCount,
+  countItemTokens,
+  INLINE_DATA_TOKENS,
+  ITEM_OVERHEAD_TOKENS,
+  loadO200kCounter,
+  type TokenCounter,
+} from "./tokens";
 export { trimItems } from "./trim";
 export { windowOf, windowStart, windowStartBy } from "./window";

@@ -1,6 +1,7 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError, type HistoryConflictReason } from "../errors";
 import { describeCause, type MemoryLogger } from "../logger";
+import { tokenWindowLimit } from "../policy/token-window";
 import { windowStartBy } from "../policy/window";
 import { CHAIN_LINK_PREFIX, chainLinkElement, linkRefusal } from "../store/chain-link";
 import type {
@@ -24,6 +25,7 @@ import {
   serializeItems,
   trimElements,
 } from "../store/stored-json";
+import { storedTokenCount } from "../store/token-count";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
@@ -206,16 +208,29 @@ export async function appendLayout(
   commands: RedisCommands,
   redisKey: string,
   items: readonly AgentInputItem[],
-  options: { maxItems: number; ttlSeconds: number },
+  options: { maxItems: number; ttlSeconds: number; maxTokens?: number },
   context: RedisLayoutContext,
   deadline: number,
 ): Promise<void> {
-  const { maxItems, ttlSeconds } = options;
+  const { maxItems, ttlSeconds, maxTokens } = options;
   const elements = serializeItems(items);
-  if (elements.length > maxItems) {
-    // More new items than the window holds: the window lies inside them (the item before it
-    // too), so nothing stored before them survives the trim and the key becomes the window.
-    await writeLayout(commands, [redisKey], trimElements(elements, maxItems), ttlSeconds, deadline);
+  const limit = tokenWindowLimit(
+    elements.length,
+    maxItems,
+    maxTokens,
+    (index) => storedTokenCount(elements[index]!) ?? 0,
+  );
+  if (elements.length > limit) {
+    // More new items than the window holds (by count or tokens): the window lies inside them
+    // (the item before it too), so nothing stored before them survives the trim and the key
+    // becomes the window.
+    await writeLayout(
+      commands,
+      [redisKey],
+      trimElements(elements, maxItems, maxTokens),
+      ttlSeconds,
+      deadline,
+    );
     return;
   }
   let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
@@ -228,6 +243,7 @@ export async function appendLayout(
         deadline,
         maxItems,
         ttlSeconds,
+        maxTokens ?? 0,
         legacy.sha,
         legacy.elements.length,
         ...legacy.elements,
@@ -429,6 +445,7 @@ export async function transactLayout(
           fingerprint,
           options.maxItems ?? 0,
           options.ttlSeconds ?? 0,
+          options.maxTokens ?? 0,
           legacy.sha,
           legacy.elements.length,
           ...legacy.elements,

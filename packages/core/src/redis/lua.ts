@@ -19,6 +19,7 @@
 
 import { TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "../policy/pairs";
 import { CHAIN_LINK_LUA } from "../store/chain-link";
+import { TOKEN_COUNT_FIELD, TOKEN_COUNT_PREFIX } from "../store/token-count";
 
 /**
  * RPUSH `list[from..to]` onto `key` in chunks (Lua's unpack has a stack limit); `expire` sets
@@ -205,6 +206,31 @@ local function window_start(key, limit)
 end`;
 
 /**
+ * The token budget's part of the window rule. `token_count(element)`: core's `storedTokenCount`
+ * (0 for an element without a stored count: a script cannot count, the session's read does).
+ * `token_limit(key, limit, max_tokens)`: core's `tokenWindowLimit` over the list at key, the
+ * item limit that puts the window's floor where its suffix fits max_tokens (0: no budget), for
+ * `window_start(key, token_limit(...))`.
+ */
+const TOKENS = `
+local TOKEN_PREFIX = '${TOKEN_COUNT_PREFIX}'
+local function token_count(element)
+  if string.sub(element, 1, #TOKEN_PREFIX) ~= TOKEN_PREFIX then return 0 end
+  return tonumber(string.match(element, '^(%d+)[,}]', #TOKEN_PREFIX + 1)) or 0
+end
+local function token_limit(key, limit, max_tokens)
+  if max_tokens <= 0 then return limit end
+  local count = redis.call('LLEN', key)
+  local elements = redis.call('LRANGE', key, math.max(0, count - limit), -1)
+  local total = 0
+  for i = #elements, 1, -1 do
+    total = total + token_count(elements[i])
+    if total > max_tokens then return #elements - i end
+  end
+  return limit
+end`;
+
+/**
  * The chained layout (see core's `store/chain-link.ts`): a list whose first element is a link
  * holds its own items after it, and its history continues in the link's parent (its newest
  * `take` items). A list without a link ends the chain, and so does a legacy string (read
@@ -274,9 +300,9 @@ local function flatten(key)
 end`;
 
 /**
- * APPEND KEYS[1]; ARGV[1] = maxItems, ARGV[2] = TTL seconds, ARGV[3] = sha1 of the legacy
- * string the caller converted ('' on the first try), ARGV[4] = count L of converted legacy
- * elements, ARGV[5..] = the L legacy elements, then the new ones.
+ * APPEND KEYS[1]; ARGV[1] = maxItems, ARGV[2] = TTL seconds, ARGV[3] = maxTokens (0: none),
+ * ARGV[4] = sha1 of the legacy string the caller converted ('' on the first try), ARGV[5] =
+ * count L of converted legacy elements, ARGV[6..] = the L legacy elements, then the new ones.
  *
  * A legacy string is converted client-side (Lua's cjson would reorder object keys): when the
  * key holds a string that is not the one the caller converted, the script changes nothing
@@ -284,22 +310,24 @@ end`;
  * sha1. When the key is a list (or gone) the converted elements are not needed and only the
  * new ones are appended (to the whole history: a list that links to its parent is flattened
  * first, see `flatten`), and the list is trimmed to its pair-safe window of the newest
- * maxItems (see core's `windowStartBy`: never between a reasoning item and the item after it,
- * never between a tool call and its output). A key of a foreign type is replaced. Returns
+ * maxItems, within maxTokens by the stored counts (see core's `windowStartBy` and
+ * `tokenWindowLimit`: never between a reasoning item and the item after it, never between a
+ * tool call and its output). A key of a foreign type is replaced. Returns
  * {'ok', replacedType or ''}.
  */
 const append = fenced(`
 ${PAIR_ROLE}
+${TOKENS}
 ${CHAIN}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
-local from = 5 + tonumber(ARGV[4])
+local from = 6 + tonumber(ARGV[5])
 local replaced = ''
 if kind == 'string' then
-  local legacy = unconverted(key, ARGV[3])
+  local legacy = unconverted(key, ARGV[4])
   if legacy then return legacy end
   redis.call('DEL', key)
-  from = 5
+  from = 6
 elseif kind == 'list' then
   flatten(key)
 elseif kind ~= 'none' then
@@ -307,7 +335,7 @@ elseif kind ~= 'none' then
   replaced = kind
 end
 push(key, ARGV, from)
-local cut = window_start(key, tonumber(ARGV[1]))
+local cut = window_start(key, token_limit(key, tonumber(ARGV[1]), tonumber(ARGV[3])))
 if cut > 0 then redis.call('LTRIM', key, cut, -1) end
 expire(key, ARGV[2])
 return {'ok', replaced}`);
@@ -533,16 +561,22 @@ local function same_json(a, b)
   if a == b then return true end
   local ok_a, left = pcall(decode, a)
   local ok_b, right = pcall(decode, b)
-  return ok_a and ok_b and same(left, right)
+  if not (ok_a and ok_b) then return false end
+  -- A stored token count is not part of the item (core's withoutTokenCount).
+  for _, value in ipairs({left, right}) do
+    if type(value) == 'table' then value['${TOKEN_COUNT_FIELD}'] = nil end
+  end
+  return same(left, right)
 end`;
 
 /**
  * TRANSACT KEYS[1] = history, KEYS[2] = its operation record (a hash operationId ->
  * fingerprint, same slot: see `operationsKey`); ARGV[1] = operationId, ARGV[2] = fingerprint,
- * ARGV[3] = maxItems (0: no trim), ARGV[4] = TTL seconds (0: no expiry), ARGV[5] = sha1 of the
- * legacy string the caller converted ('' on the first try), ARGV[6] = count L of its elements,
- * ARGV[7..6+L] = them, ARGV[7+L] = count n of the expected suffix, the n expected elements,
- * then the new elements (an append is a replace of an empty suffix).
+ * ARGV[3] = maxItems (0: no trim), ARGV[4] = TTL seconds (0: no expiry), ARGV[5] = maxTokens
+ * (0: none), ARGV[6] = sha1 of the legacy string the caller converted ('' on the first try),
+ * ARGV[7] = count L of its elements, ARGV[8..7+L] = them, ARGV[8+L] = count n of the expected
+ * suffix, the n expected elements, then the new elements (an append is a replace of an empty
+ * suffix).
  *
  * The id recorded with the same fingerprint: changes nothing, returns {'already'}; with another:
  * a CONFLICT operation-reused error. Then the stored history (the list, flattened when it
@@ -550,11 +584,12 @@ end`;
  * caller converted it, checked by sha1 as in APPEND, else {'legacy', value, sha1(value)}; none
  * or a foreign type as empty) must end with the n expected elements, compared with `same_json`,
  * else a CONFLICT suffix-mismatch error. Only then: the suffix is replaced by the new elements,
- * the list cut to its pair-safe window (`window_start`), the id recorded, and both keys get the
+ * the list cut to its pair-safe window (`window_start`, within maxTokens: `token_limit`), the id recorded, and both keys get the
  * TTL (or lose theirs). Returns {'applied', replacedType or ''}.
  */
 const transact = fenced(`
 ${PAIR_ROLE}
+${TOKENS}
 ${SAME_JSON}
 ${CHAIN}
 local key, record = KEYS[1], KEYS[2]
@@ -563,17 +598,17 @@ if recorded then
   if recorded == ARGV[2] then return {'already'} end
   return redis.error_reply('CONFLICT operation-reused: the operation id was recorded with another transaction; nothing was changed')
 end
-local legacy_count = tonumber(ARGV[6])
-local n = tonumber(ARGV[7 + legacy_count])
-local expected_from = 8 + legacy_count
+local legacy_count = tonumber(ARGV[7])
+local n = tonumber(ARGV[8 + legacy_count])
+local expected_from = 9 + legacy_count
 local kind = redis.call('TYPE', key).ok
 local replaced = ''
 local current = nil
 if kind == 'string' then
-  local legacy = unconverted(key, ARGV[5])
+  local legacy = unconverted(key, ARGV[6])
   if legacy then return legacy end
   current = {}
-  for i = 7, 6 + legacy_count do current[#current + 1] = ARGV[i] end
+  for i = 8, 7 + legacy_count do current[#current + 1] = ARGV[i] end
   if legacy_count == 0 then replaced = 'string' end
 elseif kind == 'list' then
   flatten(key)
@@ -603,9 +638,10 @@ elseif n > 0 then
   if count == n then redis.call('DEL', key) else redis.call('LTRIM', key, 0, count - n - 1) end
 end
 push(key, ARGV, expected_from + n)
-local max = tonumber(ARGV[3])
-if max > 0 then
-  local cut = window_start(key, max)
+local max, max_tokens = tonumber(ARGV[3]), tonumber(ARGV[5])
+if max > 0 or max_tokens > 0 then
+  if max <= 0 then max = redis.call('LLEN', key) end
+  local cut = window_start(key, token_limit(key, max, max_tokens))
   if cut > 0 then redis.call('LTRIM', key, cut, -1) end
 end
 redis.call('HSET', record, ARGV[1], ARGV[2])

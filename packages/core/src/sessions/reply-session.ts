@@ -2,7 +2,7 @@ import type { AgentInputItem, Session } from "@openai/agents";
 import { storeCall } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
 import type { MemoryLogger } from "../logger";
-import { keepItems, keptMask, pairRole, trimItems, windowStartBy } from "../policy";
+import { keepItems, keptMask, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
 import {
   elementPairRole,
   type ForkOptions,
@@ -10,6 +10,7 @@ import {
   readStoredWindow,
   type StoredElement,
 } from "../store";
+import { withoutTokenCount } from "../store/token-count";
 import type { ReadOutcome } from "./read-outcome";
 import {
   cloneItems,
@@ -52,7 +53,7 @@ interface History {
 const noHistory = (): History => ({ elements: [], unclaimed: undefined });
 
 const parseElement = (element: StoredElement): AgentInputItem =>
-  JSON.parse(element) as AgentInputItem;
+  withoutTokenCount(JSON.parse(element)) as AgentInputItem;
 
 const parseElements = (elements: readonly StoredElement[]): AgentInputItem[] =>
   elements.map(parseElement);
@@ -196,14 +197,9 @@ export class ReplySession implements Session {
     const { elements } = history;
     const total = elements.length + staged.length;
     const count =
-      limit === undefined
+      limit === undefined && !this.#options.tokens
         ? total
-        : total -
-          windowStartBy(total, Math.max(limit, 0), (index) =>
-            index < elements.length
-              ? elementPairRole(elements[index]!)
-              : pairRole(staged[index - elements.length]),
-          );
+        : (await this.#window(elements, staged, limit ?? total)).size;
     const fromStaged = Math.min(count, staged.length);
     return [
       ...this.#historyItems(count - fromStaged),
@@ -242,7 +238,35 @@ export class ReplySession implements Session {
     const history = await this.#ensureHistory();
     const { keep, maxItems } = this.#options;
     const staged = cloneItems(keepItems(this.#staged, keep));
-    return trimItems([...parseElements(history.elements), ...staged], maxItems);
+    const all = [...parseElements(history.elements), ...staged];
+    const { size } = await this.#window(history.elements, staged, maxItems);
+    return all.slice(all.length - size);
+  }
+
+  /**
+   * The window of `elements + items` by THE window rule (see `windowStartBy`) with `limit` items
+   * and the session's `maxTokens`: how many of the newest it keeps (`size`), and the item limit
+   * that cuts it without counting (`limit`, see `tokenWindowLimit`).
+   */
+  async #window(
+    elements: readonly StoredElement[],
+    items: readonly AgentInputItem[],
+    limit: number,
+  ): Promise<{ size: number; limit: number }> {
+    const total = elements.length + items.length;
+    const { tokens } = this.#options;
+    if (tokens) await tokens.budget();
+    const byTokens = tokenWindowLimit(total, Math.max(limit, 0), tokens?.maxTokens, (index) =>
+      index < elements.length
+        ? tokens!.elementTokens(elements[index]!, parseElement)
+        : tokens!.tokensOf(items[index - elements.length]!),
+    );
+    const start = windowStartBy(total, Math.max(byTokens, 0), (index) =>
+      index < elements.length
+        ? elementPairRole(elements[index]!)
+        : pairRole(items[index - elements.length]),
+    );
+    return { size: total - start, limit: byTokens };
   }
 
   /**
@@ -256,16 +280,13 @@ export class ReplySession implements Session {
       throw new TypeError("[agents-memory] persist needs at least one message id");
     const keys = ids.map((id) => replyKey(id, this.chatId, this.#keyPrefix));
     const { elements } = await this.#ensureHistory();
-    const { store, keep, maxItems, ttlSeconds, timeoutMs } = this.#options;
-    const newItems = keepItems(this.#staged, keep);
-    const total = elements.length + newItems.length;
-    const itemCount =
-      total -
-      windowStartBy(total, maxItems, (index) =>
-        index < elements.length
-          ? elementPairRole(elements[index]!)
-          : pairRole(newItems[index - elements.length]),
-      );
+    const { store, keep, maxItems, ttlSeconds, timeoutMs, tokens } = this.#options;
+    const kept = keepItems(this.#staged, keep);
+    // Counted once, here: the store keeps each count with its item.
+    const newItems = tokens ? await tokens.counted(kept) : kept;
+    // The token budget only moves the window's floor: given as an item limit, every store cuts
+    // the same window without counting (see `tokenWindowLimit`).
+    const { size: itemCount, limit } = await this.#window(elements, newItems, maxItems);
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
     const failure = await storeCall(
@@ -273,11 +294,16 @@ export class ReplySession implements Session {
       keys[0]!,
       timeoutMs,
       async (deadline) => {
+        if (limit === 0) {
+          // Nothing fits (the newest item alone is over maxTokens): the window is empty.
+          await Promise.all(keys.map((key) => store.replace(key, [], ttlSeconds, { deadline })));
+          return undefined;
+        }
         await store.fork(
           parentKey,
           keys,
           newItems,
-          forkOptions(maxItems, ttlSeconds, elements, deadline),
+          forkOptions(limit, ttlSeconds, elements, deadline),
         );
         return undefined;
       },
@@ -296,13 +322,15 @@ export class ReplySession implements Session {
     }
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
+    // Loaded before the store call's budget starts (the default counter loads on first use).
+    const budget = await this.#options.tokens?.budget();
     // A list stored longer than maxItems (a smaller maxItems since, another deployment) is
     // read as its pair-safe window. A failed read is reported and gives no history.
     const read = await storeCall(
       "read",
       key,
       timeoutMs,
-      () => readStoredWindow(store, key, maxItems),
+      () => readStoredWindow(store, key, maxItems, budget),
       this.#options,
       () => undefined,
     );

@@ -1,8 +1,15 @@
 import type { AgentInputItem } from "@openai/agents";
 import { assertTimeoutMs, DEFAULT_TIMEOUT_MS, type OnStoreError } from "../guard";
 import { consoleLogger, type MemoryLogger } from "../logger";
-import { assertMaxItems, assertTtlSeconds, compileFilter, type FilterPolicy } from "../policy";
+import {
+  assertMaxItems,
+  assertTtlSeconds,
+  compileFilter,
+  type FilterPolicy,
+  type TokenCounter,
+} from "../policy";
 import type { SessionStore } from "../store";
+import { type SessionTokens, sessionTokens } from "./token-budget";
 
 /** Items kept per conversation (the Python bot's `max_cache_size`). */
 export const DEFAULT_MAX_ITEMS = 50;
@@ -15,6 +22,17 @@ export interface MemoryOptions {
   store: SessionStore;
   /** Newest items kept. Default 50. */
   maxItems?: number;
+  /**
+   * Most tokens the history window holds, beside `maxItems` (the tighter wins; the window stays
+   * pair-safe and keeps the newest items that fit). Each item is counted once, when written,
+   * and its count stored with it. Default: none (windows by count only).
+   */
+  maxTokens?: number;
+  /**
+   * Counts an item's tokens for `maxTokens` (a non-negative integer). Default: the o200k
+   * encoding (GPT-4o, GPT-4.1, o-series, GPT-5) through `gpt-tokenizer`, see `countItemTokens`.
+   */
+  tokenCounter?: TokenCounter;
   /** TTL set on every write, in seconds. Default 604 800 (7 days). */
   ttlSeconds?: number;
   /** Budget for each store call, in ms. Default 250. */
@@ -30,6 +48,8 @@ export interface MemoryOptions {
 export interface ResolvedMemoryOptions {
   store: SessionStore;
   maxItems: number;
+  /** The token budget, when `maxTokens` is set. */
+  tokens: SessionTokens | undefined;
   ttlSeconds: number;
   timeoutMs: number;
   keep: (item: AgentInputItem) => boolean;
@@ -57,6 +77,7 @@ export function resolveMemoryOptions(options: MemoryOptions): ResolvedMemoryOpti
   return {
     store,
     maxItems,
+    tokens: sessionTokens(options.maxTokens, options.tokenCounter),
     ttlSeconds,
     timeoutMs,
     keep: options.filter === undefined ? keepByDefault : compileFilter(options.filter),

@@ -21,13 +21,17 @@ import {
   compileFilter,
   type FilterPolicy,
   keepItems,
-  trimItems,
+  pairRole,
+  type TokenCounter,
+  tokenWindowLimit,
+  windowStartBy,
 } from "../policy";
 import { assertStoreKey, readStoredWindow, type SessionStore } from "../store";
 import type { HistoryTransaction } from "../store/contract";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
 import { plainJsonCopy } from "./plain-json";
 import { fromSdkLogger, isSdkLogger, type SdkLogger } from "./sdk-logger";
+import { type SessionTokens, sessionTokens } from "./token-budget";
 
 /** Default budget for one store call of a {@link StoreSession}, in ms (fits Upstash's 1 s). */
 export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 1000;
@@ -59,6 +63,17 @@ export interface StoreSessionOptions {
   initialItems?: AgentInputItem[];
   /** Newest items kept (a pair-safe window, see the README). Default: all, as `MemorySession`. */
   maxItems?: number;
+  /**
+   * Most tokens the window holds, beside `maxItems` (the tighter wins; pair-safe, the newest
+   * items that fit). Each item is counted once, when written, and its count stored with it; a
+   * read never tokenizes what was counted. Default: none.
+   */
+  maxTokens?: number;
+  /**
+   * Counts an item's tokens for `maxTokens` (a non-negative integer). Default: the o200k
+   * encoding (GPT-4o, GPT-4.1, o-series, GPT-5) through `gpt-tokenizer`, see `countItemTokens`.
+   */
+  tokenCounter?: TokenCounter;
   /** TTL set on every write, in seconds. Default: none, as `MemorySession`. */
   ttlSeconds?: number;
   /** Items that never enter memory. Default: none dropped, as `MemorySession`. */
@@ -102,6 +117,7 @@ export class StoreSession implements Session {
   readonly sessionId: string;
   readonly #store: SessionStore;
   readonly #maxItems: number | undefined;
+  readonly #tokens: SessionTokens | undefined;
   readonly #ttlSeconds: number | undefined;
   readonly #keep: ((item: AgentInputItem) => boolean) | undefined;
   readonly #degrade: boolean;
@@ -148,6 +164,7 @@ export class StoreSession implements Session {
     }
     this.#store = store;
     this.#maxItems = options.maxItems;
+    this.#tokens = sessionTokens(options.maxTokens, options.tokenCounter);
     this.#ttlSeconds = options.ttlSeconds;
     this.#keep = options.filter === undefined ? undefined : compileFilter(options.filter);
     this.#degrade = options.failureMode === "degrade";
@@ -191,16 +208,17 @@ export class StoreSession implements Session {
     if (limit !== undefined && limit <= 0) return [];
     const max = this.#maxItems;
     const wanted = limit === undefined ? max : max === undefined ? limit : Math.min(limit, max);
+    const budget = await this.#tokens?.budget();
     return this.#run("read", [], async (deadline) => {
       await this.#seed(deadline);
-      const { items } = await readStoredWindow(this.#store, this.key, wanted);
+      const { items } = await readStoredWindow(this.#store, this.key, wanted, budget);
       return this.#keep ? keepItems(items, this.#keep) : [...items];
     });
   }
 
   /** Appends copies of `items`; rejects with a `UserError` when they are not plain JSON. */
   async addItems(items: AgentInputItem[]): Promise<void> {
-    const kept = this.#kept(plainItems(items));
+    const kept = await this.#counted(this.#kept(plainItems(items)));
     await this.#run("append", undefined, async (deadline) => {
       await this.#seed(deadline);
       if (kept.length > 0) await this.#store.append(this.key, kept, this.#writeOptions(deadline));
@@ -237,11 +255,15 @@ export class StoreSession implements Session {
    * call, so a failure leaves the old history as it was.
    */
   async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
-    const kept = this.#kept(plainItems(items));
+    const kept = await this.#counted(this.#kept(plainItems(items)));
     await this.#run("replace", undefined, async (deadline) => {
       await this.#seed(deadline);
-      const max = this.#maxItems;
-      const window = max === undefined ? kept : trimItems(kept, max);
+      const tokens = this.#tokens;
+      const count = kept.length;
+      const limit = tokenWindowLimit(count, this.#maxItems ?? count, tokens?.maxTokens, (i) =>
+        tokens!.tokensOf(kept[i]!),
+      );
+      const window = kept.slice(windowStartBy(count, limit, (i) => pairRole(kept[i])));
       await this.#store.replace(this.key, window, this.#ttlSeconds ?? 0, { deadline });
     });
   }
@@ -259,11 +281,11 @@ export class StoreSession implements Session {
     const { operationId, transaction } = snapshotTransaction(args);
     const filtered: HistoryTransaction =
       transaction.type === "append_items"
-        ? { type: "append_items", items: this.#kept(transaction.items) }
+        ? { type: "append_items", items: await this.#counted(this.#kept(transaction.items)) }
         : {
             type: "replace_suffix",
             expectedSuffix: this.#kept(transaction.expectedSuffix),
-            replacement: this.#kept(transaction.replacement),
+            replacement: await this.#counted(this.#kept(transaction.replacement)),
           };
     const fingerprint = await transactionFingerprint(transaction);
     try {
@@ -314,9 +336,10 @@ export class StoreSession implements Session {
       calls.push({ callId: mutation.callId, replacement: replacement! });
     }
     for (const { callId, replacement } of calls) {
+      const [counted] = await this.#counted([replacement]);
       await this.#run("replaceFunctionCall", undefined, async (deadline) => {
         await this.#seed(deadline);
-        await replaceFunctionCall(this.key, callId, replacement, { deadline });
+        await replaceFunctionCall(this.key, callId, counted!, { deadline });
       });
     }
   }
@@ -343,7 +366,7 @@ export class StoreSession implements Session {
   }
 
   async #writeInitialItems(deadline: number): Promise<void> {
-    const items = this.#initialItems;
+    const items = await this.#counted(this.#initialItems);
     if (typeof this.#store.transact === "function") {
       const transaction: HistoryTransaction = { type: "append_items", items };
       // Recorded under its own operation id: a restarted process finds it applied.
@@ -360,19 +383,31 @@ export class StoreSession implements Session {
     await this.#store.append(this.key, items, this.#writeOptions(deadline));
   }
 
-  #policy(): { maxItems?: number; ttlSeconds?: number } {
+  #policy(): { maxItems?: number; maxTokens?: number; ttlSeconds?: number } {
     return {
       ...(this.#maxItems === undefined ? {} : { maxItems: this.#maxItems }),
+      ...(this.#tokens === undefined ? {} : { maxTokens: this.#tokens.maxTokens }),
       ...(this.#ttlSeconds === undefined ? {} : { ttlSeconds: this.#ttlSeconds }),
     };
   }
 
-  #writeOptions(deadline: number): { maxItems: number; ttlSeconds: number; deadline: number } {
+  #writeOptions(deadline: number): {
+    maxItems: number;
+    maxTokens?: number;
+    ttlSeconds: number;
+    deadline: number;
+  } {
     return {
       maxItems: this.#maxItems ?? Number.MAX_SAFE_INTEGER,
+      ...(this.#tokens === undefined ? {} : { maxTokens: this.#tokens.maxTokens }),
       ttlSeconds: this.#ttlSeconds ?? 0,
       deadline,
     };
+  }
+
+  /** `items` with their token counts when the session has `maxTokens` (see `withTokenCount`). */
+  async #counted(items: AgentInputItem[]): Promise<AgentInputItem[]> {
+    return this.#tokens ? this.#tokens.counted(items) : items;
   }
 
   #kept(items: readonly AgentInputItem[]): AgentInputItem[] {

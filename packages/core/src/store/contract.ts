@@ -13,6 +13,11 @@ export interface WriteOptions {
 export interface AppendOptions extends WriteOptions {
   /** Keep only the newest `maxItems` items after appending. */
   maxItems: number;
+  /**
+   * Also keep the window within this many tokens, by the counts stored in the elements (see
+   * `TOKEN_COUNT_FIELD`; an element without one counts 0 here). Omitted: no token budget.
+   */
+  maxTokens?: number;
   /** The key's TTL after the write, in seconds (refreshed on every write); 0: no expiry. */
   ttlSeconds: number;
 }
@@ -74,6 +79,8 @@ export interface TransactOptions extends WriteOptions {
    * `windowStartBy`: the window may hold fewer). Omitted: no trim.
    */
   maxItems?: number;
+  /** Also keep the window within this many tokens, as in {@link AppendOptions.maxTokens}. */
+  maxTokens?: number;
   /**
    * TTL in seconds set on the history and on the operation record. 0 or omitted: neither
    * expires (an existing TTL is removed).

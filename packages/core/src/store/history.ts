@@ -1,5 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { StoredElement } from "./contract";
+import { withoutTokenCount } from "./token-count";
 
 /*
  * The history changes of `SessionStore.transact` and `replaceFunctionCall` over stored
@@ -48,7 +49,8 @@ export function endsWith(
     const text = elements[start + index]!;
     if (text === JSON.stringify(item)) return true;
     try {
-      return jsonEqual(JSON.parse(text), JSON.parse(JSON.stringify(item)));
+      // A stored token count is not part of the item.
+      return jsonEqual(withoutTokenCount(JSON.parse(text)), JSON.parse(JSON.stringify(item)));
     } catch {
       return false;
     }

@@ -8,6 +8,7 @@
  */
 
 export { describeCause, maskCredentials } from "../logger";
+export { tokenWindowLimit } from "../policy/token-window";
 export { windowStartBy } from "../policy/window";
 export {
   CHAIN_LINK_PREFIX,
@@ -58,8 +59,17 @@ export {
   readStoredItems,
   readStoredWindow,
   serializeItems,
+  storedTokens,
+  type TokenBudget,
   trimElements,
 } from "./stored-json";
+export {
+  storedTokenCount,
+  TOKEN_COUNT_FIELD,
+  TOKEN_COUNT_PREFIX,
+  withoutTokenCount,
+  withTokenCount,
+} from "./token-count";
 export {
   assertAppendOptions,
   assertFunctionCallReplacement,

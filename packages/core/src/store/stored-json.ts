@@ -1,9 +1,12 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { MemoryLogger } from "../logger";
 import { type PairRole, pairRole } from "../policy/pairs";
+import { tokenWindowLimit } from "../policy/token-window";
+import { checkedTokenCount, type TokenCounter } from "../policy/tokens";
 import { windowStartBy } from "../policy/window";
 import type { ForkOptions, SessionStore, StoredElement, StoredItems } from "./contract";
 import { itemProblem } from "./item-schema";
+import { storedTokenCount, withoutTokenCount } from "./token-count";
 
 /** The parent of a fork as stored JSON: `parentElements` when given, else serialized. */
 export function parentElementsOf(options: ForkOptions): readonly StoredElement[] {
@@ -33,7 +36,27 @@ export async function readStoredItems(
 ): Promise<StoredItems> {
   if (typeof store.readStored === "function") return store.readStored(key, limit);
   const items = await store.read(key, limit);
-  return { items, elements: serializeItems(items) };
+  // A store that keeps items as given hands back their stored counts: keep them in the JSON.
+  const elements = serializeItems(items);
+  return { items: items.map(withoutTokenCount), elements };
+}
+
+/** A session's token budget: the most tokens its window may hold, and what counts them. */
+export interface TokenBudget {
+  /** The most tokens the window may hold. */
+  maxTokens: number;
+  /** Counts an item that has no stored count. */
+  counter: TokenCounter;
+}
+
+/**
+ * The tokens of the `index`th of `stored`: its stored count, else (written before counts, or
+ * without a budget) counted now by `counter`.
+ */
+export function storedTokens(stored: StoredItems, index: number, counter: TokenCounter): number {
+  return (
+    storedTokenCount(stored.elements[index]!) ?? checkedTokenCount(counter, stored.items[index]!)
+  );
 }
 
 /**
@@ -46,17 +69,22 @@ export async function readStoredWindow(
   store: SessionStore,
   key: string,
   limit?: number,
+  budget?: TokenBudget,
 ): Promise<StoredItems> {
   if (limit === 0) return emptyStored();
   const stored = await readStoredItems(store, key, limit === undefined ? undefined : limit + 1);
-  if (limit === undefined) return stored;
+  if (limit === undefined && budget === undefined) return stored;
   const { items } = stored;
   // A custom store whose elements do not line up with its items: serialize them here.
   const elements =
     Array.isArray(stored.elements) && stored.elements.length === items.length
       ? stored.elements
       : serializeItems(items);
-  const start = windowStartBy(items.length, limit, (index) => pairRole(items[index]));
+  const count = items.length;
+  const byTokens = tokenWindowLimit(count, limit ?? count, budget?.maxTokens, (index) =>
+    storedTokens({ items, elements }, index, budget!.counter),
+  );
+  const start = windowStartBy(count, byTokens, (index) => pairRole(items[index]));
   const window: StoredItems =
     start === 0
       ? { items, elements }
@@ -88,14 +116,34 @@ export function elementPairRole(element: StoredElement): PairRole {
 // Every item pairRole gives a role names one of these (the type "reasoning" or a link field).
 const PAIR_HINT = /"reasoning"|"call_?[iI]d"|"approval_request_id"|"mcp_approval_request"/;
 
-/** The first index of the pair-safe window of the newest `limit` elements (see `windowStartBy`). */
-export function elementsWindowStart(elements: readonly StoredElement[], limit: number): number {
-  return windowStartBy(elements.length, limit, (i) => elementPairRole(elements[i]!));
+/**
+ * The first index of the pair-safe window of the newest `limit` elements (see `windowStartBy`),
+ * within `maxTokens` by the counts stored in the elements (see `tokenWindowLimit`). A store
+ * cannot count: an element without a stored count counts 0 here (kept), and the session's read
+ * cuts by its counter.
+ */
+export function elementsWindowStart(
+  elements: readonly StoredElement[],
+  limit: number,
+  maxTokens?: number,
+): number {
+  const count = elements.length;
+  const byTokens = tokenWindowLimit(
+    count,
+    limit,
+    maxTokens,
+    (i) => storedTokenCount(elements[i]!) ?? 0,
+  );
+  return windowStartBy(count, byTokens, (i) => elementPairRole(elements[i]!));
 }
 
-/** The newest `max` stored elements, cut as `trimItems` cuts items (see `windowStartBy`). */
-export function trimElements<T extends StoredElement>(elements: readonly T[], max: number): T[] {
-  return elements.slice(elementsWindowStart(elements, max));
+/** The newest `max` stored elements, cut as `trimItems` cuts items (see `elementsWindowStart`). */
+export function trimElements<T extends StoredElement>(
+  elements: readonly T[],
+  max: number,
+  maxTokens?: number,
+): T[] {
+  return elements.slice(elementsWindowStart(elements, max, maxTokens));
 }
 
 /** One JSON string per item: the stored form of every store. */
@@ -161,6 +209,7 @@ function parseElement(text: string): { item: AgentInputItem } | { problem: strin
   } catch {
     return { problem: "not JSON" };
   }
+  withoutTokenCount(value);
   const problem = itemProblem(value);
   return problem === undefined ? { item: value as AgentInputItem } : { problem };
 }

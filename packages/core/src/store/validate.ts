@@ -1,5 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
-import { assertMaxItems } from "../policy/limits";
+import { assertMaxItems, assertMaxTokens } from "../policy/limits";
 import type {
   AppendOptions,
   ForkOptions,
@@ -49,6 +49,7 @@ export function assertAppendOptions(options: AppendOptions): void {
     throw new TypeError("[agents-memory] options { maxItems, ttlSeconds } are required");
   }
   assertMaxItems(options.maxItems);
+  if (options.maxTokens !== undefined) assertMaxTokens(options.maxTokens);
   assertStoreTtl(options.ttlSeconds);
   assertWriteOptions(options);
 }
@@ -133,6 +134,8 @@ export function assertTransactOptions(options: unknown): asserts options is Tran
     throw new TypeError("[agents-memory] fingerprint must be a non-empty string");
   }
   if (maxItems !== undefined) assertMaxItems(maxItems);
+  const { maxTokens } = options as TransactOptions;
+  if (maxTokens !== undefined) assertMaxTokens(maxTokens);
   if (
     ttlSeconds !== undefined &&
     (typeof ttlSeconds !== "number" || !Number.isSafeInteger(ttlSeconds) || ttlSeconds < 0)

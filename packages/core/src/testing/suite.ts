@@ -11,6 +11,7 @@ import { legacyGroup } from "./groups/legacy";
 import { limitsGroup } from "./groups/limits";
 import { popClearGroup } from "./groups/pop-clear";
 import { storedJsonGroup } from "./groups/stored-json";
+import { tokensGroup } from "./groups/tokens";
 import { transactionsGroup } from "./groups/transactions";
 import { ttlGroup } from "./groups/ttl";
 import type { RawAccess } from "./raw-access";
@@ -43,6 +44,11 @@ export interface ConformanceGroups {
   deadline?: boolean;
   /** Malformed stored elements, `readStored`, `parentElements`. Default on. */
   storedJson?: boolean;
+  /**
+   * Token budgets (`maxTokens`) through both sessions: counts stored with items, never shown,
+   * never recounted on read; random histories against an independent model. Default on.
+   */
+  tokens?: boolean;
   /**
    * History transactions (`transact`, `replaceFunctionCall`): the SDK's
    * `applyHistoryTransaction` / `applyHistoryMutations` semantics, durable. Default on; a store
@@ -140,6 +146,7 @@ export function runStoreConformance(
   if (groups.fork !== false) forkGroup(context);
   if (groups.deadline !== false) deadlineGroup(context);
   if (groups.storedJson !== false) storedJsonGroup(context);
+  if (groups.tokens !== false) tokensGroup(context);
   if (groups.transactions !== false) transactionsGroup(context, { legacy: groups.legacy });
   if (groups.claims !== false) claimsGroup(context);
   if (groups.chain !== false) {
