@@ -282,6 +282,7 @@ export class AgentCallback {
       replyToMessageId: parentMessageId,
       replyToMessageDate: parentMessageId === null ? null : parentDate,
       maxItems: config.memory.maxItems,
+      ...(config.memory.maxTokens === undefined ? {} : { maxTokens: config.memory.maxTokens }),
       ttlSeconds: config.memory.ttlSeconds,
       keyPrefix: config.memory.keyPrefix,
       timeoutMs: config.memory.timeoutMs,

@@ -56,6 +56,14 @@ describe("config", () => {
     ]);
   });
 
+  test("AGENT_MAX_TOKENS: off by default (windows by count, as the Python bot), else a positive integer", () => {
+    expect(loadConfig({}).memory.maxTokens).toBeUndefined();
+    expect(loadConfig({ AGENT_MAX_TOKENS: "4000" }).memory.maxTokens).toBe(4000);
+    expect(problems({ AGENT_MAX_TOKENS: "0" })).toEqual([
+      'AGENT_MAX_TOKENS must be an integer, 1 or more (tokens); got "0"',
+    ]);
+  });
+
   test("nothing configured in the console: the labelled demo model; on Telegram: an error", () => {
     expect(loadConfig({}).model).toMatchObject({ demo: true, demoReason: "unconfigured" });
     const [problem] = problems({ BOT_TOKEN: TOKEN });

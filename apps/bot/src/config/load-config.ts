@@ -101,6 +101,7 @@ export function loadConfig(
       store,
       ttlSeconds: env.CACHE_TTL_SECONDS,
       maxItems: env.AGENT_MAX_CACHE_SIZE,
+      maxTokens: env.AGENT_MAX_TOKENS,
       keyPrefix: env.STORE_KEY_PREFIX,
       timeoutMs: env.STORE_TIMEOUT_MS ?? (store.kind === "upstash" ? 1000 : 250),
     },

@@ -170,6 +170,7 @@ export const envSchema = z.object({
   AGENT_MAX_CACHE_SIZE: integer("AGENT_MAX_CACHE_SIZE", { min: 1, unit: "items" }).default(
     DEFAULTS.maxItems,
   ),
+  AGENT_MAX_TOKENS: integer("AGENT_MAX_TOKENS", { min: 1, unit: "tokens" }).optional(),
   CONSOLE_CHAT_ID: integer("CONSOLE_CHAT_ID", {
     unit: "a chat id such as 42 or -1001234567890",
   }).optional(),

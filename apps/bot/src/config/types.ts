@@ -67,6 +67,8 @@ export interface Config {
     store: StoreConfig;
     ttlSeconds: number;
     maxItems: number;
+    /** Most tokens (o200k) of history sent to the model; undefined: by count only. */
+    maxTokens: number | undefined;
     keyPrefix: string;
     /** Budget of one store call, in ms: 250 (memory, Redis) or 1000 (Upstash) unless set. */
     timeoutMs: number;
