@@ -9,6 +9,9 @@ import { storedTokenCount, TOKEN_COUNT_FIELD } from "../../store/token-count";
 import type { GroupContext } from "../group-context";
 import { modelWindowStart, randomHistory } from "../random-history";
 
+/** Each store call's budget: the property is the window, not the latency of a loaded machine. */
+const BUDGET_MS = 10_000;
+
 /** Random histories per session kind; `AGENTS_MEMORY_TOKEN_CASES` raises it for a long run. */
 const CASES = Number(process.env.AGENTS_MEMORY_TOKEN_CASES ?? 6);
 
@@ -23,7 +26,12 @@ export function tokensGroup({ it, raw }: GroupContext): void {
   it("a session with maxTokens stores each item's count in its element; items come back without it", async (store, p) => {
     const counter = await loadO200kCounter();
     const items = randomHistory(1, 3).items;
-    const session = new StoreSession({ store, sessionId: `${p}s`, maxTokens: 100_000 });
+    const session = new StoreSession({
+      timeoutMs: BUDGET_MS,
+      store,
+      sessionId: `${p}s`,
+      maxTokens: 100_000,
+    });
     await session.addItems(items);
     const elements = await raw.elements(`${p}s`);
     assert.deepEqual(
@@ -45,9 +53,15 @@ export function tokensGroup({ it, raw }: GroupContext): void {
     };
     const { items } = randomHistory(2, 4);
     const options = { maxTokens: 400, tokenCounter: counting, logger: silentLogger };
-    const writer = new StoreSession({ store, sessionId: `${p}s`, ...options });
+    const writer = new StoreSession({
+      timeoutMs: BUDGET_MS,
+      store,
+      sessionId: `${p}s`,
+      ...options,
+    });
     await writer.addItems(items);
     const first = new ReplySession({
+      timeoutMs: BUDGET_MS,
       store,
       chatId: 7,
       keyPrefix: `${p}bot`,
@@ -57,9 +71,15 @@ export function tokensGroup({ it, raw }: GroupContext): void {
     await first.addItems(items);
     await first.persist(1);
     calls = 0;
-    const reader = new StoreSession({ store, sessionId: `${p}s`, ...options });
+    const reader = new StoreSession({
+      timeoutMs: BUDGET_MS,
+      store,
+      sessionId: `${p}s`,
+      ...options,
+    });
     assert.ok((await reader.getItems()).length > 0);
     const reply = new ReplySession({
+      timeoutMs: BUDGET_MS,
       store,
       chatId: 7,
       replyToMessageId: 1,
@@ -75,8 +95,9 @@ export function tokensGroup({ it, raw }: GroupContext): void {
     const counter = await loadO200kCounter();
     const { items } = randomHistory(3, 6);
     // Written by a session without a token budget (or before counts existed).
-    await new StoreSession({ store, sessionId: `${p}s` }).addItems(items);
+    await new StoreSession({ timeoutMs: BUDGET_MS, store, sessionId: `${p}s` }).addItems(items);
     const old = new ReplySession({
+      timeoutMs: BUDGET_MS,
       store,
       chatId: 7,
       keyPrefix: `${p}bot`,
@@ -89,9 +110,15 @@ export function tokensGroup({ it, raw }: GroupContext): void {
     assert.equal(storedTokenCount((await raw.elements(`${p}s`))[0]!), undefined);
     const maxTokens = 150;
     const expected = items.slice(modelWindowStart(items, 1000, maxTokens, counter));
-    const byStore = await new StoreSession({ store, sessionId: `${p}s`, maxTokens }).getItems();
+    const byStore = await new StoreSession({
+      timeoutMs: BUDGET_MS,
+      store,
+      sessionId: `${p}s`,
+      maxTokens,
+    }).getItems();
     assert.deepEqual(byStore, JSON.parse(JSON.stringify(expected)));
     const byReply = await new ReplySession({
+      timeoutMs: BUDGET_MS,
       store,
       chatId: 7,
       replyToMessageId: 1,
@@ -113,17 +140,18 @@ export function tokensGroup({ it, raw }: GroupContext): void {
         const maxItems = 1 + (seed % 12);
         const maxTokens = 20 + ((seed * 37) % 300);
         const session = new StoreSession({
+          timeoutMs: BUDGET_MS,
           store,
           sessionId: `${p}${seed}`,
           maxItems,
           maxTokens,
           logger: silentLogger,
         });
-        const transact = seed % 2 === 0 && session.applyHistoryTransaction;
+        const transact = seed % 2 === 0 && session.applyHistoryTransaction !== undefined;
         let added = 0;
         for (const [index, batch] of batches.entries()) {
           if (transact) {
-            await transact({
+            await session.applyHistoryTransaction!({
               operationId: `op${index}`,
               transaction: { type: "append_items", items: batch },
             });
@@ -152,6 +180,7 @@ export function tokensGroup({ it, raw }: GroupContext): void {
         let added = 0;
         for (const [index, batch] of batches.entries()) {
           const session = new ReplySession({
+            timeoutMs: BUDGET_MS,
             store,
             chatId: seed,
             replyToMessageId: index === 0 ? null : index,
