@@ -1,3 +1,4 @@
+import { freePort } from "@agents-memory/test-servers/free-port";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
   type Message,
@@ -127,5 +128,71 @@ describe("two bot processes on one Redis answer each update once", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(repliesTo(tg, message)).toHaveLength(1);
     expect(ai.requests).toHaveLength(2);
+  }, 60_000);
+});
+
+describe("two webhook processes on one Redis: an update delivered to both is answered once", () => {
+  const SECRET = "claims-secret";
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let store: StoreBackend;
+  const bots: BotProcess[] = [];
+  const hooks: string[] = [];
+
+  beforeEach(async () => {
+    [tg, ai, store] = await Promise.all([
+      startTelegramServer(),
+      startResponsesServer(),
+      startStore("redis"),
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      hooks.push(`http://127.0.0.1:${port}/hook`);
+      bots.push(
+        await startBot(tg, ai, {
+          ...store.env,
+          STORE_TIMEOUT_MS: "2000",
+          BOT_MODE: "webhook",
+          WEBHOOK_SECRET: SECRET,
+          WEBHOOK_HOST: "127.0.0.1",
+          WEBHOOK_PORT: String(port),
+          WEBHOOK_PATH: "/hook",
+        }),
+      );
+    }
+  });
+
+  afterEach(async () => {
+    for (const bot of bots.splice(0)) await bot.stop();
+    hooks.splice(0);
+    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
+  });
+
+  const deliver = (hook: string, update: Record<string, unknown>) =>
+    fetch(hook, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: JSON.stringify(update),
+    });
+
+  test("delivered to both at once, and again to each after the answer: one answer", async () => {
+    ai.script(slow(1_500, "only once"));
+    const message = tg.sendUserMessage({ chatId: -1006000000300, from: ann, text: "/a hi" });
+    const update = { update_id: 9001, message };
+    const statuses = await Promise.all(hooks.map((hook) => deliver(hook, update)));
+    expect(statuses.map((r) => r.status)).toEqual([200, 200]);
+    await tg.waitFor((s) => repliesTo(s, message)[0], 15_000);
+    const other = bots.find(
+      (bot) => !bot.logs.some((l) => l.msg === "running the agent" && l.update_id === 9001),
+    )!;
+    await other.waitForLog(
+      (l) => l.msg.startsWith("update already answered by another process") && l.update_id === 9001,
+      10_000,
+    );
+    // Redelivered to the process that answered: its own memory says so; to the other: the store.
+    for (const hook of hooks) expect((await deliver(hook, update)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(repliesTo(tg, message).map((m) => m.text)).toEqual(["only once"]);
+    expect(ai.requests).toHaveLength(1);
   }, 60_000);
 });
