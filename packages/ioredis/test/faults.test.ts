@@ -254,18 +254,19 @@ describe.each(flavors)("$name", (flavor) => {
       const many = Array.from({ length: 20_000 }, (_, i) => userItem(`w${i}`));
       const big = flavor.make(server.url, { commandTimeoutMs: 5000, logger });
       try {
-        await big.store.replace(`${p}many`, many, 600);
-        expect(await raw.llen(`${p}many`)).toBe(20_000);
-        expect(await big.store.read(`${p}many`)).toEqual(many);
-        const read = await big.store.read(`${p}many`);
-        await big.store.fork(`${p}many`, [`${p}many-child`], [userItem("n")], {
+        await big.store.replace(`${p}1:7`, many, 600);
+        expect(await raw.llen(`${p}1:7`)).toBe(20_000);
+        expect(await big.store.read(`${p}1:7`)).toEqual(many);
+        const read = await big.store.read(`${p}1:7`);
+        await big.store.fork(`${p}1:7`, [`${p}2:7`], [userItem("n")], {
           maxItems: 20_001,
           ttlSeconds: 600,
           parentItems: read,
         });
-        // The chained layout stores a link to the parent and the new item; the read walks it.
-        expect(await raw.llen(`${p}many-child`)).toBe(2);
-        expect(await big.store.read(`${p}many-child`)).toEqual([...many, userItem("n")]);
+        // Reply keys of one chat (a link is only followed between those): the chained layout
+        // stores a link to the parent and the new item, and the read walks it.
+        expect(await raw.llen(`${p}2:7`)).toBe(2);
+        expect(await big.store.read(`${p}2:7`)).toEqual([...many, userItem("n")]);
       } finally {
         await big.dispose();
       }
