@@ -70,6 +70,10 @@ describe.each(["redis", "upstash"] as StoreKind[])(
         (l) => l.msg.startsWith("answered") && l.message_id === reply.message_id,
       );
       expect(answered.stored).toBe(false);
+      // The update could not be claimed either: answered anyway (rather than not at all), said once.
+      const unclaimed = bot.logs.filter((l) => l.msg.startsWith("could not claim the update"));
+      expect(unclaimed).toHaveLength(1);
+      expect(unclaimed[0]).toMatchObject({ level: 40, update_id: answered.update_id, attempts: 3 });
     });
   },
 );
