@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import { MemoryStore, silentLogger } from "../src";
+import { chainLinkElement, readStoredWindow } from "../src/store";
 
 const user = (text: string) => ({ role: "user", content: text }) as any;
 
@@ -90,5 +91,41 @@ describe("MemoryStore", () => {
       message:
         "a key this history links to is gone (expired, evicted or deleted); read the part after it",
     });
+  });
+
+  test("a refused link is logged once per read, with the key, the key it names and the reason; a turn over it logs nothing more", async () => {
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const store = new MemoryStore({
+      sweepIntervalMs: 0,
+      logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
+    });
+    store.plant("bot:1:999", [JSON.stringify(user("chat 999's secret"))], 1800);
+    store.plant("bot:2:7", [
+      chainLinkElement({ take: 5, parent: "bot:1:999" }),
+      JSON.stringify(user("mine")),
+    ]);
+    const read = await readStoredWindow(store, "bot:2:7", 50);
+    expect(read.items).toEqual([user("mine")]);
+    expect(warnings).toEqual([
+      {
+        fields: {
+          store: "memory",
+          key: "bot:2:7",
+          at: "bot:2:7",
+          parent: "bot:1:999",
+          reason: "other-chat",
+          why: "the link names another chat's key",
+        },
+        message: "a link in this history was refused and not followed; read the part after it",
+      },
+    ]);
+    await store.fork("bot:2:7", ["bot:3:7"], [user("next")], {
+      maxItems: 50,
+      ttlSeconds: 3600,
+      parentItems: read.items,
+      parentElements: read.elements,
+    });
+    expect(warnings).toHaveLength(1);
+    expect(store.inspect("bot:1:999").ttlSeconds).toBeLessThanOrEqual(1800);
   });
 });

@@ -1,5 +1,10 @@
 import { silentLogger } from "@agents-memory/core";
-import { fingerprintItems, parseChainLink } from "@agents-memory/core/store";
+import {
+  chainLinkElement,
+  fingerprintItems,
+  parseChainLink,
+  readStoredWindow,
+} from "@agents-memory/core/store";
 import { assistantItem, rawHistory, rk, userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
@@ -403,6 +408,43 @@ test("a chain whose ancestor is gone reads the part after it, and says which key
         "a key this history links to is gone (expired, evicted or deleted); read the part after it",
     },
   ]);
+});
+
+test("a refused link is logged once per read, with the key, the key it names and the reason; a turn over it logs nothing more", async () => {
+  const p = prefix();
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const store = new IoRedisStore({
+    client: raw,
+    logger: { warn: (fields, message) => warnings.push({ fields, message }), error() {} },
+  });
+  const [a, b] = [rk(p, "a"), rk(p, "b", 999)];
+  await raw.rpush(b, JSON.stringify(userItem("chat 999's secret")));
+  await raw.expire(b, 1800);
+  await raw.rpush(a, chainLinkElement({ take: 5, parent: b }), JSON.stringify(userItem("mine")));
+  // The client's own warning (the test's raw client is not fail-fast) is not what this is about.
+  const chainWarnings = () => warnings.filter((warning) => "at" in warning.fields);
+  const read = await readStoredWindow(store, a, 50);
+  expect(read.items).toEqual([userItem("mine")]);
+  expect(chainWarnings()).toEqual([
+    {
+      fields: {
+        store: "ioredis",
+        key: a,
+        at: a,
+        parent: b,
+        reason: "other-chat",
+        why: "the link names another chat's key",
+      },
+      message: "a link in this history was refused and not followed; read the part after it",
+    },
+  ]);
+  await store.fork(a, [rk(p, "c")], [userItem("next")], {
+    ...opts,
+    parentItems: read.items,
+    parentElements: read.elements,
+  });
+  expect(chainWarnings()).toHaveLength(1);
+  expect(await raw.ttl(b)).toBeLessThanOrEqual(1800);
 });
 
 test("a change in place on a reply key that links to its parent keeps the key's TTL", async () => {

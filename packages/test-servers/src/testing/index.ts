@@ -11,6 +11,7 @@ export {
   propertyRuns,
   windowProblem,
 } from "./agent-history";
+export { type EvictionResult, evictionScenario } from "./eviction";
 export {
   expectExampleOutcome,
   type PackedProject,
