@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The tests start the example's own processes and servers: one file at a time.
     fileParallelism: false,
-    testTimeout: 30_000,
+    // A `pnpm start` takes up to 20 s to start on a loaded machine.
+    testTimeout: 120_000,
     hookTimeout: 30_000,
   },
 });

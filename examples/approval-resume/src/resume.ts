@@ -1,11 +1,11 @@
 import { RunState, run } from "@openai/agents";
 import { agent } from "./agent";
-import { openStorage, sessionId } from "./storage";
+import { commandLine, openStorage, sessionId } from "./storage";
 
 // pnpm resume approve | pnpm resume reject
 const decision = process.argv[2];
 if (decision !== "approve" && decision !== "reject") {
-  console.error("usage: pnpm resume approve|reject");
+  console.error(`usage: ${commandLine("resume", "approve|reject")}`);
   process.exit(2);
 }
 
@@ -29,7 +29,9 @@ try {
       const result = await run(agent, state, { session: storage.session });
       if (result.interruptions.length > 0) {
         await storage.saveRunState(result.state.toString());
-        console.log("The agent asks for another approval: run pnpm resume again.");
+        console.log(
+          `The agent asks for another approval: ${commandLine("resume", "approve|reject")}`,
+        );
       } else {
         console.log(result.finalOutput);
       }
@@ -48,7 +50,7 @@ try {
         console.error("The paused run is not put back: check the conversation before retrying.");
       } else if (ran) {
         console.error("The decision was applied, but the run failed after it.");
-        console.error('Send a new message to go on: pnpm start "<message>"');
+        console.error(`Send a new message to go on: ${commandLine("start", '"<message>"')}`);
       } else {
         await storage.saveRunState(saved);
         console.error("Nothing ran: send the decision again.");

@@ -1,8 +1,8 @@
 import { run } from "@openai/agents";
 import { agent } from "./agent";
-import { openStorage, sessionId } from "./storage";
+import { commandLine, openStorage } from "./storage";
 
-// pnpm start "Please cancel order 1042"
+// pnpm start "Please cancel my order 1042"
 const message = process.argv[2] ?? "Please cancel my order 1042.";
 const storage = await openStorage();
 try {
@@ -15,8 +15,9 @@ try {
     for (const call of result.interruptions) {
       console.log(`Waiting for approval: ${call.name} ${call.arguments}`);
     }
-    console.log(`Approve or reject later, from any process (SESSION_ID=${sessionId}):`);
-    console.log("  pnpm resume approve   or   pnpm resume reject");
+    console.log("Approve or reject later, from any process:");
+    console.log(`  ${commandLine("resume", "approve")}`);
+    console.log(`  ${commandLine("resume", "reject")}`);
   }
 } finally {
   await storage.close();

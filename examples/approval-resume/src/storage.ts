@@ -6,6 +6,15 @@ import { Redis } from "ioredis";
 export const sessionId = process.env.SESSION_ID ?? "demo";
 
 /**
+ * The command line that runs one of this example's scripts for this session, as a user types
+ * it: `--filter` makes it work from anywhere in the repository, the root included.
+ */
+export function commandLine(script: "start" | "resume", argument: string): string {
+  const session = process.env.SESSION_ID === undefined ? "" : `SESSION_ID=${sessionId} `;
+  return `${session}pnpm --filter @agents-memory/example-approval-resume ${script} ${argument}`;
+}
+
+/**
  * One Redis connection for the conversation (a StoreSession under `support:<sessionId>`) and,
  * next to it, the paused run (`support:<sessionId>:run-state`).
  */

@@ -20,18 +20,15 @@ afterAll(async () => {
 });
 
 const cwd = fileURLToPath(new URL("..", import.meta.url));
+const env = {
+  REDIS_URL: redis.url,
+  OPENAI_API_KEY: openai.apiKey,
+  OPENAI_BASE_URL: openai.baseURL,
+  OPENAI_MODEL: "gpt-test",
+  OPENAI_AGENTS_DISABLE_TRACING: "1",
+};
 const pnpm = (sessionId: string, ...args: string[]) =>
-  runCommand("pnpm", ["--silent", ...args], {
-    cwd,
-    env: {
-      SESSION_ID: sessionId,
-      REDIS_URL: redis.url,
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_BASE_URL: openai.baseURL,
-      OPENAI_MODEL: "gpt-test",
-      OPENAI_AGENTS_DISABLE_TRACING: "1",
-    },
-  });
+  runCommand("pnpm", ["--silent", ...args], { cwd, env: { ...env, SESSION_ID: sessionId } });
 
 const cancelCall = {
   toolCall: { name: "cancel_order", arguments: { orderId: "1042" }, callId: "call_1" },
@@ -99,4 +96,21 @@ test("a resume that fails after the tool ran does not run it again; a new messag
     "user",
     "assistant",
   ]);
+});
+
+test("the commands it prints work as typed from the repository root", async () => {
+  openai.script(cancelCall, { text: "Done." });
+  const started = await pnpm("dora", "start", "Cancel order 1042");
+  const hints = started.stdout.split("\n").filter((line) => line.includes("resume approve"));
+  expect(hints).toEqual([
+    "  SESSION_ID=dora pnpm --filter @agents-memory/example-approval-resume resume approve",
+  ]);
+
+  // As a user pastes it: a shell at the root, with only the connection settings exported.
+  const root = fileURLToPath(new URL("../../..", import.meta.url));
+  const resumed = await runCommand("sh", ["-c", hints[0]!], { cwd: root, env });
+  expect(resumed.code).toBe(0);
+  expect(resumed.stdout).toContain("Approved: cancel_order");
+  expect(resumed.stdout).toContain("Done.");
+  expect(await direct.exists("support:dora:run-state")).toBe(0);
 });

@@ -22,9 +22,14 @@ server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? "127.0.0.1",
   }
 });
 
-// Finish the requests in flight, then close the Redis connection, so nothing is cut mid-write.
+// Ctrl-C: finish the requests in flight, then close the Redis connection, so nothing is cut
+// mid-write, and exit 0. `on`, not `once`: the Agents SDK exits with 130 on a SIGINT that no
+// other listener awaits, and pnpm passes the terminal's SIGINT on once more.
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     server.close(() => void store.close());
   });
 }

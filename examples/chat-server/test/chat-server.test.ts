@@ -34,7 +34,7 @@ async function startServer(): Promise<{ app: StartedCommand; url: string }> {
       OPENAI_AGENTS_DISABLE_TRACING: "1",
     },
   });
-  const [, url] = await app.waitFor(/listening on (http:\/\/\S+)/);
+  const [, url] = await app.waitFor(/listening on (http:\/\/\S+)/, 60_000);
   return { app, url: url! };
 }
 
@@ -91,6 +91,13 @@ test("each user keeps their own conversation, and it survives a restart of the s
   } finally {
     await second.app.stop();
   }
+});
+
+test("Ctrl-C stops the server cleanly: exit 0, no pnpm error", async () => {
+  const { app } = await startServer();
+  await app.stop("SIGINT");
+  expect(await app.exited).toBe(0);
+  expect(app.stderr).not.toMatch(/ERR_PNPM|failed|SIGINT/i);
 });
 
 test("bad requests get a 400 that says what is wrong; a failed model call a 500, logged", async () => {

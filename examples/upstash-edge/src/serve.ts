@@ -27,4 +27,15 @@ server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? "127.0.0.1",
     console.log(`listening on http://${address.address}:${address.port}`);
   }
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => server.close());
+
+// Ctrl-C: finish the requests in flight and exit 0. `on`, not `once`: the Agents SDK exits
+// with 130 on a SIGINT that no other listener awaits, and pnpm passes the terminal's SIGINT on
+// once more.
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+  });
+}

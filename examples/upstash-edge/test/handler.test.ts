@@ -74,13 +74,17 @@ test("pnpm start serves the same handler over HTTP", async () => {
   openai.script({ text: "Hi Bob." });
   const app = startCommand("pnpm", ["start"], { cwd, env: { ...env, PORT: "0" } });
   try {
-    const [, url] = await app.waitFor(/listening on (http:\/\/\S+)/);
+    const [, url] = await app.waitFor(/listening on (http:\/\/\S+)/, 60_000);
     const res = await fetch(url!, {
       method: "POST",
       body: JSON.stringify({ sessionId: "bob", message: "I am Bob" }),
     });
     expect(await res.json()).toEqual({ answer: "Hi Bob." });
     expect(await direct.llen("chat:bob")).toBe(2);
+    // Ctrl-C ends it cleanly: exit 0, no pnpm error.
+    await app.stop("SIGINT");
+    expect(await app.exited).toBe(0);
+    expect(app.stderr).not.toMatch(/ERR_PNPM|failed|SIGINT/i);
   } finally {
     await app.stop();
   }

@@ -13,8 +13,11 @@ export interface StartedCommand {
    * 15 000) or when the process exits first, with both streams in the message.
    */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** SIGTERM to the whole process group (pnpm, the shell, node), then waits for the exit. */
-  stop(): Promise<void>;
+  /**
+   * `signal` (default SIGTERM) to the whole process group (pnpm, the shell, node), as a
+   * terminal's Ctrl-C sends SIGINT to it, then waits for the exit.
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface CommandOptions {
@@ -87,10 +90,10 @@ export function startCommand(
         check();
       });
     },
-    async stop() {
+    async stop(signal = "SIGTERM") {
       if (!done && child.pid) {
         try {
-          process.kill(-child.pid, "SIGTERM");
+          process.kill(-child.pid, signal);
         } catch {
           // Already gone.
         }
