@@ -32,12 +32,15 @@ export interface BotProcess {
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The bot's entry point, from its package's `bin`; throws when it has not been built. */
+/**
+ * The bot's entry point, from its package's `main` (not a `bin`: pnpm would try to link it
+ * before the bot is built, and warn on every fresh install); throws when it has not been built.
+ */
 export function botMain(): string {
   const require = createRequire(import.meta.url);
   const manifest = require.resolve("@agents-memory/bot/package.json");
-  const bin = JSON.parse(readFileSync(manifest, "utf8")).bin as Record<string, string>;
-  const main = join(dirname(manifest), Object.values(bin)[0]!);
+  const entry = JSON.parse(readFileSync(manifest, "utf8")).main as string;
+  const main = join(dirname(manifest), entry);
   if (!existsSync(main)) {
     throw new Error(
       `the bot is not built (${main} is missing): run \`pnpm soak\`, which builds it`,
