@@ -194,9 +194,13 @@ describe("config", () => {
     expect(problems({ STORE_URL: "redis://h:6379/cache" })).toEqual([
       expect.stringMatching(/got a database that is not a number \("\/cache"\)$/),
     ]);
+    // A bad port is named as such; a non-numeric one is not quoted (it may be a password).
     expect(problems({ STORE_URL: "redis://h:99999" })).toEqual([
-      expect.stringMatching(/got a malformed URL$/),
+      expect.stringMatching(/got a port above 65535 \(99999\)$/),
     ]);
+    const [port] = problems({ STORE_URL: "redis://default:secretpw" });
+    expect(port).toMatch(/got a port that is not a number \(not shown: it may be a password\)$/);
+    expect(port).not.toContain("secretpw");
     for (const url of ["redis://h", "redis://h/", "redis://h:6380/15", "redis://[::1]:6379"]) {
       expect(loadConfig({ STORE_URL: url }).memory.store).toEqual({ kind: "redis", url });
     }

@@ -1,3 +1,4 @@
+import { describeValue } from "./describe-value";
 import { HistoryConflictError, StoreError, StoreTimeoutError } from "./errors";
 import { describeCause, type MemoryLogger } from "./logger";
 import type { SessionStore } from "./store/contract";
@@ -75,7 +76,7 @@ export async function withTimeout<T>(
 export function assertTimeoutMs(timeoutMs: unknown): asserts timeoutMs is number {
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError(
-      `[agents-memory] timeoutMs must be a positive number, got ${String(timeoutMs)}`,
+      `[agents-memory] timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`,
     );
   }
 }

@@ -1,3 +1,5 @@
+import { describeValue } from "./describe-value";
+
 /** Default key prefix, as the Python bot wrote it: `bot:{message_id}:{chat_id}`. */
 export const DEFAULT_KEY_PREFIX = "bot";
 
@@ -6,16 +8,9 @@ const PREFIX_PATTERN = /^[A-Za-z0-9_.\-:{}]+$/;
 function assertTelegramId(name: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {
     throw new TypeError(
-      `[agents-memory] ${name} must be a safe integer (a Telegram id), got ${describe(value)}`,
+      `[agents-memory] ${name} must be a safe integer (a Telegram id), got ${describeValue(value)}`,
     );
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === "number") return String(value);
-  if (value === null) return "null";
-  return typeof value;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { RedisLayoutStoreOptions } from "@agents-memory/core/redis";
+import { describeValue, urlParseProblem } from "@agents-memory/core/store";
 import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { ClusterNode } from "./cluster-url";
 import { defaultFailFastSettings, type IoRedisClient } from "./connection";
@@ -52,15 +53,17 @@ export const defaultOptions = Object.freeze({
  * never quotes the value: it may hold a password.
  */
 export function assertRedisUrl(url: unknown, name: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === "string" ? new URL(url.trim()) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed) {
+  if (typeof url !== "string") {
     throw new TypeError(
-      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL (the value is not a URL; not shown, it may hold a password)`,
+      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL, got ${describeValue(url)}`,
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new TypeError(
+      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL, got ${urlParseProblem(url)} (the value is not shown: it may hold a password)`,
     );
   }
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {

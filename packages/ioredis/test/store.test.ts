@@ -352,6 +352,20 @@ test("a url that is not redis:// or rediss:// is refused at construction, never 
   }
 });
 
+test("a url with a bad port says so, and quotes no port that may be a password", () => {
+  expect(() => new IoRedisStore({ url: "redis://127.0.0.1:99999", logger: silentLogger })).toThrow(
+    /url must be a redis:\/\/ or rediss:\/\/ URL, got a port above 65535 \(99999\)/,
+  );
+  let message = "";
+  try {
+    new IoRedisStore({ url: "redis://default:S3cret", logger: silentLogger });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toMatch(/got a port that is not a number/);
+  expect(message).not.toContain("S3cret");
+});
+
 test("the store learns the server's clock when it connects (connect() waits for it): a write is then one script call", async () => {
   const p = prefix();
   const warm = new IoRedisStore({ url: server.url, logger: silentLogger });

@@ -1,3 +1,4 @@
+import { urlParseProblem } from "@agents-memory/core/store";
 import { parseClusterUrl } from "@agents-memory/ioredis";
 import { redactUrl } from "./redact";
 import type { Env } from "./schema";
@@ -89,7 +90,7 @@ function redisUrlProblem(raw: string): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    return "a malformed URL";
+    return urlParseProblem(raw);
   }
   if (url.hostname === "") return `a URL without a host (${redactUrl(raw)})`;
   if (!/^\/?(\d+)?$/.test(url.pathname)) {

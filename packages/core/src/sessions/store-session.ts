@@ -6,6 +6,7 @@ import {
   type SessionHistoryTransactionArgs,
   UserError,
 } from "@openai/agents";
+import { describeValue } from "../describe-value";
 import { HistoryConflictError } from "../errors";
 import {
   assertTimeoutMs,
@@ -156,7 +157,7 @@ export class StoreSession implements Session {
     assertTimeoutMs(timeoutMs);
     if (options.failureMode !== undefined && !["reject", "degrade"].includes(options.failureMode)) {
       throw new TypeError(
-        `[agents-memory] failureMode must be "reject" or "degrade", got ${String(options.failureMode)}`,
+        `[agents-memory] failureMode must be "reject" or "degrade", got ${describeValue(options.failureMode)}`,
       );
     }
     if (options.initialItems !== undefined && !Array.isArray(options.initialItems)) {

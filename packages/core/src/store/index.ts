@@ -7,9 +7,11 @@
  * @module \@agents-memory/core/store
  */
 
+export { describeValue } from "../describe-value";
 export { describeCause, maskCredentials } from "../logger";
 export { tokenWindowLimit } from "../policy/token-window";
 export { windowStartBy } from "../policy/window";
+export { urlParseProblem } from "../url-problem";
 export {
   CHAIN_LINK_PREFIX,
   CHAIN_WALK_SLACK,

@@ -1,4 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
+import { describeValue } from "../describe-value";
 import { assertMaxItems, assertMaxTokens } from "../policy/limits";
 import type {
   AppendOptions,
@@ -23,7 +24,7 @@ export function assertLimit(limit: unknown): asserts limit is number | undefined
   if (limit === undefined) return;
   if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 0) {
     throw new RangeError(
-      `[agents-memory] read limit must be a non-negative integer, got ${String(limit)}`,
+      `[agents-memory] read limit must be a non-negative integer, got ${describeValue(limit)}`,
     );
   }
 }
@@ -63,7 +64,7 @@ export function assertWriteOptions(options: unknown): asserts options is WriteOp
   const { deadline } = options as WriteOptions;
   if (deadline !== undefined && (typeof deadline !== "number" || !Number.isFinite(deadline))) {
     throw new RangeError(
-      `[agents-memory] deadline must be ms since the epoch, got ${String(deadline)}`,
+      `[agents-memory] deadline must be ms since the epoch, got ${describeValue(deadline)}`,
     );
   }
 }
@@ -141,7 +142,7 @@ export function assertTransactOptions(options: unknown): asserts options is Tran
     (typeof ttlSeconds !== "number" || !Number.isSafeInteger(ttlSeconds) || ttlSeconds < 0)
   ) {
     throw new RangeError(
-      `[agents-memory] ttlSeconds must be a non-negative integer (0: no expiry), got ${String(ttlSeconds)}`,
+      `[agents-memory] ttlSeconds must be a non-negative integer (0: no expiry), got ${describeValue(ttlSeconds)}`,
     );
   }
   assertWriteOptions(options);
@@ -165,7 +166,7 @@ export function assertFunctionCallReplacement(callId: unknown, replacement: unkn
 export function assertStoreTtl(ttl: unknown): asserts ttl is number {
   if (typeof ttl !== "number" || !Number.isSafeInteger(ttl) || ttl < 0) {
     throw new RangeError(
-      `[agents-memory] ttlSeconds must be a whole number of seconds (0: no expiry), got ${String(ttl)}`,
+      `[agents-memory] ttlSeconds must be a whole number of seconds (0: no expiry), got ${describeValue(ttl)}`,
     );
   }
 }
