@@ -80,7 +80,7 @@ export function assertRedisUrl(url: unknown, name: string): void {
 export function assertPositiveMs(name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new RangeError(
-      `[agents-memory] [ioredis] ${name} must be a positive number of ms, got ${String(value)}`,
+      `[agents-memory] [ioredis] ${name} must be a positive number of ms, got ${describeValue(value)}`,
     );
   }
 }

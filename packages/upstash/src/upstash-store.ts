@@ -6,6 +6,7 @@ import {
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
+import { describeValue } from "@agents-memory/core/store";
 import type { Redis } from "@upstash/redis";
 import type { Send } from "./budget";
 import { Budget } from "./budget";
@@ -205,7 +206,7 @@ function assertNumber(
     (integer && !Number.isInteger(value))
   ) {
     throw new RangeError(
-      `[agents-memory] [upstash] ${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got ${String(value)}`,
+      `[agents-memory] [upstash] ${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got ${describeValue(value)}`,
     );
   }
 }

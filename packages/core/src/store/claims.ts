@@ -1,3 +1,4 @@
+import { describeValue } from "../describe-value";
 import type { SessionStore, WriteOptions } from "./contract";
 import { assertStoreKey, assertWriteOptions } from "./validate";
 
@@ -106,7 +107,7 @@ export function assertClaimArgs(
     const ms = options[duration];
     if (typeof ms !== "number" || !Number.isSafeInteger(ms) || ms <= 0) {
       throw new RangeError(
-        `[agents-memory] ${duration} must be a positive integer (ms), got ${String(ms)}`,
+        `[agents-memory] ${duration} must be a positive integer (ms), got ${describeValue(ms)}`,
       );
     }
   }
