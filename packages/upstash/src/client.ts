@@ -1,3 +1,4 @@
+import { urlParseProblem } from "@agents-memory/core/store";
 import { Redis } from "@upstash/redis";
 
 /** The environment variables Upstash's console and integrations set. */
@@ -37,7 +38,7 @@ export function checkedRestUrl(url: unknown): string {
     parsed = new URL(url.trim());
   } catch {
     throw new TypeError(
-      `[agents-memory] [upstash] url is not a valid URL (expected the database's REST URL, https://<name>.upstash.io; not quoted here, it may hold credentials)`,
+      `[agents-memory] [upstash] url is not a valid URL, got ${urlParseProblem(url)} (expected the database's REST URL, https://<name>.upstash.io; not quoted here, it may hold credentials)`,
     );
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {

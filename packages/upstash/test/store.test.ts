@@ -77,6 +77,8 @@ describe("building the store", () => {
       ],
       [`https://default:${secret}@eu1-example.upstash.io`, /must not carry credentials/],
       [`not a url ${secret}`, /not a valid URL/],
+      [`https://eu1-example.upstash.io:${secret}`, /got a port that is not a number/],
+      ["https://eu1-example.upstash.io:443000", /got a port above 65535 \(443000\)/],
     ];
     for (const [url, message] of cases) {
       let thrown: unknown;
