@@ -20,7 +20,7 @@ export function assertTtlSeconds(ttl: unknown): asserts ttl is number {
 export function assertMaxTokens(max: unknown): asserts max is number {
   if (typeof max !== "number" || !Number.isSafeInteger(max) || max < 1) {
     throw new RangeError(
-      `[agents-memory] maxTokens must be a positive integer, got ${String(max)}`,
+      `[agents-memory] maxTokens must be a positive integer, got ${describeValue(max)}`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
+import { describeValue } from "../describe-value";
 
 /**
  * Counts the tokens one item costs in the model's input. Must return a non-negative integer
@@ -89,7 +90,7 @@ export function checkedTokenCount(counter: TokenCounter, item: AgentInputItem): 
   const count = counter(item);
   if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) {
     throw new TypeError(
-      `[agents-memory] tokenCounter must return a non-negative integer, got ${String(count)}`,
+      `[agents-memory] tokenCounter must return a non-negative integer, got ${describeValue(count)}`,
     );
   }
   return count;
