@@ -1,0 +1,56 @@
+import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
+import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { BotProcess, LogLine } from "./support/bot-process";
+import { startBot } from "./support/e2e";
+import { type StoreBackend, startStore } from "./support/stores";
+import { transcript } from "./support/transcript";
+
+/*
+ * A lost history is said, not passed off as a new conversation (issue 22, section 3): the bot
+ * gives the replied-to message's date (Telegram's reply_to_message.date) to its ReplySession,
+ * so a reply to its own answer, younger than the TTL, whose key is gone (evicted or deleted)
+ * logs a warning with the key and the message's age and counts as a missing read.
+ */
+
+const CHAT = -1005000000001;
+
+function statsSum(bot: BotProcess, pick: (line: LogLine) => number): number {
+  return bot.logs.filter((l) => l.msg === "stats").reduce((sum, l) => sum + pick(l), 0);
+}
+
+describe.each(["redis", "upstash"] as const)("on %s", (kind) => {
+  let tg: TelegramServer;
+  let ai: ResponsesServer;
+  let store: StoreBackend;
+  let bot: BotProcess;
+  const t = () => transcript(tg, ai, () => bot);
+
+  beforeAll(async () => {
+    [tg, ai, store] = await Promise.all([
+      startTelegramServer(),
+      startResponsesServer(),
+      startStore(kind),
+    ]);
+    bot = await startBot(tg, ai, { ...store.env, STATS_INTERVAL_SECONDS: "1" });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
+  });
+
+  test("a reply to an answer whose key is gone is warned about with the key and its age, and counted as missing", async () => {
+    const first = await t().turn(CHAT, "/a remember 42");
+    const second = await t().turn(CHAT, "and then?", { replyTo: first.answer });
+    const key = `bot:${second.answer.message_id}:${CHAT}`;
+    await store.raw!.del(key);
+    await t().turn(CHAT, "still there?", { replyTo: second.answer });
+    const lost = await bot.waitForLog((l) => /younger than the TTL/.test(String(l.msg)));
+    expect(lost).toMatchObject({ level: 40, key });
+    expect(lost.ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(lost.ageSeconds).toBeLessThan(60);
+    await bot.waitForLog(() => statsSum(bot, (l) => (l.reads as any).missing) === 1, 5_000);
+    expect(statsSum(bot, (l) => (l.reads as any).whole)).toBe(1);
+  });
+});
