@@ -461,6 +461,43 @@ test("a refused link is logged once per read, with the key, the key it names and
   expect(await raw.ttl(b)).toBeLessThanOrEqual(1800);
 });
 
+test("a read or fork of a planted chain of 2,000 link-only keys looks at a few keys, not the chain", async () => {
+  const p = prefix();
+  const store = new IoRedisStore({ client: raw, logger: silentLogger });
+  await raw.rpush(rk(p, "m0"), JSON.stringify(userItem("bottom")));
+  const batch = raw.pipeline();
+  for (let id = 1; id <= 2000; id++) {
+    batch.rpush(rk(p, `m${id}`), chainLinkElement({ take: 1e9, parent: rk(p, `m${id - 1}`) }));
+  }
+  await batch.exec();
+  // Keys the server looked up (hits and misses), read from INFO stats around each call.
+  const lookups = async (call: () => Promise<unknown>) => {
+    const count = async () => {
+      const info = await raw.info("stats");
+      const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)![1]);
+      return field("keyspace_hits") + field("keyspace_misses");
+    };
+    const before = await count();
+    await call();
+    return (await count()) - before;
+  };
+  const read = await store.readStored(rk(p, "m2000"), 51);
+  expect(read.items).toEqual([]);
+  expect(read.gap).toMatchObject({ kind: "deep" });
+  expect(await lookups(() => store.read(rk(p, "m2000"), 50))).toBeLessThan(50);
+  expect(await lookups(() => store.read(rk(p, "m2000")))).toBeLessThan(50);
+  expect(
+    await lookups(() =>
+      store.fork(rk(p, "m2000"), [rk(p, "reply")], [userItem("next")], {
+        ...opts,
+        parentItems: read.items,
+        parentElements: read.elements,
+      }),
+    ),
+  ).toBeLessThan(50);
+  expect(await store.read(rk(p, "reply"))).toEqual([userItem("next")]);
+});
+
 test("a change in place on a reply key that links to its parent keeps the key's TTL", async () => {
   const p = prefix();
   const store = new IoRedisStore({ client: raw, logger: silentLogger });
