@@ -3,8 +3,26 @@ import { HistoryConflictError, StoreError, StoreTimeoutError } from "./errors";
 import { describeCause, type MemoryLogger } from "./logger";
 import type { SessionStore } from "./store/contract";
 
-/** Default budget for one store call made by a session, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 250;
+/*
+ * Default budgets, from round trips measured at a distance, not on loopback. One round trip
+ * between continents is ~140 ms (70 ms each way); a cold process pays the TCP and TLS
+ * handshakes (2), learning the server's clock (1, a write only) and the call (1). A budget is
+ * twice its call's cold round trips at that distance, rounded up; a write nobody waits for
+ * (the answer was already sent) gets more. See the core README, "Budgets".
+ */
+
+/** Default budget of a `ReplySession`'s read, in ms: 3 cold round trips x 140 ms x 2, rounded up. */
+export const DEFAULT_READ_TIMEOUT_MS = 1000;
+
+/**
+ * Default budget of a `ReplySession`'s write (`persist`), in ms. It happens after the answer
+ * was sent, so nobody waits for it: generous (4 cold round trips x 140 ms x 5), so a cold,
+ * distant or busy store still keeps the turn.
+ */
+export const DEFAULT_WRITE_TIMEOUT_MS = 3000;
+
+/** The read's default budget ({@link DEFAULT_READ_TIMEOUT_MS}), under its earlier name. */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_READ_TIMEOUT_MS;
 
 /** One failed store call made by a session, as passed to {@link OnStoreError}. */
 export interface StoreFailure {
@@ -73,10 +91,13 @@ export async function withTimeout<T>(
   }
 }
 
-export function assertTimeoutMs(timeoutMs: unknown): asserts timeoutMs is number {
+export function assertTimeoutMs(
+  timeoutMs: unknown,
+  name = "timeoutMs",
+): asserts timeoutMs is number {
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError(
-      `[agents-memory] timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`,
+      `[agents-memory] ${name} must be a positive number, got ${describeValue(timeoutMs)}`,
     );
   }
 }

@@ -14,7 +14,13 @@ export {
   type StoreShapeProblem,
   StoreTimeoutError,
 } from "./errors";
-export { DEFAULT_TIMEOUT_MS, type OnStoreError, type StoreFailure } from "./guard";
+export {
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type OnStoreError,
+  type StoreFailure,
+} from "./guard";
 export { DEFAULT_KEY_PREFIX, replyKey } from "./keys";
 export { consoleLogger, type MemoryLogger, silentLogger } from "./logger";
 export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store";

@@ -198,7 +198,7 @@ describe("ReplySession inside Runner.run", () => {
   });
 
   test.each(["throw", "hang"] as const)(
-    "a store that %ss costs at most timeoutMs per call and the run still answers",
+    "a store that %ss costs at most timeoutMs (read) and persistTimeoutMs (write) and the run still answers",
     async (mode) => {
       const store = new FaultyStore();
       const model = new ScriptedModel().script({ text: "A1" }, { text: "still here" });
@@ -214,6 +214,7 @@ describe("ReplySession inside Runner.run", () => {
         chatId: CHAT,
         replyToMessageId: 1,
         timeoutMs: 150,
+        persistTimeoutMs: 150,
         logger: silentLogger,
         onStoreError: (f) => failures.push(`${f.operation} ${f.key}`),
       });

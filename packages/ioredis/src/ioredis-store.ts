@@ -17,7 +17,9 @@ import {
   failFastClusterOptions,
   failFastRedisOptions,
   type IoRedisClient,
+  isCommandTimeout,
   queuingRisks,
+  StallWatch,
 } from "./connection";
 import {
   assertPositiveMs,
@@ -42,6 +44,7 @@ export class IoRedisStore extends RedisLayoutStore {
   readonly client: IoRedisClient;
   readonly #owned: boolean;
   readonly #gate: ConnectionGate;
+  readonly #stalls: StallWatch;
   readonly #commandTimeoutMs: number | undefined;
   #closed = false;
   /** The last error the client the store built reported (a refused password shows here). */
@@ -51,6 +54,7 @@ export class IoRedisStore extends RedisLayoutStore {
     eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args),
     lrange: (key, start, stop) => this.client.lrange(key, start, stop),
     time: () => serverTimeMs(this.client),
+    loadedScripts: new Set(),
   };
 
   constructor(options: IoRedisStoreOptions = {}) {
@@ -104,6 +108,7 @@ export class IoRedisStore extends RedisLayoutStore {
       this.serverClock.learn(this.#commands).catch(() => {}); // the next write asks again
     });
     if (this.#owned) this.#gate.connectSoon();
+    this.#stalls = new StallWatch(this.client, this.logger);
   }
 
   /**
@@ -207,13 +212,17 @@ export class IoRedisStore extends RedisLayoutStore {
     try {
       if (this.#closed) throw new Error("the store was closed");
       await this.#gate.whenUsable();
-      return await work(this.#commands);
+      const result = await work(this.#commands);
+      this.#stalls.answered();
+      return result;
     } catch (error) {
+      if (isCommandTimeout(error)) this.#stalls.timedOut();
+      else if (error instanceof Error && error.name === "ReplyError") this.#stalls.answered();
       // A write that was sent and got no reply may have run before its deadline; any other
       // failure (an error reply, a call never sent) changed nothing.
       const sent = operation !== "read" && wasSentUnanswered(error);
       const outcome = sent ? "unknown" : "failed";
-      if (error instanceof Error && error.message === "Command timed out") {
+      if (isCommandTimeout(error)) {
         throw new StoreTimeoutError({
           operation,
           key,

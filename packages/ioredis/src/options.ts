@@ -32,7 +32,7 @@ export interface IoRedisStoreOptions extends RedisLayoutStoreOptions {
   redisOptions?: RedisOptions;
   /** Extra ioredis `Cluster` options, when the store builds a Cluster client. */
   clusterOptions?: Omit<ClusterOptions, "redisOptions">;
-  /** Longest wait for one command's reply, in ms (store-built client only). Default 200. */
+  /** Longest wait for one command's reply, in ms (store-built client only). Default 1000. */
   commandTimeoutMs?: number;
   /** Longest wait for a connection, in ms: the TCP connect and the first call's wait. Default 1000. */
   connectTimeoutMs?: number;

@@ -11,7 +11,7 @@ afterAll(() => cluster.stop());
 
 test("a Cluster master killed: calls for its slots settle within the command timeout, the others still work", async () => {
   const stores = majors.map((major) => {
-    const client = major.cluster(cluster.nodes, failFastClusterOptions());
+    const client = major.cluster(cluster.nodes, failFastClusterOptions({ commandTimeoutMs: 200 }));
     client.on("error", () => {});
     return { name: major.name, client, store: new IoRedisStore({ client, logger: silentLogger }) };
   });

@@ -53,6 +53,11 @@ export interface LatencyProxy {
   silence(): void;
   /** Silenced connections pass data again, what was held first (a path that came back). */
   heal(): void;
+  /**
+   * Resets every open connection (RST), as a new process finds none: the next request
+   * connects (and handshakes) again.
+   */
+  dropConnections(): void;
   /** Connections open now. */
   readonly openConnections: number;
   stats(): ProxyStats;
@@ -65,7 +70,7 @@ interface Pipe {
   client: Socket;
   server: Socket;
   silenced: boolean;
-  held: { toServer: Buffer[]; toClient: Buffer[] };
+  held: { toServer: (Buffer | "end")[]; toClient: (Buffer | "end")[] };
   /** When the simulated handshake is over (ms, performance.now()). */
   openAt: number;
   /** Whether the last data seen went to the client (a new client burst is then a round trip). */
@@ -85,20 +90,24 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   });
   let stats = zero();
 
-  /** Forwards `chunk` after the delay; `at` keeps order when the delay changes mid-stream. */
-  const later = (() => {
-    const lastAt = new WeakMap<Socket, number>();
-    return (to: Socket, chunk: Buffer, delayMs: number, notBefore = 0) => {
-      const at = Math.max(performance.now() + delayMs, notBefore + delayMs, lastAt.get(to) ?? 0);
-      lastAt.set(to, at);
-      setTimeout(
-        () => {
-          if (!to.destroyed) to.write(chunk);
-        },
-        Math.max(0, at - performance.now()),
-      );
-    };
-  })();
+  /**
+   * Forwards `chunk` (or the end of the stream: a FIN, after the data) to `to` after the
+   * delay, never before `notBefore + delay`, and never before what was queued for `to` earlier.
+   * What is in flight arrives even when its sender has gone since, as on a real network.
+   */
+  const lastAt = new WeakMap<Socket, number>();
+  const later = (to: Socket, chunk: Buffer | "end", delayMs: number, notBefore = 0) => {
+    const at = Math.max(performance.now() + delayMs, notBefore + delayMs, lastAt.get(to) ?? 0);
+    lastAt.set(to, at);
+    setTimeout(
+      () => {
+        if (to.destroyed) return;
+        if (chunk === "end") to.end();
+        else to.write(chunk);
+      },
+      Math.max(0, at - performance.now()),
+    );
+  };
 
   const server = createServer((client) => {
     client.setNoDelay(true);
@@ -129,25 +138,39 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       if (pipe.silenced) pipe.held.toClient.push(chunk);
       else later(client, chunk, delays.toClient);
     });
-    // A close on one side closes the other after the delay: a FIN travels like data. A silenced
-    // connection passes no FIN either.
-    const end = (other: Socket, delayMs: number) => () => {
-      if (pipe.silenced) return;
-      setTimeout(() => other.end(), delayMs);
+    // An end or close on one side ends the other once what was in flight has arrived: a FIN
+    // travels like data (held too, while silenced).
+    let clientGone = false;
+    let serverGone = false;
+    const clientDone = () => {
+      if (clientGone) return;
+      clientGone = true;
+      if (pipe.silenced) pipe.held.toServer.push("end");
+      else later(upstream, "end", delays.toServer, pipe.openAt);
+      if (serverGone) pipes.delete(pipe);
     };
-    client.on("end", end(upstream, delays.toServer));
-    upstream.on("end", end(client, delays.toClient));
-    const drop = () => {
-      pipes.delete(pipe);
-      client.destroy();
-      upstream.destroy();
+    const serverDone = () => {
+      if (serverGone) return;
+      serverGone = true;
+      if (pipe.silenced) pipe.held.toClient.push("end");
+      else later(client, "end", delays.toClient);
+      if (clientGone) pipes.delete(pipe);
     };
-    client.on("error", drop);
-    upstream.on("error", drop);
-    client.on("close", drop);
-    upstream.on("close", drop);
+    client.on("end", clientDone);
+    client.on("close", clientDone);
+    client.on("error", clientDone);
+    upstream.on("end", serverDone);
+    upstream.on("close", serverDone);
+    upstream.on("error", serverDone);
   });
   const port = await listenLocal(server, options.port);
+  const dropConnections = () => {
+    for (const pipe of pipes) {
+      pipe.client.resetAndDestroy();
+      pipe.server.destroy();
+    }
+    pipes.clear();
+  };
 
   return {
     port,
@@ -170,6 +193,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
         }
       }
     },
+    dropConnections,
     get openConnections() {
       return pipes.size;
     },
@@ -179,11 +203,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const pipe of pipes) {
-        pipe.client.resetAndDestroy();
-        pipe.server.destroy();
-      }
-      pipes.clear();
+      dropConnections();
       await closed;
     },
   };

@@ -4,7 +4,7 @@ import {
   type StoreOutcome,
   StoreTimeoutError,
 } from "@agents-memory/core";
-import { classify, conciseReason, ENV_TOKEN, type Requester } from "./client";
+import { classify, conciseReason, ENV_TOKEN, type Requester, syncHeaders } from "./client";
 
 export interface BudgetSettings {
   requester: Requester;
@@ -77,6 +77,7 @@ export class Budget {
       try {
         const response = await requester.request({
           body: command,
+          headers: syncHeaders(requester),
           signal: () => AbortSignal.timeout(remaining),
         });
         if (response.error) {
@@ -84,7 +85,8 @@ export class Budget {
         }
         this.#authRejected = false;
         return response.result;
-      } catch (error) {
+      } catch (thrown) {
+        const error = replyOnly(thrown);
         const wait = retryDelayMs * 2 ** attempt;
         const retry =
           idempotent &&
@@ -136,6 +138,16 @@ export class Budget {
       `Upstash rejected the token: every store call fails (not retried) until it is fixed; check ${ENV_TOKEN} or the token given to the client`,
     );
   }
+}
+
+/**
+ * The client's error for an error reply, with only the server's words: the client appends the
+ * command (`…, command was: [...]`), and a script sent whole quotes its Lua source there, whose
+ * text (`CONFLICT …`, `NOSCRIPT`) must not be read as the reply.
+ */
+function replyOnly(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== "UpstashError") return error;
+  return Object.assign(new Error(conciseReason(error)), { name: "UpstashError" });
 }
 
 const MAY_HAVE_APPLIED = "; it may have been applied before its deadline, never after";

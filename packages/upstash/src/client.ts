@@ -98,8 +98,28 @@ export interface Requester {
   request(request: {
     body: unknown;
     path?: string[];
+    headers?: Record<string, string>;
     signal?: AbortSignal | (() => AbortSignal);
   }): Promise<{ result?: unknown; error?: string }>;
+}
+
+/**
+ * The read-your-writes headers for the next request: the sync token of the latest response,
+ * when the client keeps one (`readYourWrites`, on by default). The store passes it with every
+ * request itself: `@upstash/redis` from 1.34.5 until upstash/redis-js#1447 (1.35.1, the floor,
+ * among them; 1.39.0 is right) copies the headers before it sets the token, so the read right
+ * after a write carries the token from before it and may be served by a replica that has not
+ * seen the write. Empty when there is no token.
+ */
+export function syncHeaders(requester: Requester): Record<string, string> {
+  const { readYourWrites, upstashSyncToken } = requester as {
+    readYourWrites?: unknown;
+    upstashSyncToken?: unknown;
+  };
+  if (readYourWrites === false || typeof upstashSyncToken !== "string" || !upstashSyncToken) {
+    return {};
+  }
+  return { "upstash-sync-token": upstashSyncToken };
 }
 
 /**

@@ -43,7 +43,8 @@ export interface UpstashStoreOptions extends RedisLayoutStoreOptions {
   /**
    * Budget for one store operation, in ms: every HTTP request it makes (a NOSCRIPT fallback, a
    * fork's second trip, a retry) shares it, and each request is aborted when it runs out.
-   * Default 1000.
+   * A session's own budget applies within it (a `ReplySession` gives its write 3000 ms).
+   * Default 3000: a cold write between continents over TLS is ~4 round trips of ~140 ms.
    */
   timeoutMs?: number;
   /**
@@ -61,7 +62,7 @@ export const defaultOptions = Object.freeze({
   /** No prefix: keys are stored exactly as the sessions name them. */
   keyPrefix: "",
   /** Budget of one operation, retries included, in ms. */
-  timeoutMs: 1000,
+  timeoutMs: 3000,
   /** Retries of an idempotent operation whose request got no response. */
   retries: 1,
   /** Wait before the first retry, in ms, doubling after each. */
@@ -77,8 +78,9 @@ const NOT_IDEMPOTENT: ReadonlySet<StoreOperation> = new Set([
 ]);
 
 /** The layout's commands over one operation's HTTP sender (see `Budget`). */
-function commandsOver(send: Send): RedisCommands {
+function commandsOver(send: Send, loadedScripts: Set<string>): RedisCommands {
   return {
+    loadedScripts,
     evalsha: (sha, keys, args) => send(["evalsha", sha, keys.length, ...keys, ...args]),
     eval: (lua, keys, args) => send(["eval", lua, keys.length, ...keys, ...args]),
     lrange: (key, start, stop) => send(["lrange", key, start, stop]),
@@ -89,8 +91,8 @@ function commandsOver(send: Send): RedisCommands {
 /**
  * The `SessionStore` on Upstash Redis through `@upstash/redis` (REST), on the shared Redis
  * layout (`@agents-memory/core/redis`), so it reads what `@agents-memory/ioredis` writes; every
- * operation is one Lua script call or one command, so one HTTP request (two the first time a
- * script meets a database: EVALSHA, then EVAL). A fork copies the parent server-side after checking its fingerprint, so a turn's write sends
+ * operation is one Lua script call or one command, so one HTTP request (the first time a script
+ * meets the store, it is sent whole). A fork copies the parent server-side after checking its fingerprint, so a turn's write sends
  * the new items, not the history. See the package README for the failure behaviour.
  */
 export class UpstashStore extends RedisLayoutStore {
@@ -99,6 +101,8 @@ export class UpstashStore extends RedisLayoutStore {
   /** The budget of one operation, retries included, in ms (the `timeoutMs` option). */
   readonly timeoutMs: number;
   readonly #budget: Budget;
+  /** The scripts the database ran for this store (see `RedisCommands.loadedScripts`). */
+  readonly #loadedScripts = new Set<string>();
   #closed = false;
 
   constructor(options: UpstashStoreOptions = {}) {
@@ -184,7 +188,7 @@ export class UpstashStore extends RedisLayoutStore {
       );
     }
     return this.#budget.run(operation, key, !NOT_IDEMPOTENT.has(operation), (send) =>
-      work(commandsOver(send)),
+      work(commandsOver(send, this.#loadedScripts)),
     );
   }
 }

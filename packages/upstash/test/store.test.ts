@@ -62,7 +62,7 @@ describe("building the store", () => {
     }
     expect(defaultOptions).toEqual({
       keyPrefix: "",
-      timeoutMs: 1000,
+      timeoutMs: 3000,
       retries: 1,
       retryDelayMs: 50,
     });

@@ -18,6 +18,13 @@ export interface RedisCommands {
    * On a Cluster, the earliest of its masters' clocks (a deadline mapped with it holds on any).
    */
   time(): Promise<number>;
+  /**
+   * The SHA-1s of the scripts this connection's server is known to hold (it ran them), kept
+   * by the adapter for as long as it talks to the same server. With it, a script not known
+   * there is sent whole (EVAL: one round trip) instead of EVALSHA, NOSCRIPT, EVAL (two).
+   * Without it, every script call starts with EVALSHA.
+   */
+  readonly loadedScripts?: Set<string>;
 }
 
 /** `TIME`'s reply, `[seconds, microseconds]` as strings or numbers, in ms since the epoch. */

@@ -227,6 +227,8 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     assertLimit(limit);
     if (limit === 0) return emptyStored();
     return this.run("read", key, async (commands) => {
+      // A read usually precedes a write (a turn): learn the server's clock with it.
+      this.serverClock.learnAlongside(commands);
       const layout = this.layout;
       try {
         return await readLayout(commands, this.#key(key), limit, this.#context(key), layout);

@@ -42,9 +42,11 @@ export function isNoScript(error: unknown): boolean {
 }
 
 /**
- * Runs a script with EVALSHA, falling back to EVAL (which also caches it) when the server
- * answers NOSCRIPT: a fresh, restarted or flushed server, or a Cluster node seen for the first
- * time. NOSCRIPT means nothing ran, so the fallback never applies a write twice.
+ * Runs a script: with EVAL when the server is not known to hold it (`commands.loadedScripts`
+ * lacks it: a cold process pays one round trip, not EVALSHA, NOSCRIPT, EVAL), else with
+ * EVALSHA, falling back to EVAL (which also caches it) when the server answers NOSCRIPT: a
+ * restarted or flushed server, or a Cluster node seen for the first time. NOSCRIPT means
+ * nothing ran, so the fallback never applies a write twice.
  */
 export async function runScript(
   commands: RedisCommands,
@@ -52,10 +54,26 @@ export async function runScript(
   keys: readonly string[],
   args: readonly RedisArgument[],
 ): Promise<unknown> {
+  const sha = await script.sha();
+  const loaded = commands.loadedScripts;
+  if (loaded && !loaded.has(sha)) return evalWhole(commands, script, sha, keys, args);
   try {
-    return await commands.evalsha(await script.sha(), keys, args);
+    return await commands.evalsha(sha, keys, args);
   } catch (error) {
     if (!isNoScript(error)) throw error;
-    return await commands.eval(script.lua, keys, args);
+    loaded?.delete(sha);
+    return evalWhole(commands, script, sha, keys, args);
   }
+}
+
+async function evalWhole(
+  commands: RedisCommands,
+  script: RedisScript,
+  sha: string,
+  keys: readonly string[],
+  args: readonly RedisArgument[],
+): Promise<unknown> {
+  const reply = await commands.eval(script.lua, keys, args);
+  commands.loadedScripts?.add(sha);
+  return reply;
 }

@@ -19,6 +19,16 @@ export class ServerClock {
     this.#offsetMs = undefined;
   }
 
+  /**
+   * Starts learning the offset alongside another call (a read), unless it is known or being
+   * learned: the TIME goes out with that call, so the write that follows pays no round trip
+   * for it. A failure is ignored (the write asks again).
+   */
+  learnAlongside(commands: RedisCommands): void {
+    if (this.#offsetMs !== undefined || this.#learning) return;
+    this.learn(commands).catch(() => {});
+  }
+
   /** `localDeadline` (ms since the epoch, this process's clock) in the server's clock. */
   async toServer(commands: RedisCommands, localDeadline: number): Promise<number> {
     const offset = this.#offsetMs ?? (await this.#learnOnce(commands));

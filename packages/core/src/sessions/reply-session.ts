@@ -280,7 +280,7 @@ export class ReplySession implements Session {
       throw new TypeError("[agents-memory] persist needs at least one message id");
     const keys = ids.map((id) => replyKey(id, this.chatId, this.#keyPrefix));
     const { elements } = await this.#ensureHistory();
-    const { store, keep, maxItems, ttlSeconds, timeoutMs, tokens } = this.#options;
+    const { store, keep, maxItems, ttlSeconds, persistTimeoutMs, tokens } = this.#options;
     const kept = keepItems(this.#staged, keep);
     // Counted once, here: the store keeps each count with its item.
     const newItems = tokens ? await tokens.counted(kept) : kept;
@@ -292,7 +292,7 @@ export class ReplySession implements Session {
     const failure = await storeCall(
       "fork",
       keys[0]!,
-      timeoutMs,
+      persistTimeoutMs,
       async (deadline) => {
         if (limit === 0) {
           // Nothing fits (the newest item alone is over maxTokens): the window is empty.

@@ -1,5 +1,10 @@
 import type { AgentInputItem } from "@openai/agents";
-import { assertTimeoutMs, DEFAULT_TIMEOUT_MS, type OnStoreError } from "../guard";
+import {
+  assertTimeoutMs,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type OnStoreError,
+} from "../guard";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   assertMaxItems,
@@ -35,8 +40,16 @@ export interface MemoryOptions {
   tokenCounter?: TokenCounter;
   /** TTL set on every write, in seconds. Default 604 800 (7 days). */
   ttlSeconds?: number;
-  /** Budget for each store call, in ms. Default 250. */
+  /**
+   * Budget for reading the history, in ms: the turn waits for it before the model call.
+   * Default 1000 (a cold read between continents, twice over; see the core README).
+   */
   timeoutMs?: number;
+  /**
+   * Budget for writing the new history (`persist`), in ms. The answer was sent before it, so
+   * nobody waits for it. Default 3000.
+   */
+  persistTimeoutMs?: number;
   /** Which items never enter memory. Default: tool items and `__fake_id__`. */
   filter?: FilterPolicy;
   /** Where failures and skipped data are reported. Default: console (stderr). */
@@ -52,6 +65,7 @@ export interface ResolvedMemoryOptions {
   tokens: SessionTokens | undefined;
   ttlSeconds: number;
   timeoutMs: number;
+  persistTimeoutMs: number;
   keep: (item: AgentInputItem) => boolean;
   logger: MemoryLogger;
   onStoreError: OnStoreError | undefined;
@@ -70,16 +84,19 @@ export function resolveMemoryOptions(options: MemoryOptions): ResolvedMemoryOpti
   }
   const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const persistTimeoutMs = options.persistTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
   assertMaxItems(maxItems);
   assertTtlSeconds(ttlSeconds);
   assertTimeoutMs(timeoutMs);
+  assertTimeoutMs(persistTimeoutMs, "persistTimeoutMs");
   return {
     store,
     maxItems,
     tokens: sessionTokens(options.maxTokens, options.tokenCounter),
     ttlSeconds,
     timeoutMs,
+    persistTimeoutMs,
     keep: options.filter === undefined ? keepByDefault : compileFilter(options.filter),
     logger: options.logger ?? consoleLogger,
     onStoreError: options.onStoreError,

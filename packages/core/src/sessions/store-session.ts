@@ -34,8 +34,12 @@ import { plainJsonCopy } from "./plain-json";
 import { fromSdkLogger, isSdkLogger, type SdkLogger } from "./sdk-logger";
 import { type SessionTokens, sessionTokens } from "./token-budget";
 
-/** Default budget for one store call of a {@link StoreSession}, in ms (fits Upstash's 1 s). */
-export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 1000;
+/**
+ * Default budget for one store call of a {@link StoreSession}, in ms. The runner waits for
+ * every call, reads and writes: a cold write between continents (TCP, TLS, the server's clock,
+ * the call: 4 round trips of ~140 ms) fits it with room to spare (see the core README).
+ */
+export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 2000;
 
 /** The key `initialItems` are recorded under, so a restart never writes them twice. */
 const INITIAL_ITEMS_OPERATION = "agents-memory:initial-items";
@@ -85,7 +89,7 @@ export interface StoreSessionOptions {
    * (the run goes on without memory); `popItem` and `clearSession` still reject.
    */
   failureMode?: "reject" | "degrade";
-  /** Budget for each store call, in ms. Default 1000. */
+  /** Budget for each store call, in ms. Default 2000. */
   timeoutMs?: number;
   /** The SDK's `Logger` (`getLogger()`); a pino-style `(fields, message)` logger works too. Default: `getLogger("agents-memory")`. */
   logger?: SdkLogger | MemoryLogger;

@@ -20,4 +20,5 @@ export {
   type RawRedisReader,
 } from "./packed";
 export { type LoggedLine, type RecordingLogger, recordingLogger } from "./recording-logger";
+export { replyTurns, type TurnRecord, type TurnStores, turnItems } from "./reply-turns";
 export { timed, until } from "./timing";

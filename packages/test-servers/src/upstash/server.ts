@@ -96,11 +96,12 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       const text = Buffer.from(JSON.stringify(payload), "utf8");
       entry.status = status;
       entry.bytesOut = text.length;
+      entry.answeredSyncToken = String(++syncToken);
       bytesOut += text.length;
       res.writeHead(status, {
         "content-type": "application/json",
         "content-length": text.length,
-        "upstash-sync-token": String(++syncToken),
+        "upstash-sync-token": entry.answeredSyncToken,
       });
       res.end(text);
     };

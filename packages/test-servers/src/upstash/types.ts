@@ -32,6 +32,8 @@ export interface RecordedRequest {
   base64: boolean;
   /** The `upstash-sync-token` header the request carried (read-your-writes), if any. */
   syncToken: string | undefined;
+  /** The `upstash-sync-token` the response carried (unset while unanswered). */
+  answeredSyncToken?: string;
   /** `performance.now()` when the request arrived. */
   at: number;
 }

@@ -1,0 +1,101 @@
+import { ReplySession, type SessionStore, silentLogger } from "@agents-memory/core";
+import { IoRedisStore } from "@agents-memory/ioredis";
+import { type LatencyProxy, startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
+import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
+import { recordingLogger, replyTurns, turnItems, until } from "@agents-memory/test-servers/testing";
+import { trustedCertificate } from "@agents-memory/test-servers/tls";
+import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
+import { afterAll, describe, expect, test } from "vitest";
+import { UpstashStore } from "../src";
+
+// The store at a distance: HTTPS (as Upstash is) through a proxy that delays each direction,
+// every session option at its default. Cold: a new store and client per turn, and no pooled
+// connection left (as in a new process), so each turn pays TCP and TLS again.
+// AM_DISTANCE_TURNS raises the turns (the issue asks for 50 at 70 ms; CI runs fewer).
+const TURNS = Number(process.env.AM_DISTANCE_TURNS ?? 8);
+
+const redis: RedisServer = await startRedisServer();
+const upstash: UpstashServer = await startUpstashServer({
+  redisPort: redis.port,
+  tls: trustedCertificate(),
+});
+const proxy: LatencyProxy = await startLatencyProxy({ targetPort: upstash.port });
+const url = `https://127.0.0.1:${proxy.port}`;
+/** The independent reader: straight to Redis, no distance. */
+const reader = new IoRedisStore({ url: redis.url, logger: silentLogger });
+
+afterAll(async () => {
+  await reader.close();
+  await proxy.close();
+  await upstash.close();
+  await redis.stop();
+});
+
+const newStore = () => new UpstashStore({ url, token: upstash.token, logger: silentLogger });
+let chat = 0;
+
+async function coldRelease(store: SessionStore): Promise<void> {
+  await store.close?.();
+  proxy.dropConnections();
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the client sees the resets
+}
+
+describe.each([20, 70])("UpstashStore over HTTPS at %i ms each way", (delayMs) => {
+  test.each(["warm", "cold"] as const)(
+    `%s: ReplySession's defaults keep every turn (${TURNS} turns)`,
+    async (mode) => {
+      proxy.setDelay(delayMs);
+      proxy.dropConnections();
+      const warm = newStore();
+      const logger = recordingLogger();
+      const chatId = ++chat;
+      const records = await replyTurns({
+        chatId,
+        turns: TURNS,
+        logger,
+        stores: mode === "warm" ? { open: () => warm } : { open: newStore, release: coldRelease },
+      });
+      expect(records.map((record) => record.persist.outcome)).toEqual(Array(TURNS).fill("stored"));
+      expect([...logger.warnings, ...logger.errors]).toEqual([]);
+      expect(records.map((record) => record.readItems)).toEqual(
+        Array.from({ length: TURNS }, (_, turn) => Math.min(2 * turn, 50)),
+      );
+      const stored = await reader.read(`bot:${1000 + TURNS}:${chatId}`);
+      expect(stored).toEqual(
+        Array.from({ length: TURNS }, (_, turn) => turnItems(turn))
+          .flat()
+          .slice(-50),
+      );
+    },
+    300_000,
+  );
+});
+
+test("a write reported failed never lands later: one still on its way when the budget ran out is refused", async () => {
+  proxy.setDelay(20);
+  const store = newStore();
+  const chatId = ++chat;
+  await replyTurns({ chatId, turns: 1, stores: { open: () => store } });
+  // The next request takes 800 ms to reach the server; the write's budget is 400 ms.
+  proxy.setDelay({ toServer: 800, toClient: 20 });
+  const session = new ReplySession({
+    store,
+    chatId,
+    replyToMessageId: 1001,
+    persistTimeoutMs: 400,
+    logger: silentLogger,
+  });
+  await session.load();
+  upstash.requests.reset();
+  await session.addItems(turnItems(1));
+  const persisted = await session.persist(1002);
+  expect(persisted.ok).toBe(false);
+  // The request arrived after all, and the server refused it (the write fence).
+  const arrived = await until(async () => {
+    const entry = upstash.requests.log.find((request) => request.commands[0]?.startsWith("eval"));
+    if (!entry || entry.status === 0) throw new Error("not yet");
+    return entry;
+  });
+  expect(arrived.status).toBe(400);
+  expect(await reader.read(`bot:1002:${chatId}`)).toEqual([]);
+});
