@@ -46,6 +46,7 @@ export {
   trimItems,
   windowStart,
 } from "./policy";
+export { addTokenUsage, type SdkUsage, tokenUsageOf } from "./policy/usage";
 export {
   READ_OUTCOMES,
   type ReadOutcome,
@@ -67,6 +68,7 @@ export {
   StoreSession,
   type StoreSessionOptions,
 } from "./sessions/store-session";
+export type { UsageInput } from "./sessions/usage";
 export {
   type ClaimOptions,
   type ClaimResult,
@@ -82,3 +84,10 @@ export type {
   TransactOptions,
   WriteOptions,
 } from "./store/contract";
+export {
+  emptyUsage,
+  isUsageStore,
+  TOKEN_USAGE_FIELDS,
+  type TokenUsage,
+  type UsageStore,
+} from "./store/usage";

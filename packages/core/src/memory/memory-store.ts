@@ -39,6 +39,13 @@ import {
   type WriteOptions,
 } from "../store";
 import { endsWith, replaceFunctionCallIn } from "../store/history";
+import {
+  type AddUsageOptions,
+  assertUsage,
+  emptyUsage,
+  TOKEN_USAGE_FIELDS,
+  type TokenUsage,
+} from "../store/usage";
 
 interface Entry {
   /**
@@ -84,6 +91,7 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements SessionStore, ClaimStore {
   readonly #entries = new Map<string, Entry>();
   readonly #claims = new Map<string, Claim>();
+  readonly #usage = new Map<string, { usage: TokenUsage; expiresAt: number }>();
   readonly #operations = new Map<string, Operations>();
   readonly #now: () => number;
   readonly #logger: MemoryLogger;
@@ -275,6 +283,33 @@ export class MemoryStore implements SessionStore, ClaimStore {
     if (!next) return false;
     entry.elements = next;
     return true;
+  }
+
+  /** `UsageStore.addUsage`: counters kept beside the histories, with their own TTL. */
+  async addUsage(key: string, usage: TokenUsage, options: AddUsageOptions): Promise<void> {
+    assertStoreKey(key);
+    assertUsage(usage);
+    assertStoreTtl(options?.ttlSeconds);
+    assertBeforeDeadline("addUsage", key, options);
+    const sum = await this.readUsage(key);
+    for (const field of TOKEN_USAGE_FIELDS) sum[field] += usage[field];
+    const ttl = options.ttlSeconds;
+    this.#usage.set(key, {
+      usage: sum,
+      expiresAt: ttl > 0 ? this.#now() + ttl * 1000 : Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /** `UsageStore.readUsage`. */
+  async readUsage(key: string): Promise<TokenUsage> {
+    assertStoreKey(key);
+    const entry = this.#usage.get(key);
+    if (!entry) return emptyUsage();
+    if (entry.expiresAt <= this.#now()) {
+      this.#usage.delete(key);
+      return emptyUsage();
+    }
+    return { ...entry.usage };
   }
 
   /** `ClaimStore.claim`: this process's claims only (a MemoryStore is one process). */

@@ -26,6 +26,7 @@ import {
   trimElements,
 } from "../store/stored-json";
 import { storedTokenCount } from "../store/token-count";
+import { TOKEN_USAGE_FIELDS, type TokenUsage, usageFromCounters } from "../store/usage";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
@@ -517,4 +518,27 @@ export async function replaceFunctionCallLayout(
     legacy = { sha: reply[2] ?? (await sha1Hex(String(reply[1]))), elements: replaced };
   }
   throw new Error("the legacy value kept changing while converting it");
+}
+
+/** `UsageStore.addUsage` in one script call (USAGE_ADD), fenced like every write. */
+export function addUsageLayout(
+  commands: RedisCommands,
+  redisKey: string,
+  usage: TokenUsage,
+  ttlSeconds: number,
+  deadline: number,
+): Promise<unknown> {
+  const pairs = TOKEN_USAGE_FIELDS.flatMap((field) => [field, usage[field]]);
+  return script(commands, "usageAdd", [redisKey], [deadline, ttlSeconds, ...pairs]);
+}
+
+/** `UsageStore.readUsage` in one script call (USAGE_READ). */
+export async function readUsageLayout(
+  commands: RedisCommands,
+  redisKey: string,
+): Promise<TokenUsage> {
+  const flat = (await script(commands, "usageRead", [redisKey], [])) as unknown[];
+  const counters: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) counters[String(flat[i])] = flat[i + 1];
+  return usageFromCounters(counters);
 }

@@ -20,6 +20,12 @@ import type {
 } from "../store/contract";
 import { emptyStored, serializeItems } from "../store/stored-json";
 import {
+  type AddUsageOptions,
+  assertUsage,
+  type TokenUsage,
+  type UsageStore,
+} from "../store/usage";
+import {
   assertAppendOptions,
   assertFunctionCallReplacement,
   assertItems,
@@ -35,6 +41,7 @@ import { checkRedisLayoutStore, type RedisStoreCheck } from "./check";
 import { claimLayout, claimStepLayout } from "./claims";
 import type { RedisCommands } from "./commands";
 import {
+  addUsageLayout,
   appendLayout,
   clearLayout,
   forkLayout,
@@ -42,6 +49,7 @@ import {
   type RedisLayout,
   type RedisLayoutContext,
   readLayout,
+  readUsageLayout,
   replaceFunctionCallLayout,
   transactLayout,
   writeLayout,
@@ -51,6 +59,8 @@ import { ServerClock } from "./server-clock";
 
 /** A store operation, as named in errors, logs and an adapter's failure policy. */
 export type StoreOperation =
+  | "addUsage"
+  | "readUsage"
   | "read"
   | "replace"
   | "append"
@@ -99,7 +109,7 @@ export interface RedisLayoutStoreOptions {
  * ({@link RedisLayoutStore.budgetMs}), and whether it can run a script over several keys at
  * once ({@link RedisLayoutStore.singleKeyOnly}).
  */
-export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
+export abstract class RedisLayoutStore implements SessionStore, ClaimStore, UsageStore {
   /** Prepended to every key the store is given, as passed in the options. */
   readonly keyPrefix: string;
   /** The logger from the options, for the subclass's own reports. */
@@ -413,6 +423,22 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore {
     return this.#write("releaseClaim", key, options, (commands, deadline) =>
       claimStepLayout(commands, "releaseClaim", this.#key(key), [options.holder], deadline),
     );
+  }
+
+  /** `UsageStore.addUsage`: one script call on one key (a hash of counters). */
+  async addUsage(key: string, usage: TokenUsage, options: AddUsageOptions): Promise<void> {
+    assertStoreKey(key);
+    assertUsage(usage);
+    assertStoreTtl(options?.ttlSeconds);
+    await this.#write("addUsage", key, options, (commands, deadline) =>
+      addUsageLayout(commands, this.#key(key), usage, options.ttlSeconds, deadline),
+    );
+  }
+
+  /** `UsageStore.readUsage`: one script call on one key. */
+  async readUsage(key: string): Promise<TokenUsage> {
+    assertStoreKey(key);
+    return this.run("readUsage", key, (commands) => readUsageLayout(commands, this.#key(key)));
   }
 
   /**

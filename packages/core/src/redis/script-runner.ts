@@ -34,6 +34,8 @@ export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>
   renewClaim: script("renewClaim"),
   finishClaim: script("finishClaim"),
   releaseClaim: script("releaseClaim"),
+  usageAdd: script("usageAdd"),
+  usageRead: script("usageRead"),
 });
 
 /** True when a reply error is NOSCRIPT (the server does not hold the script yet). */

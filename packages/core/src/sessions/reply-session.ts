@@ -11,6 +11,7 @@ import {
   type StoredElement,
 } from "../store";
 import { withoutTokenCount } from "../store/token-count";
+import { emptyUsage, type TokenUsage } from "../store/usage";
 import type { ReadOutcome } from "./read-outcome";
 import {
   cloneItems,
@@ -18,6 +19,7 @@ import {
   type ResolvedMemoryOptions,
   resolveMemoryOptions,
 } from "./session-options";
+import { toTokenUsage, type UsageInput, usageStoreOf } from "./usage";
 
 export interface ReplySessionOptions extends MemoryOptions {
   /** The chat the conversation lives in (negative for groups). */
@@ -142,6 +144,47 @@ export class ReplySession implements Session {
    */
   get readOutcome(): ReadOutcome | undefined {
     return this.#readOutcome;
+  }
+
+  /** The key the chat's usage counters live under: `<prefix>:usage:<chatId>`. */
+  get usageKey(): string {
+    return `${this.#keyPrefix}:usage:${this.chatId}`;
+  }
+
+  /**
+   * Adds this turn's usage (`result.state.usage`, or a `TokenUsage`) to the chat's counters in
+   * the same store (one atomic call, the session's TTL refreshed). Never rejects on a store
+   * failure: reported, and false. Throws a TypeError when the store keeps no usage.
+   */
+  async recordUsage(usage: UsageInput): Promise<boolean> {
+    const store = usageStoreOf(this.#options.store);
+    const add = toTokenUsage(usage);
+    const { ttlSeconds, timeoutMs } = this.#options;
+    const failure = await storeCall(
+      "addUsage",
+      this.usageKey,
+      timeoutMs,
+      async (deadline) => {
+        await store.addUsage(this.usageKey, add, { ttlSeconds, deadline });
+        return undefined;
+      },
+      this.#options,
+      (error) => error,
+    );
+    return failure === undefined;
+  }
+
+  /** The chat's usage, summed over every turn recorded (zeros when none or on a failure, reported). */
+  async getUsage(): Promise<TokenUsage> {
+    const store = usageStoreOf(this.#options.store);
+    return storeCall(
+      "readUsage",
+      this.usageKey,
+      this.#options.timeoutMs,
+      () => store.readUsage(this.usageKey),
+      this.#options,
+      () => emptyUsage(),
+    );
   }
 
   async getSessionId(): Promise<string> {

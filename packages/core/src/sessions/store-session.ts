@@ -29,10 +29,12 @@ import {
 } from "../policy";
 import { assertStoreKey, readStoredWindow, type SessionStore } from "../store";
 import type { HistoryTransaction } from "../store/contract";
+import type { TokenUsage } from "../store/usage";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
 import { plainJsonCopy } from "./plain-json";
 import { fromSdkLogger, isSdkLogger, type SdkLogger } from "./sdk-logger";
 import { type SessionTokens, sessionTokens } from "./token-budget";
+import { toTokenUsage, type UsageInput, usageStoreOf } from "./usage";
 
 /**
  * Default budget for one store call of a {@link StoreSession}, in ms. The runner waits for
@@ -228,6 +230,34 @@ export class StoreSession implements Session {
       await this.#seed(deadline);
       if (kept.length > 0) await this.#store.append(this.key, kept, this.#writeOptions(deadline));
     });
+  }
+
+  /** The key this session's usage counters live under: `key + ":usage"`. */
+  get usageKey(): string {
+    return `${this.key}:usage`;
+  }
+
+  /**
+   * Adds a run's usage (`result.state.usage`, or a `TokenUsage`) to this session's counters in
+   * the same store (one atomic call; the session's TTL). Rejects with a TypeError when the
+   * store keeps no usage; a store failure as every write does (`failureMode`).
+   */
+  async recordUsage(usage: UsageInput): Promise<void> {
+    const store = usageStoreOf(this.#store);
+    const add = toTokenUsage(usage);
+    await this.#run("addUsage", undefined, (deadline) =>
+      store.addUsage(this.usageKey, add, { ttlSeconds: this.#ttlSeconds ?? 0, deadline }),
+    );
+  }
+
+  /** The usage recorded for this session, summed over its turns (zeros when none). */
+  async getUsage(): Promise<TokenUsage> {
+    const store = usageStoreOf(this.#store);
+    return this.#run(
+      "readUsage",
+      { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+      () => store.readUsage(this.usageKey),
+    );
   }
 
   /** Removes and returns the newest item. A store failure rejects, in either failure mode. */

@@ -1,4 +1,5 @@
 import type { AgentInputItem } from "@openai/agents";
+import type { AddUsageOptions, TokenUsage } from "./usage";
 
 /** Options every write takes. */
 export interface WriteOptions {
@@ -216,6 +217,10 @@ export interface SessionStore {
    * `StoreError` when the backend is unreachable (calls still work once it is).
    */
   check?(): Promise<StoreCheck>;
+  /** Optional: see `UsageStore.addUsage` (`store/usage.ts`). */
+  addUsage?(key: string, usage: TokenUsage, options: AddUsageOptions): Promise<void>;
+  /** Optional: see `UsageStore.readUsage` (`store/usage.ts`). */
+  readUsage?(key: string): Promise<TokenUsage>;
   /** Release what the store owns (connections it opened). A client passed in is left open. */
   close?(): Promise<void>;
 }

@@ -73,6 +73,16 @@ export {
   withTokenCount,
 } from "./token-count";
 export {
+  type AddUsageOptions,
+  assertUsage,
+  emptyUsage,
+  isUsageStore,
+  TOKEN_USAGE_FIELDS,
+  type TokenUsage,
+  type UsageStore,
+  usageFromCounters,
+} from "./usage";
+export {
   assertAppendOptions,
   assertFunctionCallReplacement,
   assertItems,
