@@ -51,7 +51,7 @@ describe.each(["redis", "upstash"] as StoreKind[])(
       );
       // Two store calls (read, write) at the bot's default store timeout, plus slack for a loaded
       // machine; a bot that waited for the store would take until the test's own timeout.
-      const storeTimeoutMs = kind === "upstash" ? 1000 : 250;
+      const storeTimeoutMs = 1000;
       expect(elapsed).toBeLessThan(2 * storeTimeoutMs + 2000);
       const [request] = ai.requests.slice(-1);
       expect(turns(request)).toHaveLength(1);

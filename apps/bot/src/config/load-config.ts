@@ -1,3 +1,4 @@
+import { DEFAULT_READ_TIMEOUT_MS } from "@agents-memory/core";
 import type { CliFlags } from "./cli";
 import { ConfigError } from "./config-error";
 import { DEFAULTS } from "./defaults";
@@ -103,7 +104,8 @@ export function loadConfig(
       maxItems: env.AGENT_MAX_CACHE_SIZE,
       maxTokens: env.AGENT_MAX_TOKENS,
       keyPrefix: env.STORE_KEY_PREFIX,
-      timeoutMs: env.STORE_TIMEOUT_MS ?? (store.kind === "upstash" ? 1000 : 250),
+      // The library's read budget, chosen for a store on another continent (core README, "Budgets").
+      timeoutMs: env.STORE_TIMEOUT_MS ?? DEFAULT_READ_TIMEOUT_MS,
     },
     console: { chatId: env.CONSOLE_CHAT_ID },
     health: {

@@ -70,7 +70,7 @@ export interface Config {
     /** Most tokens (o200k) of history sent to the model; undefined: by count only. */
     maxTokens: number | undefined;
     keyPrefix: string;
-    /** Budget of one store call, in ms: 250 (memory, Redis) or 1000 (Upstash) unless set. */
+    /** Budget of one store call, in ms (a turn's write gets core's 3000): 1000 unless set. */
     timeoutMs: number;
   };
   console: { chatId: number | undefined };
