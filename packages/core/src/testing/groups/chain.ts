@@ -307,6 +307,31 @@ export function legacyChainGroup({ it, raw, layout }: GroupContext): void {
     assert.equal(await raw.type(rk(p, "legacy")), "string");
   });
 
+  it("a link to another chat's legacy JSON string is refused, and the string left as it was", async (store, p) => {
+    if (layout !== "chain") return;
+    const foreign = JSON.stringify([userItem("chat 999's secret")]);
+    await raw.plant(rk(p, "legacy", 999), { type: "string", value: foreign }, 1800);
+    await raw.plant(rk(p, "child"), {
+      type: "list",
+      elements: [
+        chainLinkElement({ take: 2, parent: rk(p, "legacy", 999) }),
+        JSON.stringify(userItem("n")),
+      ],
+    });
+    assert.deepEqual(await store.read(rk(p, "child")), [userItem("n")]);
+    const read = await readStoredWindow(store, rk(p, "child"), 50);
+    await store.fork(rk(p, "child"), [rk(p, "next")], [userItem("m")], {
+      maxItems: 50,
+      ttlSeconds: 3600,
+      parentItems: read.items,
+      parentElements: read.elements,
+    });
+    assert.deepEqual(await store.read(rk(p, "next")), [userItem("n"), userItem("m")]);
+    assert.equal(await raw.type(rk(p, "legacy", 999)), "string");
+    const ttl = await raw.ttlSeconds(rk(p, "legacy", 999));
+    assert.ok(ttl > 0 && ttl <= 1800, `the string's TTL is not raised, got ${ttl}`);
+  });
+
   it("a link to a legacy JSON string reads the string's newest items", async (store, p) => {
     if (layout !== "chain") return;
     const legacy = [userItem("py0"), assistantItem("py1"), userItem("py2")];
