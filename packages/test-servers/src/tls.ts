@@ -63,7 +63,7 @@ const KEY_ENV = "AGENTS_MEMORY_TEST_TLS_KEY";
  * from a vitest config (it runs before the workers start). Idempotent.
  */
 export function prepareTrustedCertificate(): void {
-  if (process.env[KEY_ENV] && process.env.NODE_EXTRA_CA_CERTS) return;
+  if (process.env[KEY_ENV]) return;
   const { key, cert } = throwawayCertificate();
   const dir = mkdtempSync(join(tmpdir(), "am-ca-"));
   writeFileSync(join(dir, "key.pem"), key, { mode: 0o600 });
