@@ -99,3 +99,38 @@ test("a write reported failed never lands later: one still on its way when the b
   expect(arrived.status).toBe(400);
   expect(await reader.read(`bot:1002:${chatId}`)).toEqual([]);
 });
+
+test("a pooled connection that stopped answering costs one timed-out call: the next one connects again", async () => {
+  proxy.setDelay(5);
+  const store = new UpstashStore({
+    url,
+    token: upstash.token,
+    logger: silentLogger,
+    timeoutMs: 500,
+  });
+  const chatId = ++chat;
+  await replyTurns({ chatId, turns: 1, stores: { open: () => store } });
+  const connections = proxy.stats().connections;
+  proxy.silence(); // the keep-alive sockets go quiet: no FIN, no RST; new connections work
+  try {
+    const failures: unknown[] = [];
+    for (;;) {
+      const read = await store.read(`bot:1001:${chatId}`).then(
+        (items) => ({ items }),
+        (error: unknown) => ({ error }),
+      );
+      if ("items" in read) {
+        expect(read.items).toEqual(turnItems(0));
+        break;
+      }
+      failures.push(read.error);
+      expect(failures.length).toBeLessThanOrEqual(3);
+    }
+    // An aborted request takes its socket with it (undici destroys it), so each silent pooled
+    // socket costs at most one call; the store needs nothing more.
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.stats().connections).toBeGreaterThan(connections);
+  } finally {
+    proxy.heal();
+  }
+});
