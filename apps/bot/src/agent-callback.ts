@@ -1,4 +1,10 @@
-import { type PersistResult, ReplySession, type SessionStore } from "@agents-memory/core";
+import {
+  emptyUsage,
+  type PersistResult,
+  ReplySession,
+  type SdkUsage,
+  type SessionStore,
+} from "@agents-memory/core";
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
 import { DraftStream } from "./draft-stream";
@@ -6,6 +12,13 @@ import type { TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
+import {
+  budgetSpentText,
+  recordUserUsage,
+  spentTokens,
+  usageText,
+  userUsageToday,
+} from "./usage-budget";
 
 /** Who the bot is (from getMe, or the console's stand-in). */
 export interface BotIdentity {
@@ -17,6 +30,7 @@ export interface BotIdentity {
 export type Decision =
   | { action: "ignore"; reason: string }
   | { action: "help" }
+  | { action: "usage-report" }
   | { action: "usage" }
   | { action: "no-text" }
   | {
@@ -88,6 +102,7 @@ export class AgentCallback {
     if (command && (command.name === "start" || command.name === "help")) {
       return { action: "help" };
     }
+    if (command?.name === "usage") return { action: "usage-report" };
     const isAgentCommand = command !== undefined && this.#commands.has(command.name);
     if (command && !isAgentCommand) return { action: "ignore", reason: "other command" };
     const repliesToBot = message.replyTo?.from?.id === identity.id;
@@ -126,6 +141,9 @@ export class AgentCallback {
             replyToMessageId: message.messageId,
           });
           return;
+        case "usage-report":
+          await this.#reportUsage(message, channel);
+          return;
         case "no-text":
           await channel.sendMessage(message.chatId, NO_TEXT_REPLY, {
             replyToMessageId: message.messageId,
@@ -140,6 +158,45 @@ export class AgentCallback {
     }
   }
 
+  /** /usage: the chat's usage, and the user's today (against the daily budget when set). */
+  async #reportUsage(message: ChatMessage, channel: Channel): Promise<void> {
+    const { config, store } = this.#options;
+    const session = this.#session(message.chatId, null, this.#options.logger);
+    const chat = await session.getUsage();
+    const userId = message.from?.id;
+    const today =
+      userId === undefined
+        ? emptyUsage()
+        : await userUsageToday(store, config.memory.keyPrefix, userId);
+    await channel.sendMessage(
+      message.chatId,
+      usageText(chat, today, config.memory.dailyTokenBudget),
+      { replyToMessageId: message.messageId },
+    );
+  }
+
+  /** True when the user's daily budget is set and spent (and says so in the chat). */
+  async #budgetSpent(message: ChatMessage, channel: Channel, log: Logger): Promise<boolean> {
+    const { config, store } = this.#options;
+    const budget = config.memory.dailyTokenBudget;
+    const userId = message.from?.id;
+    if (budget === undefined || userId === undefined) return false;
+    let spent: number;
+    try {
+      spent = spentTokens(await userUsageToday(store, config.memory.keyPrefix, userId));
+    } catch (error) {
+      // The budget cannot be read: answer (no fallback store, as for memory), and say so.
+      log.warn({ err: error, user_id: userId }, "daily token budget not checked: the store failed");
+      return false;
+    }
+    if (spent < budget) return false;
+    log.info({ user_id: userId, spent, budget }, "daily token budget spent; not answered");
+    await channel.sendMessage(message.chatId, budgetSpentText(spent, budget), {
+      replyToMessageId: message.messageId,
+    });
+    return true;
+  }
+
   async #run(
     message: ChatMessage,
     parentMessageId: number | null,
@@ -147,6 +204,8 @@ export class AgentCallback {
     log: Logger,
   ): Promise<void> {
     const { config, agent } = this.#options;
+    if (await this.#budgetSpent(message, channel, log)) return;
+    let usage: SdkUsage | undefined;
     const started = Date.now();
     const stopTyping = keepTyping(channel, message.chatId, log);
     let sentIds: number[] = [];
@@ -178,7 +237,12 @@ export class AgentCallback {
       });
       log.info({ parent_key: session.parentKey, history_items: historyItems }, "running the agent");
       drafts = this.#drafts(message, channel, log);
-      const runOptions = { onText: drafts ? (text: string) => drafts!.update(text) : undefined };
+      const runOptions = {
+        onText: drafts ? (text: string) => drafts!.update(text) : undefined,
+        onUsage: (used: SdkUsage) => {
+          usage = used;
+        },
+      };
       let output: string;
       try {
         output = await agent.run(input, session, runOptions);
@@ -244,6 +308,7 @@ export class AgentCallback {
             : "answered; history not stored",
       );
     }
+    if (session && usage) await this.#recordUsage(session, message, usage, log);
     this.#options.stats?.record({
       at: Date.now(),
       answered,
@@ -253,6 +318,25 @@ export class AgentCallback {
       readMs,
       writeMs,
     });
+  }
+
+  /** Adds the turn's usage to the chat's and the user's day (failures logged, never thrown). */
+  async #recordUsage(
+    session: ReplySession,
+    message: ChatMessage,
+    usage: SdkUsage,
+    log: Logger,
+  ): Promise<void> {
+    const { config, store } = this.#options;
+    try {
+      await session.recordUsage(usage);
+      const userId = message.from?.id;
+      if (userId !== undefined)
+        await recordUserUsage(store, config.memory.keyPrefix, userId, usage);
+      log.debug({ user_id: userId }, "usage recorded");
+    } catch (error) {
+      log.warn({ err: error }, "usage not recorded");
+    }
   }
 
   /** Where the channel takes drafts (a private chat on Telegram), the answer streams. */

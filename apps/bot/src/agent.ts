@@ -1,3 +1,4 @@
+import type { SdkUsage } from "@agents-memory/core";
 import {
   Agent,
   connectMcpServers,
@@ -65,6 +66,8 @@ export interface RunOptions {
    * unstreamed run does when the model or the network fails mid-stream.
    */
   onText?: ((text: string) => void) | undefined;
+  /** Called once the run completed, with its usage (the SDK's `result.state.usage`). */
+  onUsage?: ((usage: SdkUsage) => void) | undefined;
 }
 
 export interface AgentRuntime {
@@ -126,9 +129,10 @@ export async function createAgentRuntime(config: Config, logger: Logger): Promis
 
   return {
     async run(input, session, options = {}) {
-      const { onText } = options;
+      const { onText, onUsage } = options;
       if (!onText) {
         const result = await runner.run(agent, input, { session, maxTurns: 10 });
+        onUsage?.(result.state.usage);
         return outputText(result.finalOutput);
       }
       const result = await runner.run(agent, input, { session, maxTurns: 10, stream: true });
@@ -146,6 +150,7 @@ export async function createAgentRuntime(config: Config, logger: Logger): Promis
       }
       await result.completed;
       if (result.error) throw result.error;
+      onUsage?.(result.state.usage);
       return outputText(result.finalOutput);
     },
     async close() {

@@ -103,6 +103,7 @@ export function loadConfig(
       ttlSeconds: env.CACHE_TTL_SECONDS,
       maxItems: env.AGENT_MAX_CACHE_SIZE,
       maxTokens: env.AGENT_MAX_TOKENS,
+      dailyTokenBudget: env.AGENT_DAILY_TOKEN_BUDGET,
       keyPrefix: env.STORE_KEY_PREFIX,
       // The library's read budget, chosen for a store on another continent (core README, "Budgets").
       timeoutMs: env.STORE_TIMEOUT_MS ?? DEFAULT_READ_TIMEOUT_MS,

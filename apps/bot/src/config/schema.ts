@@ -171,6 +171,10 @@ export const envSchema = z.object({
     DEFAULTS.maxItems,
   ),
   AGENT_MAX_TOKENS: integer("AGENT_MAX_TOKENS", { min: 1, unit: "tokens" }).optional(),
+  AGENT_DAILY_TOKEN_BUDGET: integer("AGENT_DAILY_TOKEN_BUDGET", {
+    min: 1,
+    unit: "tokens per user per UTC day",
+  }).optional(),
   CONSOLE_CHAT_ID: integer("CONSOLE_CHAT_ID", {
     unit: "a chat id such as 42 or -1001234567890",
   }).optional(),

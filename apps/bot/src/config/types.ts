@@ -69,6 +69,8 @@ export interface Config {
     maxItems: number;
     /** Most tokens (o200k) of history sent to the model; undefined: by count only. */
     maxTokens: number | undefined;
+    /** Tokens (input + output) each user may spend per UTC day; undefined: no budget. */
+    dailyTokenBudget: number | undefined;
     keyPrefix: string;
     /** Budget of one store call, in ms (a turn's write gets core's 3000): 1000 unless set. */
     timeoutMs: number;
