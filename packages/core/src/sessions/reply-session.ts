@@ -159,11 +159,12 @@ export class ReplySession implements Session {
   async recordUsage(usage: UsageInput): Promise<boolean> {
     const store = usageStoreOf(this.#options.store);
     const add = toTokenUsage(usage);
-    const { ttlSeconds, timeoutMs } = this.#options;
+    // A write after the answer, like persist: its budget.
+    const { ttlSeconds, persistTimeoutMs } = this.#options;
     const failure = await storeCall(
       "addUsage",
       this.usageKey,
-      timeoutMs,
+      persistTimeoutMs,
       async (deadline) => {
         await store.addUsage(this.usageKey, add, { ttlSeconds, deadline });
         return undefined;
