@@ -22,6 +22,7 @@ import { legacyRow } from "./rows/legacy";
 import type { Row, RowId } from "./rows/row";
 import { upstashRow } from "./rows/upstash";
 import { ServerProbe } from "./server-stats";
+import { printTokensPerTurn } from "./tokens-per-turn";
 
 export interface MainOptions {
   quick?: boolean;
@@ -96,6 +97,7 @@ export async function main(options: MainOptions = {}): Promise<BenchResults> {
     log(
       `wrote ${join(outDir, "latest.{json,md,svg}")} in ${results.meta.durationSeconds.toFixed(0)} s`,
     );
+    await printTokensPerTurn(options.quick ? 60 : 200, log);
     return results;
   } finally {
     for (const row of rows) await row.close().catch(() => {});
