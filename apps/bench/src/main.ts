@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, platform, release } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -123,7 +124,7 @@ function parseArgs(argv: string[]): MainOptions {
     } else if (arg === "--") continue;
     else if (arg === "--help" || arg === "-h") {
       console.log(
-        `usage: pnpm bench [--quick] [--out <dir>] [--rows ${ROW_ORDER.join(",")}] [--cells 50x1024,200x4096]`,
+        `usage: pnpm bench [--quick] [--out <dir>] [--rows ${ROW_ORDER.join(",")}] [--cells 50x1024,200x4096] [--no-distance]`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
@@ -170,10 +171,29 @@ function commandLine(options: MainOptions): string {
   return parts.join(" ");
 }
 
+/**
+ * A turn at a distance (20 and 70 ms each way, warm and cold, ioredis and Upstash over HTTPS):
+ * the full run ends with `src/experiments/distance.ts`'s table, in its own process (it trusts a
+ * throwaway certificate at start-up). `--quick` and `--no-distance` skip it.
+ */
+function runDistance(turns: number): boolean {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "experiments", "distance.ts");
+  console.log(`\n## A turn at a distance (${turns} turns per cell)\n`);
+  const child = spawnSync(process.execPath, [...process.execArgv, script, String(turns)], {
+    stdio: "inherit",
+  });
+  return child.status === 0;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(parseArgs(process.argv.slice(2))).then(
+  const args = process.argv.slice(2);
+  const distance = !args.includes("--no-distance");
+  const options = parseArgs(args.filter((arg) => arg !== "--no-distance"));
+  main(options).then(
     (results) => {
-      process.exitCode = results.sanity.every((check) => check.met) ? 0 : 1;
+      const sane = results.sanity.every((check) => check.met);
+      const far = options.quick || !distance ? true : runDistance(8);
+      process.exitCode = sane && far ? 0 : 1;
     },
     (error) => {
       console.error(error);
