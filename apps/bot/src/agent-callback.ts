@@ -308,7 +308,8 @@ export class AgentCallback {
             : "answered; history not stored",
       );
     }
-    if (session && usage) await this.#recordUsage(session, message, usage, log);
+    // Counted with the answered line, before the usage write: a reader of /healthz who saw the
+    // line sees the turn.
     this.#options.stats?.record({
       at: Date.now(),
       answered,
@@ -318,6 +319,7 @@ export class AgentCallback {
       readMs,
       writeMs,
     });
+    if (session && usage) await this.#recordUsage(session, message, usage, log);
   }
 
   /** Adds the turn's usage to the chat's and the user's day (failures logged, never thrown). */
