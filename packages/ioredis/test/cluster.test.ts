@@ -31,6 +31,7 @@ describe.each(majors)("$name, a Cluster client", (major) => {
     raw,
     groups: { legacy: true },
     layout: "copy",
+    cluster: true,
   });
 
   test("a Cluster keeps the copy layout: every reply key holds its whole window", async () => {

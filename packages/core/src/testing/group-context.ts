@@ -15,4 +15,6 @@ export interface GroupContext {
   skipExpiry: boolean;
   ttlOpts: (maxItems?: number, ttlSeconds?: number) => { maxItems: number; ttlSeconds: number };
   layout: "chain" | "copy" | undefined;
+  /** A Redis Cluster: planted chains across slots cannot be walked (see ConformanceOptions). */
+  cluster: boolean;
 }

@@ -31,7 +31,7 @@ async function replyTo(store: SessionStore, parent: string, child: string): Prom
   });
 }
 
-export function chainConfinementGroup({ it, raw }: GroupContext): void {
+export function chainConfinementGroup({ it, raw, cluster }: GroupContext): void {
   // Where a link in chat A's reply key may point, and why each is refused.
   const foreign: { name: string; key: (p: string) => string; reason: string }[] = [
     { name: "another chat's reply key", key: (p) => rk(p, "b", 999), reason: "other-chat" },
@@ -134,6 +134,8 @@ export function chainConfinementGroup({ it, raw }: GroupContext): void {
   }
 
   it(`a chain of ${CHAIN_WALK_SLACK} keys holding only a link still reads whole`, async (store, p) => {
+    // On a Cluster the planted keys sit in different slots: no script may walk them.
+    if (cluster) return;
     const top = await linkOnlyChain(p, CHAIN_WALK_SLACK);
     assert.deepEqual(await store.read(top, 5), [userItem("bottom")]);
     assert.equal((await store.readStored?.(top, 5))?.gap, undefined);
