@@ -83,7 +83,8 @@ export async function packedProject(options: PackedProjectOptions): Promise<Pack
       ...options.dependencies,
       `@openai/agents@${agentsVersion}`,
     ],
-    { cwd: dir, timeout: 170_000 },
+    // npm reaches the registry: not with a test's throwaway certificate as its only extra CA.
+    { cwd: dir, timeout: 170_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined } },
   );
   const example = extractExample(await readFile(join(packageDir, "README.md"), "utf8"));
 
