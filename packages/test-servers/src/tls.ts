@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -52,15 +52,20 @@ export function throwawayCertificate(): ThrowawayCertificate {
   }
 }
 
-/** Where {@link prepareTrustedCertificate} puts the key's path (the cert's is NODE_EXTRA_CA_CERTS). */
+/** Where {@link prepareTrustedCertificate} puts the key's and the certificate's paths. */
 const KEY_ENV = "AGENTS_MEMORY_TEST_TLS_KEY";
+const CERT_ENV = "AGENTS_MEMORY_TEST_TLS_CERT";
 
 /**
- * Writes a throwaway certificate to a temp dir and points `NODE_EXTRA_CA_CERTS` at it, so that
+ * Writes a throwaway certificate to a temp dir and adds it to `NODE_EXTRA_CA_CERTS`, so that
  * every process started from now on (vitest's workers, a re-launched bench) trusts it through
  * Node's own mechanism, with verification on: the way an operator trusts a private CA. Node
  * reads that variable once, at start-up, so this process itself does not trust it. Call it
  * from a vitest config (it runs before the workers start). Idempotent.
+ *
+ * Adds, never replaces: a machine behind a TLS-inspecting proxy names its CA there, and
+ * Node's official builds trust nothing else (npm run by a test, e.g. the packed-package
+ * check, reaches the registry only with it).
  */
 export function prepareTrustedCertificate(): void {
   if (process.env[KEY_ENV]) return;
@@ -68,8 +73,12 @@ export function prepareTrustedCertificate(): void {
   const dir = mkdtempSync(join(tmpdir(), "am-ca-"));
   writeFileSync(join(dir, "key.pem"), key, { mode: 0o600 });
   writeFileSync(join(dir, "cert.pem"), cert);
+  const inherited = process.env.NODE_EXTRA_CA_CERTS;
+  const bundle = inherited && existsSync(inherited) ? readFileSync(inherited, "utf8") : "";
+  writeFileSync(join(dir, "bundle.pem"), `${bundle.trimEnd()}\n${cert}`.trimStart());
   process.env[KEY_ENV] = join(dir, "key.pem");
-  process.env.NODE_EXTRA_CA_CERTS = join(dir, "cert.pem");
+  process.env[CERT_ENV] = join(dir, "cert.pem");
+  process.env.NODE_EXTRA_CA_CERTS = join(dir, "bundle.pem");
 }
 
 /**
@@ -79,7 +88,7 @@ export function prepareTrustedCertificate(): void {
  */
 export function trustedCertificate(): ThrowawayCertificate {
   const keyPath = process.env[KEY_ENV];
-  const certPath = process.env.NODE_EXTRA_CA_CERTS;
+  const certPath = process.env[CERT_ENV];
   if (!keyPath || !certPath) {
     throw new Error(
       "no trusted test certificate: call prepareTrustedCertificate() in the vitest config (or the process that starts this one)",

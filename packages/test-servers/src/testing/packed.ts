@@ -18,6 +18,7 @@ import { expect } from "vitest";
  */
 
 const run = promisify(execFile);
+const INSTALL_TIMEOUT_MS = 170_000;
 
 export interface PackedProjectOptions {
   /** The package under test: it is packed, and its README holds the example. */
@@ -83,9 +84,17 @@ export async function packedProject(options: PackedProjectOptions): Promise<Pack
       ...options.dependencies,
       `@openai/agents@${agentsVersion}`,
     ],
-    // npm reaches the registry: not with a test's throwaway certificate as its only extra CA.
-    { cwd: dir, timeout: 170_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined } },
-  );
+    { cwd: dir, timeout: INSTALL_TIMEOUT_MS },
+  ).catch((error: Error & { killed?: boolean }) => {
+    // npm retries a registry it cannot reach without a word at --loglevel=error: say so.
+    if (error.killed) {
+      throw new Error(
+        `npm install did not finish within ${INSTALL_TIMEOUT_MS / 1000} s (its debug log in ~/.npm/_logs says why, e.g. SELF_SIGNED_CERT_IN_CHAIN when NODE_EXTRA_CA_CERTS lacks the machine's proxy CA)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
   const example = extractExample(await readFile(join(packageDir, "README.md"), "utf8"));
 
   return {
