@@ -58,6 +58,11 @@ export interface AgentCallbackOptions {
 export interface TurnMeta {
   /** Telegram's update id, for the logs. */
   updateId?: number | undefined;
+  /**
+   * Called once the user can see the turn's answer (or its apology), before the history is
+   * written: the update's claim is marked done there.
+   */
+  answerOut?: (() => void) | undefined;
 }
 
 /**
@@ -150,7 +155,7 @@ export class AgentCallback {
           });
           return;
         case "run":
-          await this.#run(message, decision.parentMessageId, channel, log);
+          await this.#run(message, decision.parentMessageId, channel, log, meta.answerOut);
           return;
       }
     } catch (error) {
@@ -202,6 +207,7 @@ export class AgentCallback {
     parentMessageId: number | null,
     channel: Channel,
     log: Logger,
+    answerOut: (() => void) | undefined,
   ): Promise<void> {
     const { config, agent } = this.#options;
     if (await this.#budgetSpent(message, channel, log)) return;
@@ -285,6 +291,7 @@ export class AgentCallback {
     } finally {
       stopTyping();
     }
+    answerOut?.();
     let history: PersistResult["outcome"] | undefined;
     let writeMs: number | undefined;
     if (session && sentIds.length > 0) {

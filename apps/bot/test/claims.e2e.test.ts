@@ -152,6 +152,7 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
         await startBot(tg, ai, {
           ...store.env,
           STORE_TIMEOUT_MS: "2000",
+          UPDATE_LEASE_MS: String(LEASE_MS),
           BOT_MODE: "webhook",
           WEBHOOK_SECRET: SECRET,
           WEBHOOK_HOST: "127.0.0.1",
@@ -194,5 +195,29 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(repliesTo(tg, message).map((m) => m.text)).toEqual(["only once"]);
     expect(ai.requests).toHaveLength(1);
+  }, 60_000);
+
+  test("a crash mid-turn (SIGKILL): the delivery fails, so Telegram sends it again; the other process answers it once the claim runs out", async () => {
+    ai.script(slow(10_000, "never sent"));
+    const message = tg.sendUserMessage({ chatId: -1006000000400, from: ann, text: "/a crash" });
+    const update = { update_id: 9002, message };
+    const [first, second] = bots;
+    // Not acknowledged while the turn runs: the request is still open when the process dies.
+    const delivery = deliver(hooks[0]!, update).then(
+      (response) => response.status,
+      () => "failed" as const,
+    );
+    await ai.waitForRequests(1);
+    first!.child.kill("SIGKILL");
+    await first!.exited;
+    expect(await delivery).toBe("failed");
+    // Telegram delivers it again, here to the other process; acknowledged once answered.
+    const redelivered = await deliver(hooks[1]!, update);
+    expect(redelivered.status).toBe(200);
+    expect(repliesTo(tg, message).map((m) => m.text)).toEqual(["echo: Ann(ann): crash"]);
+    await second!.waitForLog((l) =>
+      l.msg.startsWith("the process answering this update stopped renewing its claim"),
+    );
+    expect(ai.requests).toHaveLength(2);
   }, 60_000);
 });

@@ -96,4 +96,22 @@ describe("UpdateClaims: one process answers an update; the others wait, skip or 
     release();
     await running;
   });
+  test("once the answer is out the claim is done, while the history write still runs: a process that dies then is not taken over", async () => {
+    const store = memory();
+    const claims = claimsOn(store, 600);
+    let writeHistory: () => void = () => {};
+    const running = claims.once(42, async (answerOut) => {
+      answerOut();
+      // The history write, still running (a process killed here must not be answered again).
+      await new Promise<void>((resolve) => (writeHistory = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await store.claim(KEY, { holder: "next", leaseMs: 1000 })).toEqual({ state: "done" });
+    // Past the lease: still done, not free for a takeover; shutdown frees nothing.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await claims.releaseUnfinished();
+    expect(await store.claim(KEY, { holder: "next", leaseMs: 1000 })).toEqual({ state: "done" });
+    writeHistory();
+    expect(await running).toBe("answered");
+  });
 });

@@ -19,6 +19,8 @@ export const DEFAULTS = {
   webhookHost: "0.0.0.0",
   webhookPort: 8080,
   webhookPath: "/telegram",
+  /** grammY's webhook adapter waits 10 s for a turn before it answers Telegram too. */
+  webhookAckTimeoutMs: 10_000,
   mcpConnectTimeoutMs: 10_000,
   shutdownTimeoutMs: 60_000,
   /** How long a process's claim on an update lasts unless renewed (every third of it). */

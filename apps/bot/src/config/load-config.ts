@@ -54,7 +54,7 @@ export function loadConfig(
     env.SHUTDOWN_TIMEOUT_MS < longest
   ) {
     warnings.push(
-      `SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS} is shorter than one model request can take (${longest} ms: OPENAI_TIMEOUT_MS=${env.OPENAI_TIMEOUT_MS} for each of ${DEFAULTS.modelMaxRetries + 1} attempts, plus the backoff between them): in webhook mode, a turn still running at shutdown is lost (each is logged)`,
+      `SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS} is shorter than one model request can take (${longest} ms: OPENAI_TIMEOUT_MS=${env.OPENAI_TIMEOUT_MS} for each of ${DEFAULTS.modelMaxRetries + 1} attempts, plus the backoff between them): in webhook mode, a turn still running at shutdown is refused to Telegram to deliver again, or lost once acknowledged after WEBHOOK_ACK_TIMEOUT_MS (each is logged)`,
     );
   }
   const whitelist = env.BOT_WHITELIST ?? [];
@@ -82,6 +82,7 @@ export function loadConfig(
         port: env.WEBHOOK_PORT,
         path: env.WEBHOOK_PATH,
         url: env.WEBHOOK_URL,
+        ackTimeoutMs: env.WEBHOOK_ACK_TIMEOUT_MS,
       },
     },
     bot: {

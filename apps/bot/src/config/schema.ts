@@ -133,6 +133,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^\/\S*$/, "WEBHOOK_PATH must start with /")
     .default(DEFAULTS.webhookPath),
+  WEBHOOK_ACK_TIMEOUT_MS: integer("WEBHOOK_ACK_TIMEOUT_MS", {
+    min: 0,
+    max: 60_000,
+    unit: "milliseconds a webhook request is held open while its turn runs; 0 acknowledges at once",
+  }).default(DEFAULTS.webhookAckTimeoutMs),
   WEBHOOK_URL: z
     .string()
     .refine((v) => /^https:\/\//.test(v), "WEBHOOK_URL must be an https:// URL")

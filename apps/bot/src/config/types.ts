@@ -33,6 +33,8 @@ export interface Config {
       path: string;
       /** Public URL to register with setWebhook at start; unset: register it yourself. */
       url: string | undefined;
+      /** How long a request is held open while its turn runs, in ms; 0 acknowledges at once. */
+      ackTimeoutMs: number;
     };
   };
   bot: {

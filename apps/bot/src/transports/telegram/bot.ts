@@ -74,8 +74,11 @@ export async function startTelegram(options: TelegramTransportOptions): Promise<
     const topicId = ctx.message.is_topic_message ? ctx.message.message_thread_id : undefined;
     // Telegram takes drafts in private chats only; groups get the whole answer at once.
     const drafts = config.bot.streamAnswers && ctx.message.chat.type === "private";
-    const answer = () =>
-      callback.handle(message, telegramChannel(ctx.api, topicId, { drafts }), { updateId });
+    const answer = (answerOut?: () => void) =>
+      callback.handle(message, telegramChannel(ctx.api, topicId, { drafts }), {
+        updateId,
+        answerOut,
+      });
     // An ignored message sends nothing, so it needs no claim (and costs no store call).
     if (callback.decide(message).action === "ignore") return answer();
     await claims.once(updateId, answer);

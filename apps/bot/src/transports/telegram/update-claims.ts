@@ -69,11 +69,19 @@ export class UpdateClaims {
     return this.#store !== undefined;
   }
 
-  /** Runs `turn` for `updateId` unless another process answered it or holds it; see the class. */
-  async once(updateId: number, turn: () => Promise<void>): Promise<ClaimedTurn> {
+  /**
+   * Runs `turn` for `updateId` unless another process answered it or holds it; see the class.
+   * `turn` calls `answerOut` once the user can see its answer (or apology): the claim is marked
+   * done then, before the history write, so a process that dies writing it is not taken over
+   * (that would send a second answer); otherwise it is marked done when `turn` settles.
+   */
+  async once(
+    updateId: number,
+    turn: (answerOut: () => void) => Promise<void>,
+  ): Promise<ClaimedTurn> {
     const store = this.#store;
     if (!store) {
-      await turn();
+      await turn(() => {});
       return "answered";
     }
     const key = `${this.#options.keyPrefix}:update:${this.#options.botId}:${updateId}`;
@@ -86,7 +94,7 @@ export class UpdateClaims {
           { err: state, attempts: CLAIM_ATTEMPTS },
           "could not claim the update in the store; answering it anyway (another process sharing the store may answer it too)",
         );
-        await turn();
+        await turn(() => {});
         return "answered";
       }
       if (state.state === "done") {
@@ -121,13 +129,19 @@ export class UpdateClaims {
     }
     this.#held.set(updateId, key);
     const renewal = setInterval(() => this.#renew(store, key, log), this.#options.leaseMs / 3);
-    try {
-      await turn();
-    } finally {
+    let finished: Promise<void> | undefined;
+    const finish = () => {
       clearInterval(renewal);
       this.#held.delete(updateId);
+      finished ??= this.#finish(store, key, log);
+      return finished;
+    };
+    try {
+      await turn(() => void finish());
+    } finally {
+      clearInterval(renewal);
     }
-    await this.#finish(store, key, log);
+    await finish();
     return "answered";
   }
 

@@ -30,8 +30,14 @@ export interface WebhookOptions {
 
 /**
  * An HTTP server Telegram posts updates to (`X-Telegram-Bot-Api-Secret-Token` checked on each
- * request), registered with setWebhook when WEBHOOK_URL is set. Each update is acknowledged at
- * once and handled in the background; `GET /healthz` reports the store and the last minute.
+ * request), registered with setWebhook when WEBHOOK_URL is set; `GET /healthz` reports the
+ * store and the last minute.
+ *
+ * An update is acknowledged (200) when its turn is over, or after WEBHOOK_ACK_TIMEOUT_MS while
+ * it goes on: until then Telegram still holds it, so a process killed mid-turn loses nothing
+ * (Telegram delivers it again and the update's claim lets one process answer it). Holding
+ * longer makes Telegram count the delivery failed and send it again meanwhile (grammY's
+ * webhook adapter stops waiting after 10 s by default, for the same reason).
  */
 export async function startWebhook({
   bot,
@@ -43,7 +49,10 @@ export async function startWebhook({
 }: WebhookOptions): Promise<Transport> {
   const { secret, host, port, path, url } = config.telegram.webhook;
   const expected = Buffer.from(secret!);
-  const seen = new Set<number>();
+  /** Recent update ids and their turns, to hold a redelivery until the first delivery's turn ends. */
+  const seen = new Map<number, Promise<unknown>>();
+  /** Requests held open while their turn runs: update id -> response. */
+  const held = new Map<number, ServerResponse[]>();
   let stopping = false;
 
   const secretMatches = (header: string | string[] | undefined) => {
@@ -58,9 +67,26 @@ export async function startWebhook({
     WRONG_SECRET_LOG_INTERVAL_MS,
   );
 
-  const remember = (updateId: number) => {
-    seen.add(updateId);
-    if (seen.size > SEEN_UPDATES) seen.delete(seen.values().next().value!);
+  const remember = (updateId: number, turn: Promise<unknown>) => {
+    seen.set(updateId, turn);
+    if (seen.size > SEEN_UPDATES) seen.delete(seen.keys().next().value!);
+  };
+
+  /** Answers `res` with `status` once, whichever comes first: the turn, the timeout, shutdown. */
+  const hold = (updateId: number, res: ServerResponse, turn: Promise<unknown>) => {
+    const waiting = held.get(updateId) ?? [];
+    waiting.push(res);
+    held.set(updateId, waiting);
+    const release = () => {
+      clearTimeout(timer);
+      const list = held.get(updateId);
+      if (!list?.includes(res)) return;
+      list.splice(list.indexOf(res), 1);
+      if (list.length === 0) held.delete(updateId);
+      if (!res.headersSent) res.writeHead(200).end();
+    };
+    const timer = setTimeout(release, config.telegram.webhook.ackTimeoutMs);
+    turn.then(release, release);
   };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
@@ -83,18 +109,18 @@ export async function startWebhook({
       return void res.writeHead(400).end();
     }
     if (!update || typeof update.update_id !== "number") return void res.writeHead(400).end();
-    // Acknowledge at once; the turn runs in the background.
-    res.writeHead(200).end();
-    if (seen.has(update.update_id)) {
+    const earlier = seen.get(update.update_id);
+    if (earlier) {
       logger.info({ update_id: update.update_id }, "redelivered update ignored");
-      return;
+      return hold(update.update_id, res, earlier);
     }
-    remember(update.update_id);
-    inFlight.track(
+    const turn = inFlight.track(
       bot.handleUpdate(update).catch((error) => {
         logger.error({ update_id: update.update_id, err: error }, "update handling failed");
       }),
     );
+    remember(update.update_id, turn);
+    hold(update.update_id, res, turn);
   };
 
   const server: Server = createServer((req, res) => {
@@ -139,14 +165,32 @@ export async function startWebhook({
         const drained = await inFlight.drain(config.shutdownTimeoutMs);
         if (!drained) {
           await claims.releaseUnfinished();
-          // Telegram had each one acknowledged on arrival and will not deliver it again.
-          const lost = inFlight.unfinished();
-          for (const update of lost) {
-            logger.error(update, "shutdown timed out before this update was answered; it is lost");
+          const unfinished = inFlight.unfinished();
+          let lost = 0;
+          for (const update of unfinished) {
+            const open = held.get(update.update_id);
+            held.delete(update.update_id);
+            if (open) {
+              // Not acknowledged yet: refused, so Telegram delivers it again (to the next process).
+              for (const res of open) if (!res.headersSent) res.writeHead(503).end();
+              logger.warn(
+                update,
+                "shutdown timed out before this update was answered; refused, so Telegram delivers it again",
+              );
+            } else {
+              // Acknowledged after WEBHOOK_ACK_TIMEOUT_MS: Telegram will not deliver it again.
+              lost++;
+              logger.error(
+                update,
+                "shutdown timed out before this update was answered; it is lost",
+              );
+            }
           }
           logger.error(
-            { unfinished: lost.length, shutdown_timeout_ms: config.shutdownTimeoutMs },
-            "shutdown timed out; the updates above were acknowledged and not answered",
+            { unfinished: unfinished.length, lost, shutdown_timeout_ms: config.shutdownTimeoutMs },
+            lost > 0
+              ? "shutdown timed out; the updates above marked lost were acknowledged and not answered"
+              : "shutdown timed out; every unanswered update was refused and will be delivered again",
           );
         }
         server.closeAllConnections();
