@@ -306,10 +306,12 @@ describe("config", () => {
       CACHE_TTL_SECONDS: "-5",
       AGENT_MAX_CACHE_SIZE: "99999999999999999999",
       WEBHOOK_PORT: "70000",
+      WEBHOOK_ACK_TIMEOUT_MS: "90000",
       CONSOLE_CHAT_ID: "me",
     });
     expect(found).toEqual([
       'WEBHOOK_PORT must be an integer from 0 to 65535 (a TCP port; 0 picks a free one); got "70000"',
+      'WEBHOOK_ACK_TIMEOUT_MS must be an integer from 0 to 60000 (milliseconds a webhook request is held open while its turn runs; 0 acknowledges at once); got "90000"',
       'CACHE_TTL_SECONDS must be an integer, 1 or more (seconds); got "-5"',
       'AGENT_MAX_CACHE_SIZE must be an integer, 1 or more (items); got "99999999999999999999"',
       'CONSOLE_CHAT_ID must be an integer (a chat id such as 42 or -1001234567890); got "me"',
