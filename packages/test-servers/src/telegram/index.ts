@@ -25,3 +25,4 @@ export type {
   TelegramServerOptions,
   User,
 } from "./types";
+export type { WebhookDelivery, WebhookForwardOptions } from "./webhook-delivery";

@@ -8,12 +8,14 @@ import { clone, TelegramState } from "./state";
 import type { TelegramServer, TelegramServerOptions } from "./types";
 import { createForumTopic, migrateGroup, sendUserMessage } from "./user-actions";
 import { waitFor } from "./wait";
+import { forwardWebhook } from "./webhook-delivery";
 
 export async function startTelegramServer(
   options: TelegramServerOptions = {},
 ): Promise<TelegramServer> {
   const state = new TelegramState(options);
   let closed: Promise<void> | undefined;
+  const forwarders: Array<() => void> = [];
 
   const server = createServer((req, res) => {
     dispatch(state, req, res).catch((error) => {
@@ -47,6 +49,11 @@ export async function startTelegramServer(
     drafts: (chatId) =>
       state.drafts.filter((draft) => chatId === undefined || draft.chat_id === chatId).map(clone),
     pendingUpdates: () => state.updates.map(clone),
+    forwardWebhook: (forward) => {
+      const { deliveries, stop } = forwardWebhook(state, forward);
+      forwarders.push(stop);
+      return deliveries;
+    },
     failNext: (method, error, count) => state.faults.failNext(method, error, count),
     failWhen: (method, predicate, error) => state.faults.failWhen(method, predicate, error),
     dropNext: (method, count) => state.faults.dropNext(method, count),
@@ -55,6 +62,7 @@ export async function startTelegramServer(
     close: () => {
       if (closed) return closed;
       state.closing = true;
+      for (const stop of forwarders) stop();
       state.pollWaiter?.wake();
       closed = new Promise<void>((resolve) => {
         // Answered requests get "connection: close"; whatever is still open after a short

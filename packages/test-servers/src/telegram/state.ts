@@ -46,7 +46,7 @@ export class TelegramState {
   updates: StoredUpdate[] = [];
   nextUpdateId = 1;
   allowedUpdates: string[] = [];
-  webhook: { url: string; allowed_updates?: string[] } | undefined;
+  webhook: { url: string; allowed_updates?: string[]; secret_token?: string } | undefined;
   pollWaiter: PollWaiter | undefined;
   closing = false;
   /** Called after every call, answer and queued update (waitFor re-checks on them). */

@@ -1,6 +1,8 @@
 /** The Bot API objects this server produces and the server's own interface (its options, its
  * record of calls, the test-side actions and fault injection). */
 
+import type { WebhookDelivery, WebhookForwardOptions } from "./webhook-delivery";
+
 export interface TelegramServerOptions {
   /** Bot token the server accepts. Default "123456:TEST-TOKEN". */
   token?: string;
@@ -177,8 +179,14 @@ export interface TelegramServer {
   dropNext(method: string, count?: number): void;
   /** Drops every failNext/failWhen/dropNext rule (for one method, or all). */
   clearFailures(method?: string): void;
-  /** Updates queued and not yet confirmed by a getUpdates offset. */
+  /** Updates queued and not yet confirmed by a getUpdates offset or a webhook's 2xx. */
   pendingUpdates(): Array<Record<string, unknown>>;
+  /**
+   * Delivers updates to a webhook the bot set, as Telegram does (see webhook-delivery.ts), at
+   * the local URLs `targets()` names (the reverse proxy's part). Returns the record of delivery
+   * attempts; stopped by close().
+   */
+  forwardWebhook(options: WebhookForwardOptions): WebhookDelivery[];
   /** Ends held long polls (empty result), closes every connection and the listener. */
   close(): Promise<void>;
 }

@@ -82,6 +82,7 @@ export const updateMethods: Record<string, Handler> = {
       throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
     state.webhook = {
       url,
+      ...(params.secret_token ? { secret_token: String(params.secret_token) } : {}),
       ...(params.allowed_updates
         ? { allowed_updates: toArray(params.allowed_updates).map(String) }
         : {}),
