@@ -220,4 +220,22 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
     );
     expect(ai.requests).toHaveLength(2);
   }, 60_000);
+
+  test("stopping while another process answers an update: the delivery is refused (503), so Telegram delivers it again", async () => {
+    ai.script(slow(4_000, "from the holder"));
+    const message = tg.sendUserMessage({ chatId: -1006000000500, from: ann, text: "/a wait" });
+    const update = { update_id: 9003, message };
+    const [holder, waiter] = bots;
+    const held = deliver(hooks[0]!, update);
+    await ai.waitForRequests(1);
+    const waiting = deliver(hooks[1]!, update);
+    await waiter!.waitForLog(
+      (l) => l.msg.startsWith("another process is answering this update") && l.update_id === 9003,
+    );
+    await waiter!.stop();
+    expect((await waiting).status).toBe(503);
+    expect((await held).status).toBe(200);
+    expect(repliesTo(tg, message).map((m) => m.text)).toEqual(["from the holder"]);
+    expect(holder!.logs.some((l) => l.msg === "answered" && l.update_id === 9003)).toBe(true);
+  }, 60_000);
 });

@@ -30,6 +30,8 @@ export interface BotProcess {
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs: number): Promise<LogLine>;
   /** SIGTERM (the bot finishes its turns in flight), SIGKILL after timeoutMs; the exit. */
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL at once (a crash: nothing finishes); the exit. */
+  kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -157,6 +159,11 @@ function watch(child: ChildProcess): BotProcess {
       const info = await exited;
       clearTimeout(timer);
       return info;
+    },
+    async kill() {
+      if (exit) return exit;
+      child.kill("SIGKILL");
+      return await exited;
     },
   };
 }

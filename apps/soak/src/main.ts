@@ -63,20 +63,29 @@ async function main(): Promise<number> {
     });
     for (const line of formatReport(result)) console.log(line);
 
-    // Then two instances on one store through a rolling restart (see rolling.ts).
-    const rollingPlan = {
-      ...(plan.mode === "quick" ? ROLLING_QUICK : ROLLING_FULL),
-      store: plan.store,
-    };
-    clearTimeout(watchdog);
-    maxRunMs = rollingPlan.maxRunMs;
-    watchdog = setTimeout(() => void abandon(`still running after ${maxRunMs / 1000} s`), maxRunMs);
-    console.log("");
-    const rolling = await runRolling(rollingPlan, (c) => {
-      cleanup = c;
-    });
-    for (const line of formatRollingReport(rolling)) console.log(line);
-    return verdict(result).ok && rollingVerdict(rolling).ok ? 0 : 1;
+    // Then two instances on one store through a rolling restart, polling, then webhook mode
+    // with a crash (see rolling.ts).
+    let ok = verdict(result).ok;
+    for (const transport of ["polling", "webhook"] as const) {
+      const rollingPlan = {
+        ...(plan.mode === "quick" ? ROLLING_QUICK : ROLLING_FULL),
+        store: plan.store,
+        transport,
+      };
+      clearTimeout(watchdog);
+      maxRunMs = rollingPlan.maxRunMs;
+      watchdog = setTimeout(
+        () => void abandon(`still running after ${maxRunMs / 1000} s`),
+        maxRunMs,
+      );
+      console.log("");
+      const rolling = await runRolling(rollingPlan, (c) => {
+        cleanup = c;
+      });
+      for (const line of formatRollingReport(rolling)) console.log(line);
+      ok &&= rollingVerdict(rolling).ok;
+    }
+    return ok ? 0 : 1;
   } finally {
     clearTimeout(watchdog);
   }

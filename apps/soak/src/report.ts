@@ -113,7 +113,7 @@ export function formatRollingReport(result: RollingResult): string[] {
   const counts = answerCounts(turns);
   const lines: string[] = [];
   lines.push(
-    `agents-memory soak (${plan.mode}, ${plan.store}), rolling restart: 2 instances on one store, each replaced while turns run; ${plan.chats} chats x ${plan.turnsPerChat} turns (one in flight per chat), model ${plan.modelDelayMs} ms, traffic over ${seconds(plan.trafficMs)}; run took ${seconds(result.durationMs)}`,
+    `agents-memory soak (${plan.mode}, ${plan.store}), rolling restart${plan.transport === "webhook" ? " in webhook mode (the first instance crashes: SIGKILL)" : ""}: 2 instances on one store, each replaced while turns run; ${plan.chats} chats x ${plan.turnsPerChat} turns (one in flight per chat), model ${plan.modelDelayMs} ms, traffic over ${seconds(plan.trafficMs)}; run took ${seconds(result.durationMs)}`,
   );
   for (const event of result.events) lines.push(`  +${seconds(event.atMs)}  ${event.text}`);
   lines.push(

@@ -3,8 +3,14 @@
  * rolling deploy does it (the new instance starts, then the old one gets SIGTERM and finishes
  * its turns) while users keep sending and the model takes its time. Every update must be
  * answered exactly once: no answer lost, none sent twice.
+ *
+ * In webhook mode the local Bot API server delivers each update as Telegram does (retried until
+ * a 2xx) to the live instances, round robin, as a reverse proxy would; and the first instance
+ * does not get SIGTERM, it crashes (SIGKILL) with turns in flight: their deliveries fail, come
+ * again to the other instance, which takes the dead one's claims over once they run out.
  */
 
+import { freePort } from "@agents-memory/test-servers/free-port";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
 import { type Backend, startBackend } from "./backend";
@@ -16,6 +22,8 @@ import { runTraffic, type Turn } from "./traffic";
 export interface RollingPlan {
   mode: "quick" | "full";
   store: StoreVariant;
+  /** Polling: both replaced with SIGTERM. Webhook: the first crashes (SIGKILL), see above. */
+  transport: "polling" | "webhook";
   chats: number;
   turnsPerChat: number;
   /** Sending is spread over this many ms (longer when the restarts take longer). */
@@ -30,7 +38,11 @@ export interface RollingPlan {
   maxRunMs: number;
 }
 
-export const ROLLING_QUICK: Omit<RollingPlan, "store"> = {
+/** The claims' lease in the webhook run: a crashed instance's turns are taken over this soon. */
+const CRASH_LEASE_MS = 3_000;
+const WEBHOOK_SECRET = "soak-webhook-secret";
+
+export const ROLLING_QUICK: Omit<RollingPlan, "store" | "transport"> = {
   mode: "quick",
   chats: 4,
   turnsPerChat: 6,
@@ -41,7 +53,7 @@ export const ROLLING_QUICK: Omit<RollingPlan, "store"> = {
   maxRunMs: 90_000,
 };
 
-export const ROLLING_FULL: Omit<RollingPlan, "store"> = {
+export const ROLLING_FULL: Omit<RollingPlan, "store" | "transport"> = {
   mode: "full",
   chats: 20,
   turnsPerChat: 5,
@@ -108,12 +120,29 @@ export async function runRolling(
       STORE_TIMEOUT_MS: "1000",
       ...backend.env,
     };
+    const webhook = plan.transport === "webhook";
+    /** The webhook URLs the "reverse proxy" routes to: the live instances'. */
+    const routes = new Map<BotProcess, string>();
     const launch = async () => {
+      const port = webhook ? await freePort() : 0;
+      const transportEnv: Record<string, string> = webhook
+        ? {
+            BOT_MODE: "webhook",
+            WEBHOOK_SECRET,
+            WEBHOOK_HOST: "127.0.0.1",
+            WEBHOOK_PORT: String(port),
+            WEBHOOK_PATH: "/hook",
+            WEBHOOK_URL: "https://bot.example.test/hook",
+            UPDATE_LEASE_MS: String(CRASH_LEASE_MS),
+          }
+        : {};
       // A start on a busy machine can take a while; the run is about what happens after it.
-      const bot = await startBot(env, 60_000);
+      const bot = await startBot({ ...env, ...transportEnv }, 60_000);
       instances.push(bot);
+      if (webhook) routes.set(bot, `http://127.0.0.1:${port}/hook`);
       return bot;
     };
+    if (webhook) tg.forwardWebhook({ targets: () => [...routes.values()] });
     const live = [await launch(), await launch()];
 
     const startedAt = Date.now();
@@ -156,9 +185,12 @@ export async function runRolling(
         const waitUntil = Date.now() + 3_000;
         while (unanswered() === 0 && Date.now() < waitUntil) await sleep(20);
         const inFlight = unanswered();
-        const exit = await old.stop();
+        // The proxy stops routing to it (a crashed one's deliveries fail and come again).
+        routes.delete(old);
+        const crash = webhook && index === 0;
+        const exit = crash ? await old.kill() : await old.stop();
         event(
-          `old instance ${index + 1} (pid ${old.pid}) got SIGTERM with ${inFlight} messages unanswered; exited ${exit.code ?? exit.signal}`,
+          `old instance ${index + 1} (pid ${old.pid}) got ${crash ? "SIGKILL (a crash)" : "SIGTERM"} with ${inFlight} messages unanswered; exited ${exit.code ?? exit.signal}`,
         );
         live[index] = fresh;
         phase = "restarted";

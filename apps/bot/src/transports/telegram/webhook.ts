@@ -53,6 +53,12 @@ export async function startWebhook({
   const seen = new Map<number, Promise<unknown>>();
   /** Requests held open while their turn runs: update id -> response. */
   const held = new Map<number, ServerResponse[]>();
+  /** Updates given up unanswered (another process held them when this one stopped). */
+  const abandoned = new Set<number>();
+  claims.onAbandoned = (updateId) => {
+    abandoned.add(updateId);
+    seen.delete(updateId);
+  };
   let stopping = false;
 
   const secretMatches = (header: string | string[] | undefined) => {
@@ -72,7 +78,10 @@ export async function startWebhook({
     if (seen.size > SEEN_UPDATES) seen.delete(seen.keys().next().value!);
   };
 
-  /** Answers `res` with `status` once, whichever comes first: the turn, the timeout, shutdown. */
+  /**
+   * Answers `res` once, whichever comes first: the turn (200; 503 when it was given up
+   * unanswered, so Telegram delivers it again), the timeout (200), shutdown (503).
+   */
   const hold = (updateId: number, res: ServerResponse, turn: Promise<unknown>) => {
     const waiting = held.get(updateId) ?? [];
     waiting.push(res);
@@ -83,7 +92,7 @@ export async function startWebhook({
       if (!list?.includes(res)) return;
       list.splice(list.indexOf(res), 1);
       if (list.length === 0) held.delete(updateId);
-      if (!res.headersSent) res.writeHead(200).end();
+      if (!res.headersSent) res.writeHead(abandoned.has(updateId) ? 503 : 200).end();
     };
     const timer = setTimeout(release, config.telegram.webhook.ackTimeoutMs);
     turn.then(release, release);
