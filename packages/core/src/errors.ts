@@ -1,5 +1,17 @@
 const STORE_ERROR_MARKER = Symbol.for("agents-memory.store-error");
 
+/** True when `value` is an object carrying `marker` (a `Symbol.for` key: works across installs). */
+export function hasMarker(value: unknown, marker: symbol): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[marker] === true
+  );
+}
+
+/** How a message says a write's outcome is `"unknown"`. */
+export const MAY_HAVE_APPLIED = "; it may have been applied before its deadline, never after";
+
 /**
  * What became of the operation that failed:
  * - `"failed"`: nothing was changed (a read, a call refused or never sent, an error reply);
@@ -45,17 +57,13 @@ export class StoreError extends Error {
 
   /** Works across duplicate installs of this package, unlike `instanceof`. */
   static isInstance(value: unknown): value is StoreError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[STORE_ERROR_MARKER] === true
-    );
+    return hasMarker(value, STORE_ERROR_MARKER);
   }
 }
 
 /**
  * The operation did not settle within its budget. For a write, `outcome` is `"unknown"` unless
- * the caller knows it was never sent.
+ * the caller knows it was never sent (the message then says it may have been applied).
  */
 export class StoreTimeoutError extends StoreError {
   /** The budget that ran out, in milliseconds. */
@@ -65,9 +73,13 @@ export class StoreTimeoutError extends StoreError {
     key?: string | undefined;
     timeoutMs: number;
     outcome?: StoreOutcome;
+    /** The store's name in the message (`"upstash"`), when a store raises it. */
+    store?: string | undefined;
+    cause?: unknown;
   }) {
+    const { store, operation, key, timeoutMs, outcome } = options;
     super(
-      `[agents-memory] ${options.operation}${options.key ? ` ${options.key}` : ""} timed out after ${options.timeoutMs} ms`,
+      `[agents-memory]${store === undefined ? "" : ` [${store}]`} ${operation}${key ? ` ${key}` : ""} timed out after ${timeoutMs} ms${outcome === "unknown" ? MAY_HAVE_APPLIED : ""}`,
       options,
     );
     this.name = "StoreTimeoutError";
@@ -117,11 +129,7 @@ export class HistoryConflictError extends Error {
 
   /** Works across duplicate installs of this package, unlike `instanceof`. */
   static isInstance(value: unknown): value is HistoryConflictError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[HISTORY_CONFLICT_MARKER] === true
-    );
+    return hasMarker(value, HISTORY_CONFLICT_MARKER);
   }
 }
 
@@ -156,10 +164,6 @@ export class StoreShapeError extends Error {
 
   /** Works across duplicate installs of this package, unlike `instanceof`. */
   static isInstance(value: unknown): value is StoreShapeError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[STORE_SHAPE_MARKER] === true
-    );
+    return hasMarker(value, STORE_SHAPE_MARKER);
   }
 }

@@ -1,5 +1,6 @@
 import { describeValue } from "./describe-value";
-import { HistoryConflictError, StoreError, StoreTimeoutError } from "./errors";
+import { HistoryConflictError, StoreError, type StoreTimeoutError } from "./errors";
+import { storeCallError } from "./failure-rule";
 import { describeCause, type MemoryLogger } from "./logger";
 import type { SessionStore } from "./store/contract";
 
@@ -61,15 +62,7 @@ export async function withTimeout<T>(
       // received settle the call first, so a busy process does not report a write that
       // succeeded as failed.
       setTimeout(
-        () =>
-          reject(
-            new StoreTimeoutError({
-              operation,
-              key,
-              timeoutMs,
-              outcome: operation === "read" ? "failed" : "unknown",
-            }),
-          ),
+        () => reject(storeCallError({ operation, key, reach: "unanswered", timeoutMs })),
         0,
       );
     }, timeoutMs);
@@ -81,10 +74,13 @@ export async function withTimeout<T>(
   } catch (error) {
     // A refused transaction is an answer, not a store failure: it goes to the caller as it is.
     if (StoreError.isInstance(error) || HistoryConflictError.isInstance(error)) throw error;
-    throw new StoreError(`[agents-memory] ${operation} ${key} failed: ${describeCause(error)}`, {
+    // A store that threw its own error, not a StoreError, answered for itself: "failed".
+    throw storeCallError({
       operation,
       key,
+      reach: "answered",
       cause: error,
+      reason: describeCause(error),
     });
   } finally {
     clearTimeout(timer);

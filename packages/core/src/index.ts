@@ -14,6 +14,16 @@ export {
   type StoreShapeProblem,
   StoreTimeoutError,
 } from "./errors";
+// The failure rule builds the errors above: exported from this entry, so `instanceof
+// StoreTimeoutError` holds for what a store raises (each entry bundles its own classes).
+export {
+  DeadlinePassedError,
+  type FailedCall,
+  outcomeOf,
+  RequestNotSentError,
+  type RequestReach,
+  storeCallError,
+} from "./failure-rule";
 export {
   DEFAULT_READ_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,

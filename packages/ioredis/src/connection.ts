@@ -1,4 +1,4 @@
-import type { MemoryLogger } from "@agents-memory/core";
+import { type MemoryLogger, RequestNotSentError } from "@agents-memory/core";
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis";
 
 /** A single-node `Redis` or a `Cluster` client, of ioredis 5 or 6. */
@@ -184,9 +184,11 @@ export class ConnectionGate {
   async whenUsable(): Promise<void> {
     const client = this.#client;
     if (client.status === "ready" || this.#queues) return;
-    if (client.status === "end") throw new Error("the Redis client was closed");
+    if (client.status === "end") throw new RequestNotSentError("the Redis client was closed");
     if (this.#state !== "starting") {
-      throw new Error(`Redis is not connected (${client.status}); not queuing the call`);
+      throw new RequestNotSentError(
+        `Redis is not connected (${client.status}); not queuing the call`,
+      );
     }
     this.connectSoon();
     // Concurrent calls share one wait (and one set of listeners).
@@ -208,12 +210,13 @@ export class ConnectionGate {
         else resolve();
       };
       const onReady = () => done();
-      const onClose = () => done(new Error("Redis refused or dropped the first connection"));
+      const onClose = () =>
+        done(new RequestNotSentError("Redis refused or dropped the first connection"));
       const timer = setTimeout(() => {
         // A server that accepted the connection but never answers can hold the client in
         // "connect" for long: from now on calls fail at once, until the client is ready.
         this.#state = "down";
-        done(new Error(`Redis did not connect within ${this.#connectTimeoutMs} ms`));
+        done(new RequestNotSentError(`Redis did not connect within ${this.#connectTimeoutMs} ms`));
       }, this.#connectTimeoutMs);
       client.on("ready", onReady);
       client.on("close", onClose);
@@ -221,9 +224,32 @@ export class ConnectionGate {
     });
   }
 
+  /**
+   * Sends one command now, or throws {@link RequestNotSentError} when the client could not
+   * send it now and would refuse it (offline queue off): the same test ioredis makes, just
+   * before it makes it, so a command that got past here went out.
+   */
+  send<T>(command: () => Promise<T>): Promise<T> {
+    const client = this.#client;
+    const writable =
+      client.status === "ready" &&
+      (client.isCluster || (client as Redis).stream?.writable === true);
+    if (!writable && !this.#queues) {
+      return Promise.reject(
+        new RequestNotSentError(`Redis is not connected (${client.status}); not sent`),
+      );
+    }
+    return command();
+  }
+
   detach(): void {
     for (const [event, listener] of this.#listeners) this.#client.off(event, listener);
   }
+}
+
+/** An error reply from Redis. By name: a client of another ioredis major has its own class. */
+export function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === "ReplyError";
 }
 
 /** True for ioredis' own timeout of a command (`commandTimeout`). */

@@ -1,4 +1,4 @@
-import { StoreError, StoreShapeError, StoreTimeoutError } from "@agents-memory/core";
+import { RequestNotSentError, StoreShapeError, storeCallError } from "@agents-memory/core";
 import {
   type RedisCommands,
   RedisLayoutStore,
@@ -18,6 +18,7 @@ import {
   failFastRedisOptions,
   type IoRedisClient,
   isCommandTimeout,
+  isReplyError,
   queuingRisks,
   StallWatch,
 } from "./connection";
@@ -27,7 +28,6 @@ import {
   defaultOptions,
   type IoRedisStoreOptions,
 } from "./options";
-import { wasSentUnanswered } from "./sent-unanswered";
 
 const STORE = "ioredis";
 
@@ -49,11 +49,14 @@ export class IoRedisStore extends RedisLayoutStore {
   #closed = false;
   /** The last error the client the store built reported (a refused password shows here). */
   #lastClientError: unknown;
+  /** Each command is sent only when the client can send it now (else RequestNotSentError). */
   readonly #commands: RedisCommands = {
-    evalsha: (sha, keys, args) => this.client.evalsha(sha, keys.length, ...keys, ...args),
-    eval: (lua, keys, args) => this.client.eval(lua, keys.length, ...keys, ...args),
-    lrange: (key, start, stop) => this.client.lrange(key, start, stop),
-    time: () => serverTimeMs(this.client),
+    evalsha: (sha, keys, args) =>
+      this.#gate.send(() => this.client.evalsha(sha, keys.length, ...keys, ...args)),
+    eval: (lua, keys, args) =>
+      this.#gate.send(() => this.client.eval(lua, keys.length, ...keys, ...args)),
+    lrange: (key, start, stop) => this.#gate.send(() => this.client.lrange(key, start, stop)),
+    time: () => this.#gate.send(() => serverTimeMs(this.client)),
     loadedScripts: new Set(),
   };
 
@@ -210,33 +213,29 @@ export class IoRedisStore extends RedisLayoutStore {
     work: (commands: RedisCommands) => Promise<T>,
   ): Promise<T> {
     try {
-      if (this.#closed) throw new Error("the store was closed");
+      if (this.#closed) throw new RequestNotSentError("the store was closed");
       await this.#gate.whenUsable();
       const result = await work(this.#commands);
       this.#stalls.answered();
       return result;
     } catch (error) {
-      if (isCommandTimeout(error)) this.#stalls.timedOut();
-      else if (error instanceof Error && error.name === "ReplyError") this.#stalls.answered();
-      // A write that was sent and got no reply may have run before its deadline; any other
-      // failure (an error reply, a call never sent) changed nothing.
-      const sent = operation !== "read" && wasSentUnanswered(error);
-      const outcome = sent ? "unknown" : "failed";
-      if (isCommandTimeout(error)) {
-        throw new StoreTimeoutError({
-          operation,
-          key,
-          timeoutMs: this.#commandTimeoutMs ?? 0,
-          outcome,
-        });
-      }
+      const timedOut = isCommandTimeout(error);
+      const answered = isReplyError(error);
+      if (timedOut) this.#stalls.timedOut();
+      else if (answered) this.#stalls.answered();
       const hint = refusesForClusterMode(error)
         ? "; the server runs in cluster mode: connect with a redis+cluster:// URL or a Cluster client"
         : "";
-      throw new StoreError(
-        `[agents-memory] [ioredis] ${operation} ${key} failed: ${describeCause(error)}${hint}${sent ? "; it may have been applied before its deadline, never after" : ""}`,
-        { operation, key, cause: error, outcome },
-      );
+      // Not sent: the gate refused it (a RequestNotSentError); the rule in core decides the rest.
+      throw storeCallError({
+        store: STORE,
+        operation,
+        key,
+        reach: answered ? "answered" : "unanswered",
+        cause: error,
+        reason: `${describeCause(error)}${hint}`,
+        timeoutMs: timedOut ? (this.#commandTimeoutMs ?? 0) : undefined,
+      });
     }
   }
 

@@ -1,10 +1,11 @@
 import {
   type MemoryLogger,
+  RequestNotSentError,
+  type RequestReach,
   StoreError,
-  type StoreOutcome,
-  StoreTimeoutError,
+  storeCallError,
 } from "@agents-memory/core";
-import { classify, conciseReason, ENV_TOKEN, type Requester, syncHeaders } from "./client";
+import { classify, conciseReason, ENV_TOKEN, type Requester, reachOf, syncHeaders } from "./client";
 
 export interface BudgetSettings {
   requester: Requester;
@@ -50,15 +51,16 @@ export class Budget {
   ): Promise<T> {
     const { timeoutMs } = this.#settings;
     const deadline = performance.now() + timeoutMs;
+    const requests = new Requests();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(this.#timeoutError(operation, key, outcomeOf(operation, "in flight"))),
-        timeoutMs,
-      );
+      timer = setTimeout(() => {
+        const reach = requests.reach();
+        reject(storeCallError({ store: STORE, operation, key, reach, timeoutMs }));
+      }, timeoutMs);
     });
     try {
-      const running = work((command) => this.#send(command, deadline, idempotent));
+      const running = work((command) => this.#send(command, deadline, idempotent, requests));
       running.catch(() => {}); // a late failure after the budget is not unhandled
       return await Promise.race([running, expired]);
     } catch (error) {
@@ -69,17 +71,24 @@ export class Budget {
   }
 
   /** One command, one HTTP request (more only for a retry of an idempotent call). */
-  async #send(command: (string | number)[], deadline: number, idempotent: boolean) {
+  async #send(
+    command: (string | number)[],
+    deadline: number,
+    idempotent: boolean,
+    requests: Requests,
+  ) {
     const { requester, retries, retryDelayMs } = this.#settings;
     for (let attempt = 0; ; attempt++) {
       const remaining = Math.ceil(deadline - performance.now());
-      if (remaining <= 0) throw new DOMException("the budget ran out", "TimeoutError");
+      if (remaining <= 0) throw new BudgetSpent();
       try {
-        const response = await requester.request({
-          body: command,
-          headers: syncHeaders(requester),
-          signal: () => AbortSignal.timeout(remaining),
-        });
+        const response = await requests.send(() =>
+          requester.request({
+            body: command,
+            headers: syncHeaders(requester),
+            signal: () => AbortSignal.timeout(remaining),
+          }),
+        );
         if (response.error) {
           throw Object.assign(new Error(response.error), { name: "UpstashError" });
         }
@@ -102,8 +111,11 @@ export class Budget {
   #storeError(operation: string, key: string, error: unknown): StoreError {
     if (StoreError.isInstance(error)) return error;
     const failure = classify(error);
-    const outcome = outcomeOf(operation, error);
-    if (failure === "timeout") return this.#timeoutError(operation, key, outcome);
+    const call = { store: STORE, operation, key, reach: reachOf(error) };
+    if (failure === "timeout" || error instanceof BudgetSpent) {
+      // An abort or the store's own refusal: neither quotes the command.
+      return storeCallError({ ...call, cause: error, timeoutMs: this.#settings.timeoutMs });
+    }
     const reason = conciseReason(error);
     if (failure === "auth") this.#reportAuthOnce(reason);
     const what =
@@ -116,17 +128,7 @@ export class Budget {
     // any credentials in a URL it quotes; the original is not chained, it holds both.
     const cause = new Error(reason);
     cause.name = error instanceof Error ? error.name : "Error";
-    return new StoreError(
-      `[agents-memory] [upstash] ${operation} ${key} failed: ${what}${outcome === "unknown" ? MAY_HAVE_APPLIED : ""}`,
-      { operation, key, cause, outcome },
-    );
-  }
-
-  #timeoutError(operation: string, key: string, outcome: StoreOutcome): StoreTimeoutError {
-    const { timeoutMs } = this.#settings;
-    const error = new StoreTimeoutError({ operation, key, timeoutMs, outcome });
-    error.message = `[agents-memory] [upstash] ${operation} ${key} timed out after ${timeoutMs} ms${outcome === "unknown" ? MAY_HAVE_APPLIED : ""}`;
-    return error;
+    return storeCallError({ ...call, cause, reason: what });
   }
 
   /** A wrong token fails every call the same way: say so clearly once, until a call succeeds. */
@@ -150,21 +152,36 @@ function replyOnly(error: unknown): unknown {
   return Object.assign(new Error(conciseReason(error)), { name: "UpstashError" });
 }
 
-const MAY_HAVE_APPLIED = "; it may have been applied before its deadline, never after";
+const STORE = "upstash";
 
-/**
- * A write whose request went out and got no answer may have run (before its deadline, see the
- * write fence); a read, an answer that is an error, a request refused or never sent changed
- * nothing.
- */
-function outcomeOf(operation: string, error: unknown): StoreOutcome {
-  if (operation === "read") return "failed";
-  if (error === "in flight") return "unknown";
-  if (error instanceof Error && error.message === "the budget ran out") return "failed";
-  if (error instanceof Error && error.name === "DeadlinePassedError") return "failed";
-  const failure = classify(error);
-  if (failure === "timeout") return "unknown";
-  if (failure !== "network") return "failed";
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return code === "ECONNREFUSED" || code === "ENOTFOUND" ? "failed" : "unknown";
+/** The budget ran out before a request was sent (a retry's turn, a fork's second trip). */
+class BudgetSpent extends RequestNotSentError {
+  constructor() {
+    super("the budget ran out before the request was sent");
+  }
+}
+
+/** One operation's requests, for what a budget that runs out says of them. */
+class Requests {
+  /** Requests sent and not settled yet. */
+  #pending = 0;
+  /** Whether one went out and got no answer (a timeout, a connection lost after sending). */
+  #unanswered = false;
+
+  async send<T>(request: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    try {
+      return await request();
+    } catch (error) {
+      if (reachOf(error) === "unanswered") this.#unanswered = true;
+      throw error;
+    } finally {
+      this.#pending--;
+    }
+  }
+
+  /** How far the operation's requests got when its budget ran out. */
+  reach(): RequestReach {
+    return this.#pending > 0 || this.#unanswered ? "unanswered" : "not-sent";
+  }
 }

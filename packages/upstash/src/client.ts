@@ -1,3 +1,4 @@
+import type { RequestReach } from "@agents-memory/core";
 import { urlParseProblem } from "@agents-memory/core/store";
 import { Redis } from "@upstash/redis";
 
@@ -181,6 +182,19 @@ export function classify(error: unknown): Failure {
     if (error instanceof TypeError) return "network";
   }
   return "server";
+}
+
+/**
+ * How far a failed request got (the failure rule in core decides the rest): a timeout got no
+ * answer; a connection refused or a name not found sent nothing; another network error (a
+ * reset) may have come after sending; anything else is the server's answer.
+ */
+export function reachOf(error: unknown): RequestReach {
+  const failure = classify(error);
+  if (failure === "timeout") return "unanswered";
+  if (failure !== "network") return "answered";
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" ? "not-sent" : "unanswered";
 }
 
 /**

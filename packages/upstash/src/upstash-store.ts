@@ -1,4 +1,4 @@
-import { StoreError } from "@agents-memory/core";
+import { storeCallError } from "@agents-memory/core";
 import {
   type RedisCommands,
   RedisLayoutStore,
@@ -180,11 +180,9 @@ export class UpstashStore extends RedisLayoutStore {
     work: (commands: RedisCommands) => Promise<T>,
   ): Promise<T> {
     if (this.#closed) {
+      const reason = "the store was closed";
       return Promise.reject(
-        new StoreError(`[agents-memory] [upstash] ${operation} ${key}: the store was closed`, {
-          operation,
-          key,
-        }),
+        storeCallError({ store: STORE, operation, key, reach: "not-sent", reason }),
       );
     }
     return this.#budget.run(operation, key, !NOT_IDEMPOTENT.has(operation), (send) =>

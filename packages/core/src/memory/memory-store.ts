@@ -1,5 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
-import { HistoryConflictError, StoreError } from "../errors";
+import { HistoryConflictError } from "../errors";
+import { storeCallError } from "../failure-rule";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   type AppendOptions,
@@ -582,9 +583,12 @@ function assertBeforeDeadline(operation: string, key: string, options: unknown):
   assertWriteOptions(options);
   const deadline = (options as WriteOptions | undefined)?.deadline;
   if (deadline !== undefined && Date.now() > deadline) {
-    throw new StoreError(`[agents-memory] [memory] ${operation} ${key}: the deadline had passed`, {
+    throw storeCallError({
+      store: "memory",
       operation,
       key,
+      reach: "not-sent",
+      reason: "the deadline had passed",
     });
   }
 }

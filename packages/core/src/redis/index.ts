@@ -7,6 +7,7 @@
  * @module \@agents-memory/core/redis
  */
 
+export { DeadlinePassedError } from "../failure-rule";
 export { CHAIN_LINK_LUA } from "../store/chain-link";
 export type { RedisStoreCheck } from "./check";
 export { type RedisArgument, type RedisCommands, timeReplyMs } from "./commands";
@@ -26,7 +27,6 @@ export { parseLegacyStored, parseLegacyValue } from "./legacy";
 export { REDIS_LUA } from "./lua";
 export { keySlot, operationsKey } from "./operations-key";
 export {
-  DeadlinePassedError,
   RedisLayoutStore,
   type RedisLayoutStoreOptions,
   type StoreOperation,

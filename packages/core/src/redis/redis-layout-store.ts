@@ -1,5 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
+import { DeadlinePassedError } from "../failure-rule";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   assertClaimArgs,
@@ -481,13 +482,5 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   #context(key: string): RedisLayoutContext {
     return { key, logger: this.logger, store: this.#name, legacyStrings: this.#legacyStrings };
-  }
-}
-
-/** A write whose deadline passed before it could be sent: nothing was sent, nothing changed. */
-export class DeadlinePassedError extends Error {
-  constructor() {
-    super("the deadline passed before the write was sent; nothing was sent");
-    this.name = "DeadlinePassedError";
   }
 }

@@ -2,7 +2,9 @@
  * `@agents-memory/core/store`: for authors of a `SessionStore`. The contract, the argument
  * checks every store makes, the stored-JSON helpers (one JSON object per item; a malformed
  * element is skipped and logged, never a crash) and the parent fingerprint a network store
- * checks before copying a parent server-side. The conformance suite is in `./testing`.
+ * checks before copying a parent server-side. The failure rule (`storeCallError`: whether a
+ * failed call is "failed" or "unknown") is in `@agents-memory/core`, beside the errors it
+ * builds. The conformance suite is in `./testing`.
  *
  * @module \@agents-memory/core/store
  */

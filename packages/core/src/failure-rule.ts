@@ -1,0 +1,104 @@
+import {
+  hasMarker,
+  MAY_HAVE_APPLIED,
+  StoreError,
+  type StoreOutcome,
+  StoreTimeoutError,
+} from "./errors";
+
+/*
+ * The failure rule, in one place: whether a store call that failed changed nothing
+ * (`"failed"`) or may have been applied (`"unknown"`). A store says only how far its request
+ * got ({@link RequestReach}); the rule decides the rest:
+ * - a request not sent: failed;
+ * - a read: failed, however far it got (a read changes nothing);
+ * - an answer that is an error: failed (the server refused it);
+ * - a write sent and not answered (a timeout, a connection lost with it in flight): unknown.
+ *   The Redis stores' write fence makes the server refuse it after its deadline, so it never
+ *   lands later.
+ */
+
+/**
+ * How far a failed request got, as only the store can tell:
+ * - `"not-sent"`: it never left this process (no connection, the store closed, the deadline
+ *   already passed, a connection refused);
+ * - `"answered"`: the server answered it with an error;
+ * - `"unanswered"`: it was sent and no answer came (a timeout, a connection lost with it in
+ *   flight), or the store cannot tell.
+ */
+export type RequestReach = "not-sent" | "answered" | "unanswered";
+
+/** The operations that change nothing: they fail as `"failed"`, however far they got. */
+const READS: ReadonlySet<string> = new Set(["read", "readUsage"]);
+
+/** The rule: a write sent and not answered is `"unknown"`; every other failure `"failed"`. */
+export function outcomeOf(operation: string, reach: RequestReach): StoreOutcome {
+  return reach === "unanswered" && !READS.has(operation) ? "unknown" : "failed";
+}
+
+const NOT_SENT_MARKER = Symbol.for("agents-memory.request-not-sent");
+
+/**
+ * A request a store did not send (so it changed nothing): a store throws it (or a subclass)
+ * where it refuses a call before sending, and {@link storeCallError} then reports the call as
+ * `"failed"`. Recognised by a `Symbol.for` marker, across duplicate installs of this package.
+ */
+export class RequestNotSentError extends Error {
+  /** Marks a `RequestNotSentError` across duplicate installs; see {@link RequestNotSentError.isInstance}. */
+  readonly [NOT_SENT_MARKER] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RequestNotSentError";
+  }
+
+  /** Works across duplicate installs of this package, unlike `instanceof`. */
+  static isInstance(value: unknown): value is RequestNotSentError {
+    return hasMarker(value, NOT_SENT_MARKER);
+  }
+}
+
+/** A write whose deadline passed before it could be sent: nothing was sent, nothing changed. */
+export class DeadlinePassedError extends RequestNotSentError {
+  constructor() {
+    super("the deadline passed before the write was sent; nothing was sent");
+    this.name = "DeadlinePassedError";
+  }
+}
+
+/** What a store knows of one failed call, for {@link storeCallError}. */
+export interface FailedCall {
+  /** The store's name in the message (`"ioredis"`), or undefined for a session's own budget. */
+  store?: string | undefined;
+  /** The store operation (`"read"`, `"append"`, …). */
+  operation: string;
+  /** The key the call was made on. */
+  key: string;
+  /** How far the request got; a {@link RequestNotSentError} cause is `"not-sent"` whatever this says. */
+  reach: RequestReach;
+  /** The error the call failed with (kept as `cause`, so never one quoting items or secrets). */
+  cause?: unknown;
+  /** What went wrong, in a few words, no secrets; for a timeout, ignored. */
+  reason?: string;
+  /** Set when the call's budget ran out: the budget, in ms (the error is a `StoreTimeoutError`). */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * The `StoreError` (a `StoreTimeoutError` when `timeoutMs` is set) for a failed store call,
+ * its outcome decided by {@link outcomeOf}; a write that may have been applied says so in the
+ * message ("it may have been applied before its deadline, never after").
+ */
+export function storeCallError(call: FailedCall): StoreError {
+  const { store, operation, key, cause, timeoutMs } = call;
+  const reach = RequestNotSentError.isInstance(cause) ? "not-sent" : call.reach;
+  const outcome = outcomeOf(operation, reach);
+  if (timeoutMs !== undefined) {
+    return new StoreTimeoutError({ store, operation, key, timeoutMs, outcome, cause });
+  }
+  const where = store === undefined ? "" : ` [${store}]`;
+  return new StoreError(
+    `[agents-memory]${where} ${operation} ${key} failed: ${call.reason ?? "unknown error"}${outcome === "unknown" ? MAY_HAVE_APPLIED : ""}`,
+    { operation, key, cause, outcome },
+  );
+}
