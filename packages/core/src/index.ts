@@ -78,6 +78,16 @@ export {
   StoreSession,
   type StoreSessionOptions,
 } from "./sessions/store-session";
+export {
+  DEFAULT_SUMMARY_EVERY_TURNS,
+  DEFAULT_SUMMARY_INSTRUCTIONS,
+  DEFAULT_SUMMARY_TIMEOUT_MS,
+  isSummaryItem,
+  MAX_UNSUMMARIZED_ITEMS,
+  SUMMARY_PREFIX,
+  type SummaryOptions,
+  type SummaryOutcome,
+} from "./sessions/summary";
 export type { UsageInput } from "./sessions/usage";
 export {
   type ClaimOptions,

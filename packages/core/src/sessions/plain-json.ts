@@ -1,3 +1,4 @@
+import { type AgentInputItem, UserError } from "@openai/agents";
 /**
  * What a session accepts as an item: plain JSON data, the only thing a store gives back exactly
  * as it was written. Anything else is refused before a write, never converted: JSON would turn
@@ -82,4 +83,17 @@ function dataProperty(object: object, key: string): unknown {
   const descriptor = Object.getOwnPropertyDescriptor(object, key);
   if (!descriptor?.enumerable || !("value" in descriptor)) throw new NotPlainJsonError();
   return descriptor.value;
+}
+
+export const NOT_PLAIN_ITEMS =
+  "Session items contain invalid or unsupported data (a store keeps plain JSON: no Date, typed array, Symbol, BigInt, getter, cycle or Proxy).";
+
+/** Copies of `items`, or a `UserError` before anything is written when they are not plain JSON. */
+export function plainItems(items: readonly unknown[]): AgentInputItem[] {
+  if (!Array.isArray(items)) throw new UserError(NOT_PLAIN_ITEMS);
+  try {
+    return plainJsonCopy(items) as AgentInputItem[];
+  } catch {
+    throw new UserError(NOT_PLAIN_ITEMS);
+  }
 }

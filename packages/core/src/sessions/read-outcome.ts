@@ -1,3 +1,5 @@
+import type { MemoryLogger } from "../logger";
+
 /**
  * What reading a reply's history found, as `ReplySession.readOutcome` reports it:
  * - `none`: no history was asked for (the message replied to nothing);
@@ -36,4 +38,20 @@ export class ReadOutcomeCounter {
   get counts(): ReadOutcomeCounts {
     return { ...this.#counts };
   }
+}
+
+/**
+ * `replyToMessageDate` in ms since the epoch: unix seconds (Telegram's `date`) or a Date;
+ * undefined when not given, or (logged) when it is no valid time.
+ */
+export function messageTime(date: unknown, logger: MemoryLogger): number | undefined {
+  if (date === undefined || date === null) return undefined;
+  const ms =
+    date instanceof Date ? date.getTime() : typeof date === "number" ? date * 1000 : Number.NaN;
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  logger.warn(
+    { replyToMessageDate: typeof date === "number" ? date : String(date) },
+    "replyToMessageDate is neither unix seconds nor a valid Date; ignored",
+  );
+  return undefined;
 }

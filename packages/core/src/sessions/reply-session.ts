@@ -1,25 +1,29 @@
 import type { AgentInputItem, Session } from "@openai/agents";
 import { storeCall } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
-import type { MemoryLogger } from "../logger";
 import { keepItems, keptMask, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
-import {
-  elementPairRole,
-  type ForkOptions,
-  type HistoryGap,
-  readStoredWindow,
-  type StoredElement,
-} from "../store";
-import { withoutTokenCount } from "../store/token-count";
+import { elementPairRole, type HistoryGap, readStoredWindow, type StoredElement } from "../store";
 import { emptyUsage, type TokenUsage } from "../store/usage";
-import type { ReadOutcome } from "./read-outcome";
+import { messageTime, type ReadOutcome } from "./read-outcome";
+import {
+  forkOptions,
+  type History,
+  noHistory,
+  type PersistResult,
+  parseElement,
+  parseElements,
+} from "./reply-history";
+import { foldReply, historySummaryAt, summaryForkLimit } from "./reply-summary";
 import {
   cloneItems,
   type MemoryOptions,
   type ResolvedMemoryOptions,
   resolveMemoryOptions,
 } from "./session-options";
+import { Summarizer, type SummaryOptions, type SummaryOutcome, splitBySummary } from "./summary";
 import { toTokenUsage, type UsageInput, usageStoreOf } from "./usage";
+
+export type { PersistResult } from "./reply-history";
 
 export interface ReplySessionOptions extends MemoryOptions {
   /** The chat the conversation lives in (negative for groups). */
@@ -36,67 +40,15 @@ export interface ReplySessionOptions extends MemoryOptions {
   replyToMessageDate?: number | Date | null;
   /** Key prefix: keys are `<prefix>:<messageId>:<chatId>`. Default `bot`. */
   keyPrefix?: string;
-}
-
-/**
- * The replied-to history as read. Its stored JSON is the truth (strings: nobody can mutate
- * them); the items parsed from it at read time are handed out once, to the first caller who
- * asks for the whole history, so the common turn parses the history once and never copies it.
- * Against parsing again for the runner: +30-51% turns/s on row 7; against keeping parsed items
- * only (copied out, reserialized for the fork): +9-140% on every row (`pnpm bench --cells
- * 50x1024,200x4096 --rows agents-memory,agents-memory-copy,upstash`).
- */
-interface History {
-  elements: StoredElement[];
-  /** `elements` parsed, until they are handed out; undefined after. */
-  unclaimed: AgentInputItem[] | undefined;
-}
-
-const noHistory = (): History => ({ elements: [], unclaimed: undefined });
-
-const parseElement = (element: StoredElement): AgentInputItem =>
-  withoutTokenCount(JSON.parse(element)) as AgentInputItem;
-
-const parseElements = (elements: readonly StoredElement[]): AgentInputItem[] =>
-  elements.map(parseElement);
-
-/**
- * The parent as read, for `store.fork`. `parentItems` is parsed only for a store that asks
- * (ours write `parentElements` as they are); as an own getter, a copy of the options still
- * has it. The getter reads `this` and must not close over the history: a closure here kept
- * every turn's history alive into the old generation (apps/bench/README.md tells how it was
- * found).
- */
-function forkOptions(
-  maxItems: number,
-  ttlSeconds: number,
-  parentElements: readonly StoredElement[],
-  deadline: number,
-): ForkOptions {
-  return {
-    maxItems,
-    ttlSeconds,
-    deadline,
-    parentElements,
-    get parentItems() {
-      return parseElements(this.parentElements ?? []);
-    },
-  };
-}
-
-/** What {@link ReplySession.persist} did. It never rejects on a store failure; `ok` tells. */
-export interface PersistResult {
-  /** True when the write reached the store; false when it failed (already reported). */
-  ok: boolean;
   /**
-   * `"stored"`; `"not-stored"` (nothing was written); or `"unknown"`: the store did not answer
-   * in time, and the write may have been applied before its deadline (never after).
+   * Opt-in: a summary of what falls out of the window, kept at its head and living in the
+   * reply chain (a reply inherits its parent's; a fork from an older answer keeps that
+   * answer's). `{ model | agent, instructions?, everyTurns? = 10, timeoutMs? = 30000, runner?,
+   * onError? }`, see `SummaryOptions`. Items out of the window are kept until summarised; the
+   * summariser runs after `persist`'s write, in the background (`flushSummary()` awaits it).
+   * Default: none.
    */
-  outcome: "stored" | "not-stored" | "unknown";
-  /** The keys written (or that would have been). */
-  keys: string[];
-  /** How many items each key now holds. */
-  itemCount: number;
+  summary?: SummaryOptions;
 }
 
 /**
@@ -123,6 +75,8 @@ export class ReplySession implements Session {
   /** When the replied-to message was sent, in ms since the epoch; undefined when not known. */
   readonly #replyToSentAt: number | undefined;
   #readOutcome: ReadOutcome | undefined;
+  readonly #summarizer: Summarizer | undefined;
+  #summaryRun: Promise<SummaryOutcome | undefined> | undefined;
 
   constructor(options: ReplySessionOptions) {
     this.#options = resolveMemoryOptions(options);
@@ -136,6 +90,18 @@ export class ReplySession implements Session {
         ? null
         : replyKey(replyTo, options.chatId, this.#keyPrefix);
     this.#replyToSentAt = messageTime(options.replyToMessageDate, this.#options.logger);
+    this.#summarizer =
+      options.summary === undefined
+        ? undefined
+        : new Summarizer(options.summary, this.#options.logger);
+  }
+
+  /**
+   * With `summary`: the summary `persist` started (in the background), awaited; its outcome,
+   * or undefined when none ran. Bounded by `summary.timeoutMs` and `persistTimeoutMs`.
+   */
+  async flushSummary(): Promise<SummaryOutcome | undefined> {
+    return this.#summaryRun;
   }
 
   /**
@@ -240,15 +206,24 @@ export class ReplySession implements Session {
     const staged = this.#staged;
     const { elements } = history;
     const total = elements.length + staged.length;
+    const summary = this.#summarizer !== undefined;
     const count =
-      limit === undefined && !this.#options.tokens
+      limit === undefined && !this.#options.tokens && !summary
         ? total
         : (await this.#window(elements, staged, limit ?? total)).size;
     const fromStaged = Math.min(count, staged.length);
     return [
+      ...this.#summaryAhead(count),
       ...this.#historyItems(count - fromStaged),
       ...cloneItems(staged.slice(staged.length - fromStaged)),
     ];
+  }
+
+  /** The summary item when a window of the newest `count` items starts after it, else none. */
+  #summaryAhead(count: number): AgentInputItem[] {
+    const { summaryAt, elements } = this.#history!;
+    const total = elements.length + this.#staged.length;
+    return summaryAt >= 0 && total - count > summaryAt ? [parseElement(elements[summaryAt]!)] : [];
   }
 
   /** Stages items for `persist`; never touches the store. Safe to call any number of times. */
@@ -283,7 +258,8 @@ export class ReplySession implements Session {
     const { keep, maxItems } = this.#options;
     const staged = cloneItems(keepItems(this.#staged, keep));
     const all = [...parseElements(history.elements), ...staged];
-    const { size } = await this.#window(history.elements, staged, maxItems);
+    const { size, summaryAt } = await this.#window(history.elements, staged, maxItems);
+    if (this.#summarizer) return all.slice(Math.max(summaryAt, 0));
     return all.slice(all.length - size);
   }
 
@@ -296,10 +272,31 @@ export class ReplySession implements Session {
     elements: readonly StoredElement[],
     items: readonly AgentInputItem[],
     limit: number,
-  ): Promise<{ size: number; limit: number }> {
+  ): Promise<{ size: number; limit: number; summaryAt: number }> {
     const total = elements.length + items.length;
     const { tokens } = this.#options;
     if (tokens) await tokens.budget();
+    if (this.#summarizer) {
+      // The window after the summary, which takes one item and its tokens (see splitBySummary).
+      const summaryAt = this.#history?.summaryAt ?? -1;
+      const { start } = splitBySummary(
+        total,
+        summaryAt,
+        Math.min(limit, this.#options.maxItems),
+        tokens?.maxTokens,
+        tokens
+          ? (index) =>
+              index < elements.length
+                ? tokens.elementTokens(elements[index]!, parseElement)
+                : tokens.tokensOf(items[index - elements.length]!)
+          : undefined,
+        (index) =>
+          index < elements.length
+            ? elementPairRole(elements[index]!)
+            : pairRole(items[index - elements.length]),
+      );
+      return { size: total - start, limit: total - start, summaryAt };
+    }
     const byTokens = tokenWindowLimit(total, Math.max(limit, 0), tokens?.maxTokens, (index) =>
       index < elements.length
         ? tokens!.elementTokens(elements[index]!, parseElement)
@@ -310,7 +307,7 @@ export class ReplySession implements Session {
         ? elementPairRole(elements[index]!)
         : pairRole(items[index - elements.length]),
     );
-    return { size: total - start, limit: byTokens };
+    return { size: total - start, limit: byTokens, summaryAt: -1 };
   }
 
   /**
@@ -330,7 +327,12 @@ export class ReplySession implements Session {
     const newItems = tokens ? await tokens.counted(kept) : kept;
     // The token budget only moves the window's floor: given as an item limit, every store cuts
     // the same window without counting (see `tokenWindowLimit`).
-    const { size: itemCount, limit } = await this.#window(elements, newItems, maxItems);
+    const window = await this.#window(elements, newItems, maxItems);
+    const total = elements.length + newItems.length;
+    const limit = this.#summarizer
+      ? summaryForkLimit(this.#summarizer, keys[0]!, total, window.summaryAt, window.size)
+      : window.limit;
+    const itemCount = this.#summarizer ? limit : window.size;
     // The server-side copy is only offered when history is exactly what the store returned.
     const parentKey = this.#historyAsRead ? this.parentKey : null;
     const failure = await storeCall(
@@ -354,7 +356,21 @@ export class ReplySession implements Session {
       this.#options,
       (error) => error,
     );
-    if (failure === undefined) return { ok: true, outcome: "stored", keys, itemCount };
+    if (failure === undefined) {
+      const start = total - window.size;
+      if (this.#summarizer && start > window.summaryAt + 1) {
+        const all = [...parseElements(elements), ...newItems];
+        this.#summaryRun = foldReply(
+          this.#summarizer,
+          this.#options,
+          keys,
+          all,
+          window.summaryAt,
+          start,
+        );
+      }
+      return { ok: true, outcome: "stored", keys, itemCount };
+    }
     const outcome = failure.outcome === "unknown" ? "unknown" : "not-stored";
     return { ok: false, outcome, keys, itemCount };
   }
@@ -367,14 +383,15 @@ export class ReplySession implements Session {
     const key = this.parentKey;
     const { store, maxItems, keep, timeoutMs } = this.#options;
     // Loaded before the store call's budget starts (the default counter loads on first use).
-    const budget = await this.#options.tokens?.budget();
+    const whole = this.#summarizer !== undefined; // the summary heads the whole history
+    const budget = whole ? undefined : await this.#options.tokens?.budget();
     // A list stored longer than maxItems (a smaller maxItems since, another deployment) is
     // read as its pair-safe window. A failed read is reported and gives no history.
     const read = await storeCall(
       "read",
       key,
       timeoutMs,
-      () => readStoredWindow(store, key, maxItems, budget),
+      () => readStoredWindow(store, key, whole ? undefined : maxItems, budget),
       this.#options,
       () => undefined,
     );
@@ -388,12 +405,11 @@ export class ReplySession implements Session {
     const kept = keptMask(items, keep);
     if (!kept.every(Boolean)) {
       this.#historyAsRead = false;
-      return {
-        elements: elements.filter((_, index) => kept[index]),
-        unclaimed: items.filter((_, index) => kept[index]),
-      };
+      const unclaimed = items.filter((_, index) => kept[index]);
+      const summaryAt = whole ? historySummaryAt(unclaimed) : -1;
+      return { elements: elements.filter((_, index) => kept[index]), unclaimed, summaryAt };
     }
-    return { elements, unclaimed: items };
+    return { elements, unclaimed: items, summaryAt: whole ? historySummaryAt(items) : -1 };
   }
 
   /**
@@ -413,20 +429,4 @@ export class ReplySession implements Session {
     );
     return "missing";
   }
-}
-
-/**
- * `replyToMessageDate` in ms since the epoch: unix seconds (Telegram's `date`) or a Date;
- * undefined when not given, or (logged) when it is no valid time.
- */
-function messageTime(date: unknown, logger: MemoryLogger): number | undefined {
-  if (date === undefined || date === null) return undefined;
-  const ms =
-    date instanceof Date ? date.getTime() : typeof date === "number" ? date * 1000 : Number.NaN;
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  logger.warn(
-    { replyToMessageDate: typeof date === "number" ? date : String(date) },
-    "replyToMessageDate is neither unix seconds nor a valid Date; ignored",
-  );
-  return undefined;
 }

@@ -8,22 +8,13 @@ import {
 } from "@openai/agents";
 import { describeValue } from "../describe-value";
 import { HistoryConflictError } from "../errors";
-import {
-  assertTimeoutMs,
-  type FailureReporting,
-  type OnStoreError,
-  type StoreOperation,
-  storeCall,
-} from "../guard";
-import type { MemoryLogger } from "../logger";
+import { assertTimeoutMs, type FailureReporting, type StoreOperation, storeCall } from "../guard";
 import {
   assertMaxItems,
   assertTtlSeconds,
   compileFilter,
-  type FilterPolicy,
   keepItems,
   pairRole,
-  type TokenCounter,
   tokenWindowLimit,
   windowStartBy,
 } from "../policy";
@@ -31,8 +22,11 @@ import { assertStoreKey, readStoredWindow, type SessionStore } from "../store";
 import type { HistoryTransaction } from "../store/contract";
 import type { TokenUsage } from "../store/usage";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
-import { plainJsonCopy } from "./plain-json";
-import { fromSdkLogger, isSdkLogger, type SdkLogger } from "./sdk-logger";
+import { NOT_PLAIN_ITEMS, plainItems } from "./plain-json";
+import { fromSdkLogger, isSdkLogger } from "./sdk-logger";
+import type { StoreSessionOptions } from "./store-session-options";
+import { type StoreSummary, storeSummaryOf } from "./store-summary";
+import type { SummaryOutcome } from "./summary";
 import { type SessionTokens, sessionTokens } from "./token-budget";
 import { toTokenUsage, type UsageInput, usageStoreOf } from "./usage";
 
@@ -46,58 +40,7 @@ export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 2000;
 /** The key `initialItems` are recorded under, so a restart never writes them twice. */
 const INITIAL_ITEMS_OPERATION = "agents-memory:initial-items";
 
-/**
- * Options of {@link StoreSession}: `store` is required; the rest default to the SDK's
- * `MemorySession` behaviour (every item kept, no expiry, nothing filtered, failures reject).
- */
-export interface StoreSessionOptions {
-  /** Where the history lives: `MemoryStore`, `IoRedisStore`, `UpstashStore` or your own. */
-  store: SessionStore;
-  /**
-   * The session's id, as in the SDK's `MemorySession`; the store key is `keyPrefix + sessionId`.
-   * Default: a random UUID (a durable session wants a stable one: per user, per thread…).
-   */
-  sessionId?: string;
-  /** @deprecated Use `sessionId` (with `keyPrefix`): `key` is taken as the whole store key. */
-  key?: string;
-  /** Prepended to `sessionId` to make the store key. Default `""`. */
-  keyPrefix?: string;
-  /**
-   * Items the session starts with, as `MemorySession`'s. Written once, before the first call,
-   * when the session has no history yet (recorded as an operation where the store has
-   * `transact`, so a restarted process never writes them twice).
-   */
-  initialItems?: AgentInputItem[];
-  /** Newest items kept (a pair-safe window, see the README). Default: all, as `MemorySession`. */
-  maxItems?: number;
-  /**
-   * Most tokens the window holds, beside `maxItems` (the tighter wins; pair-safe, the newest
-   * items that fit). Each item is counted once, when written, and its count stored with it; a
-   * read never tokenizes what was counted. Default: none.
-   */
-  maxTokens?: number;
-  /**
-   * Counts an item's tokens for `maxTokens` (a non-negative integer). Default: the o200k
-   * encoding (GPT-4o, GPT-4.1, o-series, GPT-5) through `gpt-tokenizer`, see `countItemTokens`.
-   */
-  tokenCounter?: TokenCounter;
-  /** TTL set on every write, in seconds. Default: none, as `MemorySession`. */
-  ttlSeconds?: number;
-  /** Items that never enter memory. Default: none dropped, as `MemorySession`. */
-  filter?: FilterPolicy;
-  /**
-   * What a store failure does. `"reject"` (default, the SDK's norm): every method rejects with
-   * the `StoreError`. `"degrade"`: a read gives no history and a write is skipped, both reported
-   * (the run goes on without memory); `popItem` and `clearSession` still reject.
-   */
-  failureMode?: "reject" | "degrade";
-  /** Budget for each store call, in ms. Default 2000. */
-  timeoutMs?: number;
-  /** The SDK's `Logger` (`getLogger()`); a pino-style `(fields, message)` logger works too. Default: `getLogger("agents-memory")`. */
-  logger?: SdkLogger | MemoryLogger;
-  /** Called on every store failure with the operation, the key and the error. */
-  onStoreError?: OnStoreError;
-}
+export type { StoreSessionOptions } from "./store-session-options";
 
 /**
  * A durable `MemorySession`: the SDK's session, kept in a store under one stable key, so it
@@ -131,6 +74,7 @@ export class StoreSession implements Session {
   readonly #timeoutMs: number;
   readonly #reporting: FailureReporting;
   readonly #initialItems: AgentInputItem[];
+  readonly #summary: StoreSummary | undefined;
   #seeded: Promise<void> | undefined;
 
   constructor(options: StoreSessionOptions) {
@@ -181,6 +125,10 @@ export class StoreSession implements Session {
       logger: isSdkLogger(logger) ? fromSdkLogger(logger) : logger,
       onStoreError: options.onStoreError,
     };
+    this.#summary = storeSummaryOf(options.summary, {
+      ...{ store, key: this.key, maxItems: options.maxItems, tokens: this.#tokens },
+      ...{ ttlSeconds: options.ttlSeconds, timeoutMs, reporting: this.#reporting },
+    });
     try {
       this.#initialItems = this.#kept(plainItems(options.initialItems ?? []));
     } catch {
@@ -218,6 +166,8 @@ export class StoreSession implements Session {
     const budget = await this.#tokens?.budget();
     return this.#run("read", [], async (deadline) => {
       await this.#seed(deadline);
+      if (this.#summary)
+        return this.#kept(await this.#summary.window(await this.#summary.read(), wanted));
       const { items } = await readStoredWindow(this.#store, this.key, wanted, budget);
       return this.#keep ? keepItems(items, this.#keep) : [...items];
     });
@@ -230,6 +180,16 @@ export class StoreSession implements Session {
       await this.#seed(deadline);
       if (kept.length > 0) await this.#store.append(this.key, kept, this.#writeOptions(deadline));
     });
+    this.#summary?.afterWrite();
+  }
+
+  /**
+   * With `summary`: the summary in flight (started after a write, in the background), awaited;
+   * its outcome, or undefined when none runs. Bounded by `summary.timeoutMs` and the store's
+   * budget. Without `summary`: undefined.
+   */
+  async flushSummary(): Promise<SummaryOutcome | undefined> {
+    return this.#summary?.flush();
   }
 
   /** The key this session's usage counters live under: `key + ":usage"`. */
@@ -333,6 +293,7 @@ export class StoreSession implements Session {
           deadline,
         });
       });
+      this.#summary?.afterWrite();
     } catch (error) {
       // The SDK's own words (`MemorySession`), so the runner and its users see one behaviour.
       const reason = HistoryConflictError.isInstance(error) ? error.reason : undefined;
@@ -419,6 +380,11 @@ export class StoreSession implements Session {
   }
 
   #policy(): { maxItems?: number; maxTokens?: number; ttlSeconds?: number } {
+    if (this.#summary) {
+      // The items out of the window wait in the store for their summary.
+      const ttl = this.#ttlSeconds === undefined ? {} : { ttlSeconds: this.#ttlSeconds };
+      return { maxItems: this.#summary.keptItems, ...ttl };
+    }
     return {
       ...(this.#maxItems === undefined ? {} : { maxItems: this.#maxItems }),
       ...(this.#tokens === undefined ? {} : { maxTokens: this.#tokens.maxTokens }),
@@ -432,6 +398,10 @@ export class StoreSession implements Session {
     ttlSeconds: number;
     deadline: number;
   } {
+    if (this.#summary) {
+      const { keptItems: maxItems } = this.#summary;
+      return { maxItems, ttlSeconds: this.#ttlSeconds ?? 0, deadline };
+    }
     return {
       maxItems: this.#maxItems ?? Number.MAX_SAFE_INTEGER,
       ...(this.#tokens === undefined ? {} : { maxTokens: this.#tokens.maxTokens }),
@@ -477,16 +447,3 @@ const OPTIONAL_CAPABILITIES = [
   ["applyHistoryTransaction", "transact"],
   ["applyHistoryMutations", "replaceFunctionCall"],
 ] as const;
-
-const NOT_PLAIN_ITEMS =
-  "Session items contain invalid or unsupported data (a store keeps plain JSON: no Date, typed array, Symbol, BigInt, getter, cycle or Proxy).";
-
-/** Copies of `items`, or a `UserError` before anything is written when they are not plain JSON. */
-function plainItems(items: readonly unknown[]): AgentInputItem[] {
-  if (!Array.isArray(items)) throw new UserError(NOT_PLAIN_ITEMS);
-  try {
-    return plainJsonCopy(items) as AgentInputItem[];
-  } catch {
-    throw new UserError(NOT_PLAIN_ITEMS);
-  }
-}

@@ -8,4 +8,5 @@
 
 export { lastUserText } from "./response";
 export { startResponsesServer } from "./server";
+export { factKeepingSummary } from "./summarizer";
 export type { ResponsesServer, ResponsesServerOptions, ScriptStep } from "./types";

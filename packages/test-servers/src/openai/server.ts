@@ -27,7 +27,7 @@ export async function startResponsesServer(
   const validate = options.validateInput ?? true;
   const pairs: ReasoningPairs = { followerOf: new Map(), reasoningOf: new Map() };
   const queue: ScriptStep[] = [];
-  let decide: ((body: any) => ScriptStep) | undefined;
+  let decide: ((body: any) => ScriptStep | undefined) | undefined;
   const requests: any[] = [];
   const compactions: any[] = [];
   const conversations: Conversations = new Map();

@@ -50,8 +50,11 @@ export interface ResponsesServer {
   apiKey: string;
   /** Queues steps; each POST /v1/responses consumes one (an error attempt consumes one too). */
   script(...steps: ScriptStep[]): void;
-  /** Decides per request when the queue is empty (instead of the echo default). */
-  respondWith(fn: ((body: any) => ScriptStep) | undefined): void;
+  /**
+   * Decides per request when the queue is empty (instead of the echo default); a request it
+   * answers undefined gets the echo.
+   */
+  respondWith(fn: ((body: any) => ScriptStep | undefined) | undefined): void;
   /** Every POST /v1/responses body received, parsed, in order (errors included). */
   requests: any[];
   /** The response objects returned (non-streaming bodies or the `response.completed` one). */
