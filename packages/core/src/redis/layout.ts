@@ -12,7 +12,7 @@ import type {
   StoredItems,
   TransactOptions,
 } from "../store/contract";
-import { fingerprintElements, sha1Hex } from "../store/fingerprint";
+import { fingerprintElements } from "../store/fingerprint";
 import { replaceFunctionCallIn } from "../store/history";
 import { reportHistoryGap } from "../store/history-gap";
 import {
@@ -28,7 +28,7 @@ import {
 import { storedTokenCount } from "../store/token-count";
 import { TOKEN_USAGE_FIELDS, type TokenUsage, usageFromCounters } from "../store/usage";
 import type { RedisArgument, RedisCommands } from "./commands";
-import { parseLegacyStored, parseLegacyValue } from "./legacy";
+import { convertingLegacy, legacySha, parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
 import { REDIS_SCRIPTS, runScript } from "./script-runner";
 
@@ -200,6 +200,11 @@ export function clearLayout(
   return script(commands, "clear", [redisKey, operationsKey(redisKey)], [deadline]);
 }
 
+/** A legacy string converted client-side: its sha1, and the elements to store in its place. */
+type Converted = { sha: string; elements: string[] };
+/** What a script is given before any conversion: no sha1, no elements. */
+const NOT_CONVERTED: Converted = { sha: "", elements: [] };
+
 /**
  * Appends, trims and refreshes the TTL in one script call. A legacy string is converted here
  * (Lua's cjson would reorder object keys), then the script checks by its sha1 that it is still
@@ -234,8 +239,7 @@ export async function appendLayout(
     );
     return;
   }
-  let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
-  for (let attempt = 0; attempt < 4; attempt++) {
+  return convertingLegacy<void, Converted>(async (legacy = NOT_CONVERTED) => {
     const reply = (await script(
       commands,
       "append",
@@ -258,22 +262,20 @@ export async function appendLayout(
           "append replaced a value of another type with the list layout",
         );
       }
-      return;
+      return { done: undefined };
     }
-    const sha = reply[2] ?? (await sha1Hex(reply[1]));
+    const sha = await legacySha(reply);
     if (!context.legacyStrings) {
       // Replaced like any value of another type: the script drops it when its sha matches.
       context.logger.warn(
         { store: context.store, key: context.key, type: "string" },
         "append replaced a value of another type with the list layout",
       );
-      legacy = { sha, elements: [] };
-      continue;
+      return { converted: { sha, elements: [] } };
     }
     // All of it: the script trims legacy + new items as one list (see `windowStartBy`).
-    legacy = { sha, elements: serializeItems(parseLegacyValue(reply[1], context)) };
-  }
-  throw new Error("the legacy value kept changing while converting it");
+    return { converted: { sha, elements: serializeItems(parseLegacyValue(reply[1], context)) } };
+  });
 }
 
 /**
@@ -366,42 +368,39 @@ export async function popLayout(
   deadline: number,
 ): Promise<AgentInputItem | undefined> {
   let skipped = 0;
-  let legacy: { sha: string; rest: string[]; newest: AgentInputItem } | undefined;
+  type Popped = { sha: string; rest: string[]; newest: AgentInputItem };
   try {
-    for (let conversions = 0; conversions < 4; ) {
+    return await convertingLegacy<AgentInputItem | undefined, Popped>(async (legacy) => {
       const args = legacy ? [deadline, legacy.sha, ...legacy.rest] : [deadline, ""];
-      const reply = (await script(commands, "pop", [redisKey], args)) as unknown[];
-      switch (String(reply[0])) {
-        case "item": {
-          skipped += Number(reply[1]);
-          const item = parseStoredElement(reply[2]);
-          if (item) return item;
-          skipped++; // off the list already: pop the next one
-          break;
+      for (;;) {
+        const reply = (await script(commands, "pop", [redisKey], args)) as unknown[];
+        switch (String(reply[0])) {
+          case "item": {
+            skipped += Number(reply[1]);
+            const item = parseStoredElement(reply[2]);
+            if (item) return { done: item };
+            skipped++; // off the list already: pop the next one
+            continue;
+          }
+          case "empty":
+            skipped += Number(reply[1]);
+            return { done: undefined };
+          case "legacy": {
+            if (!context.legacyStrings) return { done: undefined };
+            const items = parseLegacyValue(reply[1], context);
+            // Nothing to pop (read reads it as empty too): leave the value alone.
+            if (items.length === 0) return { done: undefined };
+            const sha = await legacySha(reply);
+            const rest = serializeItems(items.slice(0, -1));
+            return { converted: { sha, rest, newest: items[items.length - 1]! } };
+          }
+          case "converted":
+            return { done: legacy?.newest };
+          default:
+            return { done: undefined };
         }
-        case "empty":
-          skipped += Number(reply[1]);
-          return undefined;
-        case "legacy": {
-          if (!context.legacyStrings) return undefined;
-          conversions++;
-          const items = parseLegacyValue(reply[1], context);
-          // Nothing to pop (read reads it as empty too): leave the value alone.
-          if (items.length === 0) return undefined;
-          legacy = {
-            sha: String(reply[2]),
-            rest: serializeItems(items.slice(0, -1)),
-            newest: items[items.length - 1]!,
-          };
-          break;
-        }
-        case "converted":
-          return legacy?.newest;
-        default:
-          return undefined;
       }
-    }
-    throw new Error("the legacy value kept changing while converting it");
+    });
   } finally {
     if (skipped > 0) {
       context.logger.warn(
@@ -432,8 +431,8 @@ export async function transactLayout(
     transaction.type === "append_items"
       ? [[], serializeItems(transaction.items)]
       : [serializeItems(transaction.expectedSuffix), serializeItems(transaction.replacement)];
-  let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
-  for (let attempt = 0; attempt < 4; attempt++) {
+  type Outcome = "applied" | "already-applied";
+  return convertingLegacy<Outcome, Converted>(async (legacy = NOT_CONVERTED) => {
     let reply: [string, string?, string?];
     try {
       reply = (await script(
@@ -460,7 +459,7 @@ export async function transactLayout(
       if (reason) throw new HistoryConflictError({ reason, key: context.key, operationId });
       throw error;
     }
-    if (reply[0] === "already") return "already-applied";
+    if (reply[0] === "already") return { done: "already-applied" };
     if (reply[0] === "applied") {
       if (reply[1]) {
         context.logger.warn(
@@ -468,15 +467,13 @@ export async function transactLayout(
           "transact replaced a value of another type with the list layout",
         );
       }
-      return "applied";
+      return { done: "applied" };
     }
-    const sha = reply[2] ?? (await sha1Hex(String(reply[1])));
-    legacy = {
-      sha,
-      elements: context.legacyStrings ? serializeItems(parseLegacyValue(reply[1], context)) : [],
-    };
-  }
-  throw new Error("the legacy value kept changing while converting it");
+    const elements = context.legacyStrings
+      ? serializeItems(parseLegacyValue(reply[1], context))
+      : [];
+    return { converted: { sha: await legacySha(reply), elements } };
+  });
 }
 
 /** The reason of a TRANSACT script's CONFLICT error reply, or undefined for any other error. */
@@ -502,22 +499,20 @@ export async function replaceFunctionCallLayout(
   deadline: number,
 ): Promise<boolean> {
   const element = JSON.stringify(replacement);
-  let legacy: { sha: string; elements: string[] } = { sha: "", elements: [] };
-  for (let attempt = 0; attempt < 4; attempt++) {
+  return convertingLegacy<boolean, Converted>(async (legacy = NOT_CONVERTED) => {
     const reply = (await script(
       commands,
       "replaceFunctionCall",
       [redisKey],
       [deadline, callId, element, legacy.sha, ...legacy.elements],
     )) as [string, string?, string?];
-    if (reply[0] === "replaced") return true;
-    if (reply[0] !== "legacy" || !context.legacyStrings) return false;
+    if (reply[0] === "replaced") return { done: true };
+    if (reply[0] !== "legacy" || !context.legacyStrings) return { done: false };
     const items = serializeItems(parseLegacyValue(reply[1], context));
     const replaced = replaceFunctionCallIn(items, callId, element);
-    if (!replaced) return false;
-    legacy = { sha: reply[2] ?? (await sha1Hex(String(reply[1]))), elements: replaced };
-  }
-  throw new Error("the legacy value kept changing while converting it");
+    if (!replaced) return { done: false };
+    return { converted: { sha: await legacySha(reply), elements: replaced } };
+  });
 }
 
 /** `UsageStore.addUsage` in one script call (USAGE_ADD), fenced like every write. */
