@@ -1,11 +1,11 @@
 import { freePort } from "@agents-memory/test-servers/free-port";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { ResponsesServer } from "@agents-memory/test-servers/openai";
+import type { TelegramServer } from "@agents-memory/test-servers/telegram";
+import { describe, expect, test } from "vitest";
 import type { HealthReport } from "../src/health/healthz";
 import type { BotProcess, LogLine } from "./support/bot-process";
-import { startBot } from "./support/e2e";
-import { type StoreBackend, startStore } from "./support/stores";
+import { useBotWorld } from "./support/e2e";
+import type { StoreBackend } from "./support/stores";
 import { transcript } from "./support/transcript";
 
 const CHAT = -1004000000001;
@@ -24,26 +24,17 @@ describe("the stats line and /healthz in polling mode (HEALTH_PORT), on Redis", 
   let healthz: string;
   const t = () => transcript(tg, ai, () => bot);
 
-  beforeAll(async () => {
-    [tg, ai, store] = await Promise.all([
-      startTelegramServer(),
-      startResponsesServer(),
-      startStore("redis"),
-    ]);
-    const port = await freePort();
-    healthz = `http://127.0.0.1:${port}/healthz`;
-    bot = await startBot(tg, ai, {
-      ...store.env,
-      STATS_INTERVAL_SECONDS: "1",
-      HEALTH_HOST: "127.0.0.1",
-      HEALTH_PORT: String(port),
-    });
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-  });
+  useBotWorld(
+    "redis",
+    async () => {
+      const port = await freePort();
+      healthz = `http://127.0.0.1:${port}/healthz`;
+      return { STATS_INTERVAL_SECONDS: "1", HEALTH_HOST: "127.0.0.1", HEALTH_PORT: String(port) };
+    },
+    (world) => {
+      ({ tg, ai, store, bot } = world);
+    },
+  );
 
   test("turns, reads, histories and store latency show in the stats lines and in /healthz", async () => {
     const first = await t().turn(CHAT, "/a remember 42");
@@ -111,34 +102,27 @@ describe("the stats line and /healthz in polling mode (HEALTH_PORT), on Redis", 
 });
 
 describe("/healthz on the webhook server, on Redis", () => {
-  let tg: TelegramServer;
-  let ai: ResponsesServer;
   let store: StoreBackend;
   let bot: BotProcess;
   let base: string;
 
-  beforeAll(async () => {
-    [tg, ai, store] = await Promise.all([
-      startTelegramServer(),
-      startResponsesServer(),
-      startStore("redis"),
-    ]);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    bot = await startBot(tg, ai, {
-      ...store.env,
-      BOT_MODE: "webhook",
-      WEBHOOK_SECRET: SECRET,
-      WEBHOOK_HOST: "127.0.0.1",
-      WEBHOOK_PORT: String(port),
-      STATS_INTERVAL_SECONDS: "0",
-    });
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-  });
+  useBotWorld(
+    "redis",
+    async () => {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      return {
+        BOT_MODE: "webhook",
+        WEBHOOK_SECRET: SECRET,
+        WEBHOOK_HOST: "127.0.0.1",
+        WEBHOOK_PORT: String(port),
+        STATS_INTERVAL_SECONDS: "0",
+      };
+    },
+    (world) => {
+      ({ store, bot } = world);
+    },
+  );
 
   test("200 with the report while Redis answers, 503 once it is gone; no stats line when off", async () => {
     const up = await fetch(`${base}/healthz`);

@@ -1,9 +1,9 @@
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { ResponsesServer } from "@agents-memory/test-servers/openai";
+import type { TelegramServer } from "@agents-memory/test-servers/telegram";
+import { describe, expect, test } from "vitest";
 import type { BotProcess, LogLine } from "./support/bot-process";
-import { startBot } from "./support/e2e";
-import { type StoreBackend, startStore } from "./support/stores";
+import { useBotWorld } from "./support/e2e";
+import type { StoreBackend } from "./support/stores";
 import { transcript } from "./support/transcript";
 
 /*
@@ -26,19 +26,13 @@ describe.each(["redis", "upstash"] as const)("on %s", (kind) => {
   let bot: BotProcess;
   const t = () => transcript(tg, ai, () => bot);
 
-  beforeAll(async () => {
-    [tg, ai, store] = await Promise.all([
-      startTelegramServer(),
-      startResponsesServer(),
-      startStore(kind),
-    ]);
-    bot = await startBot(tg, ai, { ...store.env, STATS_INTERVAL_SECONDS: "1" });
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-  });
+  useBotWorld(
+    kind,
+    () => ({ STATS_INTERVAL_SECONDS: "1" }),
+    (world) => {
+      ({ tg, ai, store, bot } = world);
+    },
+  );
 
   test("a reply to an answer whose key is gone is warned about with the key and its age, and counted as missing", async () => {
     const first = await t().turn(CHAT, "/a remember 42");

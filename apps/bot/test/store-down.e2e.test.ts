@@ -1,9 +1,9 @@
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { ResponsesServer } from "@agents-memory/test-servers/openai";
+import type { TelegramServer } from "@agents-memory/test-servers/telegram";
+import { describe, expect, test } from "vitest";
 import type { BotProcess } from "./support/bot-process";
-import { startBot } from "./support/e2e";
-import { type StoreBackend, type StoreKind, startStore } from "./support/stores";
+import { useBotWorld } from "./support/e2e";
+import type { StoreBackend, StoreKind } from "./support/stores";
 import { ann, repliesTo, transcript, turns } from "./support/transcript";
 
 const CHAT = -1002000000001;
@@ -17,19 +17,13 @@ describe.each(["redis", "upstash"] as StoreKind[])(
     let bot: BotProcess;
     const t = () => transcript(tg, ai, () => bot);
 
-    beforeAll(async () => {
-      [tg, ai, store] = await Promise.all([
-        startTelegramServer(),
-        startResponsesServer(),
-        startStore(kind),
-      ]);
-      bot = await startBot(tg, ai, store.env);
-    });
-
-    afterAll(async () => {
-      await bot?.stop();
-      await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-    });
+    useBotWorld(
+      kind,
+      () => ({}),
+      (world) => {
+        ({ tg, ai, store, bot } = world);
+      },
+    );
 
     test("the bot still answers, quickly, and the logs report the store failure", async () => {
       const first = await t().turn(CHAT, "/a remember 42");

@@ -1,9 +1,9 @@
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { ResponsesServer } from "@agents-memory/test-servers/openai";
+import type { TelegramServer } from "@agents-memory/test-servers/telegram";
+import { describe, expect, test } from "vitest";
 import type { BotProcess, LogLine } from "./support/bot-process";
-import { startBot } from "./support/e2e";
-import { type StoreBackend, startStore } from "./support/stores";
+import { useBotWorld } from "./support/e2e";
+import type { StoreBackend } from "./support/stores";
 import { ann, bob, repliesTo, transcript } from "./support/transcript";
 
 /** A private chat's id is its user's id. */
@@ -22,19 +22,13 @@ describe("answers that stream (sendMessageDraft), on Redis", () => {
   let bot: BotProcess;
   const t = () => transcript(tg, ai, () => bot);
 
-  beforeAll(async () => {
-    [tg, ai, store] = await Promise.all([
-      startTelegramServer(),
-      startResponsesServer(),
-      startStore("redis"),
-    ]);
-    bot = await startBot(tg, ai, store.env);
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-  });
+  useBotWorld(
+    "redis",
+    () => ({}),
+    (world) => {
+      ({ tg, ai, store, bot } = world);
+    },
+  );
 
   test("a private chat sees drafts, at most one a second, then the final message, stored as before", async () => {
     // 14 words, 200 ms apart: about 2.6 s of writing.

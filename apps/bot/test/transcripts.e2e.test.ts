@@ -1,9 +1,9 @@
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { ResponsesServer } from "@agents-memory/test-servers/openai";
+import type { TelegramServer } from "@agents-memory/test-servers/telegram";
+import { describe, expect, test } from "vitest";
 import type { BotProcess } from "./support/bot-process";
-import { startBot } from "./support/e2e";
-import { STORE_KINDS, type StoreBackend, startStore } from "./support/stores";
+import { useBotWorld } from "./support/e2e";
+import { STORE_KINDS, type StoreBackend } from "./support/stores";
 import { ann, bob, otherBot, repliesTo, transcript, turns } from "./support/transcript";
 
 const MAX_ITEMS = 6;
@@ -37,26 +37,19 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
   let bot: BotProcess;
   const t = () => transcript(tg, ai, () => bot);
 
-  beforeAll(async () => {
-    [tg, ai, store] = await Promise.all([
-      startTelegramServer(),
-      startResponsesServer(),
-      startStore(kind),
-    ]);
-    bot = await startBot(tg, ai, {
+  useBotWorld(
+    kind,
+    () => ({
       OPENAI_MODEL: "gpt-test",
       AGENT_INSTRUCTIONS: "You are the test bot.",
       BOT_WHITELIST: ALLOWED.join(","),
       AGENT_MAX_CACHE_SIZE: String(MAX_ITEMS),
       LOG_LEVEL: "debug",
-      ...store.env,
-    });
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-  });
+    }),
+    (world) => {
+      ({ tg, ai, store, bot } = world);
+    },
+  );
 
   test("first /a message: answered as a reply, typing shown, the model sees the formatted text", async () => {
     const { message, answer, requests, log } = await t().turn(CHAT.first, "/a what is a monad?");
