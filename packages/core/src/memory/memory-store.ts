@@ -14,7 +14,6 @@ import {
   assertTransaction,
   assertTransactOptions,
   assertWriteOptions,
-  CHAIN_WALK_SLACK,
   type ClaimOptions,
   type ClaimResult,
   type ClaimStore,
@@ -22,10 +21,7 @@ import {
   elementsWindowStart,
   type FinishClaimOptions,
   type ForkOptions,
-  followLink,
-  type HistoryGap,
   type HistoryTransaction,
-  linkRefusal,
   parentElementsOf,
   parseStoredElement,
   parseStoredItems,
@@ -47,15 +43,16 @@ import {
   TOKEN_USAGE_FIELDS,
   type TokenUsage,
 } from "../store/usage";
-
-interface Entry {
-  /**
-   * One JSON string per item, oldest first (never empty: an empty list is no key). A reply
-   * key's first element may be a link to its parent (see `store/chain-link.ts`).
-   */
-  elements: string[];
-  expiresAt: number; // epoch ms; Infinity for no TTL
-}
+import {
+  type Entry,
+  elementsOf,
+  flatten,
+  historyOf,
+  keepAlive,
+  mayLink,
+  walkChain,
+} from "./chain-walk";
+import { ExpiringMap, expiryAfter } from "./expiring-map";
 
 /** The operation ids `transact` recorded with a key's history, as on Redis its companion hash. */
 interface Operations {
@@ -68,6 +65,12 @@ interface Operations {
 interface Claim {
   holder: string | null;
   expiresAt: number; // epoch ms
+}
+
+/** A key's usage counters, with their own TTL. */
+interface Usage {
+  usage: TokenUsage;
+  expiresAt: number; // epoch ms; Infinity for no TTL
 }
 
 /** Options of {@link MemoryStore}; every one has a default. */
@@ -90,16 +93,21 @@ export interface MemoryStoreOptions {
  * long-running process does not grow without bound.
  */
 export class MemoryStore implements SessionStore, ClaimStore {
-  readonly #entries = new Map<string, Entry>();
-  readonly #claims = new Map<string, Claim>();
-  readonly #usage = new Map<string, { usage: TokenUsage; expiresAt: number }>();
-  readonly #operations = new Map<string, Operations>();
+  readonly #entries: ExpiringMap<Entry>;
+  readonly #claims: ExpiringMap<Claim>;
+  readonly #usage: ExpiringMap<Usage>;
+  readonly #operations: ExpiringMap<Operations>;
   readonly #now: () => number;
   readonly #logger: MemoryLogger;
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#now = options.now ?? Date.now;
+    const now = options.now ?? Date.now;
+    this.#now = now;
+    this.#entries = new ExpiringMap(now);
+    this.#claims = new ExpiringMap(now);
+    this.#usage = new ExpiringMap(now);
+    this.#operations = new ExpiringMap(now);
     this.#logger = options.logger ?? consoleLogger;
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
@@ -116,7 +124,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertStoreKey(key);
     assertLimit(limit);
     const context = { key, logger: this.#logger, store: "memory" };
-    const { segments, gap } = this.#walk(key, limit ?? -1);
+    const { segments, gap } = walkChain(this.#entries, key, limit ?? -1);
     reportHistoryGap(this.#logger, { store: "memory", key }, gap);
     const stored = parseStoredItems(elementsOf(segments), context);
     return gap ? { ...stored, gap } : stored;
@@ -148,7 +156,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertItems(items);
     assertAppendOptions(options);
     assertBeforeDeadline("append", key, options);
-    const existing = this.#history(key, -1);
+    const existing = historyOf(this.#entries, key, -1);
     const merged = trimElements(
       [...existing, ...serializeItems(items)],
       options.maxItems,
@@ -172,8 +180,9 @@ export class MemoryStore implements SessionStore, ClaimStore {
     const fresh = serializeItems(newItems);
     const cut = elementsWindowStart([...parent, ...fresh], options.maxItems);
     const keep = parent.length - cut;
-    if (parentKey !== null && keep > 0 && this.#link(parentKey, parent, keys)) {
-      this.#refresh(parentKey, keep, options.ttlSeconds);
+    if (parentKey !== null && keep > 0 && mayLink(this.#entries, parentKey, parent, keys)) {
+      // TTL 0 means no expiry: the keys the window reads from must not expire either.
+      keepAlive(this.#entries, parentKey, keep, expiryAfter(this.#now(), options.ttlSeconds));
       const link = chainLinkElement({ take: keep, parent: parentKey });
       for (const key of keys) this.#set(key, [link, ...fresh], options.ttlSeconds);
       return;
@@ -189,9 +198,9 @@ export class MemoryStore implements SessionStore, ClaimStore {
   async pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined> {
     assertStoreKey(key);
     assertBeforeDeadline("pop", key, options);
-    const entry = this.#live(key);
+    const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    this.#flatten(key, entry);
+    flatten(this.#entries, key, entry);
     // Pop until a well-formed item comes off, as the Redis stores do.
     let skipped = 0;
     let item: AgentInputItem | undefined;
@@ -230,14 +239,14 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertTransactOptions(options);
     assertBeforeDeadline("transact", key, options);
     const { operationId, fingerprint } = options;
-    const operations = this.#liveOperations(key);
+    const operations = this.#operations.get(key);
     const recorded = operations?.records.get(operationId);
     if (recorded !== undefined) {
       if (recorded === fingerprint) return "already-applied";
       throw new HistoryConflictError({ reason: "operation-reused", key, operationId });
     }
     // A reply key's history continues in its parent: the transaction applies to all of it.
-    const existing = this.#history(key, -1);
+    const existing = historyOf(this.#entries, key, -1);
     let elements: string[];
     if (transaction.type === "append_items") {
       elements = [...existing, ...serializeItems(transaction.items)];
@@ -257,8 +266,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
         options.maxTokens,
       );
     }
-    const ttl = options.ttlSeconds ?? 0;
-    const expiresAt = ttl > 0 ? this.#now() + ttl * 1000 : Number.POSITIVE_INFINITY;
+    const expiresAt = expiryAfter(this.#now(), options.ttlSeconds ?? 0);
     if (elements.length === 0) this.#entries.delete(key);
     else this.#entries.set(key, { elements, expiresAt });
     const records = new Map(operations?.records);
@@ -277,9 +285,9 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertStoreKey(key);
     assertFunctionCallReplacement(callId, replacement);
     assertBeforeDeadline("replaceFunctionCall", key, options);
-    const entry = this.#live(key);
+    const entry = this.#entries.get(key);
     if (!entry) return false;
-    this.#flatten(key, entry);
+    flatten(this.#entries, key, entry);
     const next = replaceFunctionCallIn(entry.elements, callId, JSON.stringify(replacement));
     if (!next) return false;
     entry.elements = next;
@@ -294,30 +302,21 @@ export class MemoryStore implements SessionStore, ClaimStore {
     assertBeforeDeadline("addUsage", key, options);
     const sum = await this.readUsage(key);
     for (const field of TOKEN_USAGE_FIELDS) sum[field] += usage[field];
-    const ttl = options.ttlSeconds;
-    this.#usage.set(key, {
-      usage: sum,
-      expiresAt: ttl > 0 ? this.#now() + ttl * 1000 : Number.POSITIVE_INFINITY,
-    });
+    this.#usage.set(key, { usage: sum, expiresAt: expiryAfter(this.#now(), options.ttlSeconds) });
   }
 
   /** `UsageStore.readUsage`. */
   async readUsage(key: string): Promise<TokenUsage> {
     assertStoreKey(key);
     const entry = this.#usage.get(key);
-    if (!entry) return emptyUsage();
-    if (entry.expiresAt <= this.#now()) {
-      this.#usage.delete(key);
-      return emptyUsage();
-    }
-    return { ...entry.usage };
+    return entry ? { ...entry.usage } : emptyUsage();
   }
 
   /** `ClaimStore.claim`: this process's claims only (a MemoryStore is one process). */
   async claim(key: string, options: ClaimOptions): Promise<ClaimResult> {
     assertClaimArgs(key, options, "leaseMs");
     assertBeforeDeadline("claim", key, options);
-    const claim = this.#liveClaim(key);
+    const claim = this.#claims.get(key);
     if (claim?.holder === null) return { state: "done" };
     if (claim && claim.holder !== options.holder) return { state: "held", holder: claim.holder };
     this.#claims.set(key, { holder: options.holder, expiresAt: this.#now() + options.leaseMs });
@@ -327,7 +326,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
   async renewClaim(key: string, options: ClaimOptions): Promise<boolean> {
     assertClaimArgs(key, options, "leaseMs");
     assertBeforeDeadline("renewClaim", key, options);
-    const claim = this.#liveClaim(key);
+    const claim = this.#claims.get(key);
     if (claim?.holder !== options.holder) return false;
     claim.expiresAt = this.#now() + options.leaseMs;
     return true;
@@ -336,7 +335,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
   async finishClaim(key: string, options: FinishClaimOptions): Promise<boolean> {
     assertClaimArgs(key, options, "keepMs");
     assertBeforeDeadline("finishClaim", key, options);
-    const wasMine = this.#liveClaim(key)?.holder === options.holder;
+    const wasMine = this.#claims.get(key)?.holder === options.holder;
     this.#claims.set(key, { holder: null, expiresAt: this.#now() + options.keepMs });
     return wasMine;
   }
@@ -344,7 +343,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
   async releaseClaim(key: string, options: ReleaseClaimOptions): Promise<boolean> {
     assertClaimArgs(key, options, undefined);
     assertBeforeDeadline("releaseClaim", key, options);
-    if (this.#liveClaim(key)?.holder !== options.holder) return false;
+    if (this.#claims.get(key)?.holder !== options.holder) return false;
     this.#claims.delete(key);
     return true;
   }
@@ -356,21 +355,10 @@ export class MemoryStore implements SessionStore, ClaimStore {
 
   /** Drops every expired key now; returns how many were dropped. */
   sweep(): number {
-    const now = this.#now();
-    let dropped = 0;
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt <= now) {
-        this.#entries.delete(key);
-        dropped++;
-      }
-    }
-    for (const [key, operations] of this.#operations) {
-      if (operations.expiresAt <= now) this.#operations.delete(key);
-    }
-    for (const [key, claim] of this.#claims) {
-      if (claim.expiresAt <= now) this.#claims.delete(key);
-    }
-    return dropped;
+    this.#operations.sweep();
+    this.#claims.sweep();
+    this.#usage.sweep();
+    return this.#entries.sweep();
   }
 
   /** Number of keys held, expired ones included until they are swept. */
@@ -388,13 +376,9 @@ export class MemoryStore implements SessionStore, ClaimStore {
     /** Remaining TTL in seconds: -2 when missing, -1 when it never expires. */
     ttlSeconds: number;
   } {
-    const entry = this.#live(key);
+    const entry = this.#entries.get(key);
     if (!entry) return { elements: null, ttlSeconds: -2 };
-    const ttl =
-      entry.expiresAt === Number.POSITIVE_INFINITY
-        ? -1
-        : Math.ceil((entry.expiresAt - this.#now()) / 1000);
-    return { elements: [...entry.elements], ttlSeconds: ttl };
+    return { elements: [...entry.elements], ttlSeconds: this.#entries.ttlSeconds(key) };
   }
 
   /**
@@ -427,155 +411,20 @@ export class MemoryStore implements SessionStore, ClaimStore {
     /** Remaining TTL in seconds: -2 when missing, -1 when it never expires. */
     ttlSeconds: number;
   } {
-    const operations = this.#liveOperations(key);
+    const operations = this.#operations.get(key);
     if (!operations) return { records: null, ttlSeconds: -2 };
-    const ttl =
-      operations.expiresAt === Number.POSITIVE_INFINITY
-        ? -1
-        : Math.ceil((operations.expiresAt - this.#now()) / 1000);
-    return { records: Object.fromEntries(operations.records), ttlSeconds: ttl };
+    const ttlSeconds = this.#operations.ttlSeconds(key);
+    return { records: Object.fromEntries(operations.records), ttlSeconds };
   }
 
   /** Keys currently live, for tests that check nothing else was written. */
   keys(): string[] {
-    return [...this.#entries.keys()].filter((key) => this.#live(key));
-  }
-
-  #liveClaim(key: string): Claim | undefined {
-    const claim = this.#claims.get(key);
-    if (claim && claim.expiresAt <= this.#now()) {
-      this.#claims.delete(key);
-      return undefined;
-    }
-    return claim;
-  }
-
-  #live(key: string): Entry | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  #liveOperations(key: string): Operations | undefined {
-    const operations = this.#operations.get(key);
-    if (!operations) return undefined;
-    if (operations.expiresAt <= this.#now()) {
-      this.#operations.delete(key);
-      return undefined;
-    }
-    return operations;
-  }
-
-  /**
-   * The keys holding the newest `limit` items (-1: all) of the history under `key`, newest
-   * first, each with the index its items start at (see `walk` in the Redis layout's
-   * Lua, which this mirrors).
-   */
-  #segments(key: string, limit: number): Segment[] {
-    return this.#walk(key, limit).segments;
-  }
-
-  /**
-   * {@link #segments}, and where the walk stopped short (the Redis layout's `walk`, rule for
-   * rule: links only as `followLink` allows, at most CHAIN_WALK_SLACK + 1 keys without items).
-   */
-  #walk(key: string, limit: number): { segments: Segment[]; gap?: HistoryGap } {
-    const segments: Segment[] = [];
-    const seen = new Set<string>();
-    let idle = 0;
-    let next: string = key;
-    while (limit !== 0) {
-      if (seen.has(next)) return { segments, gap: { kind: "cycle", at: next } };
-      seen.add(next);
-      const entry = this.#live(next);
-      if (!entry) {
-        const kind = segments.length > 0 ? "missing" : "absent";
-        return { segments, gap: { kind, at: next } };
-      }
-      const step = followLink(next, entry.elements[0]);
-      const length = entry.elements.length;
-      let from = step.kind === "end" ? 0 : 1;
-      if (limit >= 0 && length - from > limit) from = length - limit;
-      segments.push({ key: next, entry, from });
-      if (length === from) idle++;
-      if (limit >= 0) limit -= length - from;
-      if (step.kind === "end" || limit === 0) break;
-      if (step.kind === "refused") {
-        const gap: HistoryGap = { kind: "refused", at: next, detail: step.reason };
-        if (step.parent !== undefined) gap.parent = step.parent;
-        return { segments, gap };
-      }
-      if (idle > CHAIN_WALK_SLACK) return { segments, gap: { kind: "deep", at: next } };
-      if (limit < 0 || step.link.take < limit) limit = step.link.take;
-      next = step.link.parent;
-    }
-    return { segments };
-  }
-
-  /** The newest `limit` elements (-1: all) of the history under `key`, oldest first. */
-  #history(key: string, limit: number): string[] {
-    return elementsOf(this.#segments(key, limit));
-  }
-
-  /**
-   * Before a change in place (pop, a function call's replacement): a key that links to its
-   * parent becomes its whole history, so the change applies to what its reads return (the
-   * Redis layout's `flatten`).
-   */
-  #flatten(key: string, entry: Entry): void {
-    if (followLink(key, entry.elements[0]).kind !== "end") entry.elements = this.#history(key, -1);
-  }
-
-  /**
-   * True when `children` may link to `parentKey`: each may (see `linkRefusal`), the newest
-   * items of its history are `parent` (the caller's read, unchanged since), and no child is a
-   * key they live in. The walk is `#walk`'s, so it never reaches past a refused link.
-   */
-  #link(parentKey: string, parent: readonly string[], children: string[]): boolean {
-    if (children.some((child) => linkRefusal(child, parentKey))) return false;
-    const walked = this.#segments(parentKey, parent.length);
-    const history = elementsOf(walked);
-    if (history.length !== parent.length || history.some((e, i) => e !== parent[i])) return false;
-    if (walked.some((segment) => children.includes(segment.key))) return false;
-    return true;
-  }
-
-  /** Raises the expiry of the keys the newest `keep` items of `parentKey`'s history live in. */
-  #refresh(parentKey: string, keep: number, ttlSeconds: number): void {
-    // TTL 0 means no expiry: the keys the window reads from must not expire either.
-    const expiresAt = ttlSeconds > 0 ? this.#now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
-    for (const { entry } of this.#segments(parentKey, keep)) {
-      if (entry.expiresAt < expiresAt) entry.expiresAt = expiresAt;
-    }
+    return this.#entries.liveKeys();
   }
 
   #set(key: string, elements: string[], ttlSeconds: number): void {
-    this.#entries.set(key, {
-      elements,
-      expiresAt: ttlSeconds > 0 ? this.#now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY,
-    });
+    this.#entries.set(key, { elements, expiresAt: expiryAfter(this.#now(), ttlSeconds) });
   }
-}
-
-/** A list the walk read from, newest first, and the index its items start at. */
-interface Segment {
-  key: string;
-  entry: Entry;
-  from: number;
-}
-
-/** The elements of the segments of a walk, oldest first. */
-function elementsOf(segments: readonly Segment[]): string[] {
-  const elements: string[] = [];
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const { entry, from } = segments[i]!;
-    for (let j = from; j < entry.elements.length; j++) elements.push(entry.elements[j]!);
-  }
-  return elements;
 }
 
 /** A write asked for after its caller's deadline is refused, as the Redis stores refuse it. */
