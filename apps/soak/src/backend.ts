@@ -10,6 +10,7 @@ import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
 import { Cluster, Redis } from "ioredis";
 import type { StoreVariant } from "./plan";
+import { type WriteLog, watchWrites } from "./write-log";
 
 /** The server a fault strikes. */
 export interface FaultTarget {
@@ -28,9 +29,10 @@ export interface Backend {
   env: Record<string, string>;
   target: FaultTarget;
   /**
-   * For each key, when it was written at the earliest, from its remaining TTL: the moment
-   * before the read was sent + PTTL - `ttlSeconds` (ms since the epoch); NaN for a key without
-   * a TTL, undefined for a missing key.
+   * For each key, when its data was last written (ms since the epoch, the server's clock), as
+   * MONITOR saw it (write-log.ts); for a key whose write MONITOR missed (its connection was
+   * down), the earliest it can have been written, from its remaining TTL (the moment before the
+   * read was sent + PTTL - `ttlSeconds`; NaN without a TTL). Undefined for a missing key.
    */
   writtenAt(keys: string[], ttlSeconds: number): Promise<Array<number | undefined>>;
   /** Keys in the whole store now (every master of a Cluster). */
@@ -39,7 +41,10 @@ export interface Backend {
 }
 
 export async function startBackend(variant: StoreVariant): Promise<Backend> {
-  if (variant === "cluster") return clusterBackend(await startRedisCluster());
+  if (variant === "cluster") {
+    const cluster = await startRedisCluster();
+    return clusterBackend(cluster, await watchWrites(cluster.servers.map((s) => s.port)));
+  }
   const redis = await startRedisServer();
   let upstash: UpstashServer | undefined;
   try {
@@ -50,6 +55,7 @@ export async function startBackend(variant: StoreVariant): Promise<Backend> {
   }
   const reader = new Redis(redis.port, "127.0.0.1", { lazyConnect: true });
   reader.on("error", () => {}); // a check during a fault is retried by the caller
+  const writes = await watchWrites([redis.port]);
   return {
     variant,
     env: upstash
@@ -59,7 +65,7 @@ export async function startBackend(variant: StoreVariant): Promise<Backend> {
           UPSTASH_REDIS_REST_TOKEN: upstash.token,
         }
       : { STORE_URL: redis.url },
-    target: serverTarget(`redis-server :${redis.port}`, redis, () => redis.restart()),
+    target: serverTarget(`redis-server :${redis.port}`, redis, () => redis.restart(), writes),
     async writtenAt(keys, ttlSeconds) {
       if (keys.length === 0) return [];
       const pipeline = reader.pipeline();
@@ -69,10 +75,11 @@ export async function startBackend(variant: StoreVariant): Promise<Backend> {
         if (error) throw error;
         return pttl as number;
       });
-      return replies.map((pttl) => fromPttl(pttl, sentAt, ttlSeconds));
+      return replies.map((pttl, i) => writeTime(keys[i]!, pttl, sentAt, ttlSeconds, writes));
     },
     keyCount: () => reader.dbsize(),
     async stop() {
+      writes.stop();
       reader.disconnect();
       await upstash?.close();
       await redis.stop();
@@ -80,7 +87,7 @@ export async function startBackend(variant: StoreVariant): Promise<Backend> {
   };
 }
 
-function clusterBackend(cluster: RedisCluster): Backend {
+function clusterBackend(cluster: RedisCluster, writes: WriteLog): Backend {
   const reader = new Cluster(cluster.nodes, { lazyConnect: true });
   reader.on("error", () => {});
   const master = cluster.servers[0]!;
@@ -89,27 +96,41 @@ function clusterBackend(cluster: RedisCluster): Backend {
     env: {
       STORE_URL: `redis+cluster://${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",")}`,
     },
-    target: serverTarget(`cluster master :${master.port}`, master, () => cluster.restartNode(0)),
+    target: serverTarget(
+      `cluster master :${master.port}`,
+      master,
+      () => cluster.restartNode(0),
+      writes,
+    ),
     // One key at a time: keys of a Cluster live on different nodes.
     async writtenAt(keys, ttlSeconds) {
       const sentAt = Date.now();
       const replies = await Promise.all(keys.map((key) => reader.pttl(key)));
-      return replies.map((pttl) => fromPttl(pttl, sentAt, ttlSeconds));
+      return replies.map((pttl, i) => writeTime(keys[i]!, pttl, sentAt, ttlSeconds, writes));
     },
     async keyCount() {
       const counts = await Promise.all(cluster.servers.map((s) => nodeKeyCount(s.port)));
       return counts.reduce((sum, n) => sum + n, 0);
     },
     async stop() {
+      writes.stop();
       reader.disconnect();
       await cluster.stop();
     },
   };
 }
 
-/** PTTL's reply as the time of the write: -2 no key, -1 no TTL. */
-function fromPttl(pttl: number, sentAt: number, ttlSeconds: number): number | undefined {
+/** The key's last write MONITOR saw; else PTTL's reply as the time of the write (-2: no key). */
+function writeTime(
+  key: string,
+  pttl: number,
+  sentAt: number,
+  ttlSeconds: number,
+  writes: WriteLog,
+): number | undefined {
   if (pttl === -2) return undefined;
+  const seen = writes.lastWrite(key);
+  if (seen !== undefined) return seen;
   if (pttl === -1) return Number.NaN;
   return sentAt + pttl - ttlSeconds * 1000;
 }
@@ -118,12 +139,17 @@ function serverTarget(
   name: string,
   server: RedisServer,
   restart: () => Promise<void>,
+  writes: WriteLog,
 ): FaultTarget {
   return {
     name,
     pause: () => server.pause(),
     resume: () => server.resume(),
-    kill: () => server.kill(),
+    // The keys go with the server: so do the writes seen to them.
+    kill: async () => {
+      await server.kill();
+      writes.clear();
+    },
     restart,
   };
 }

@@ -14,10 +14,12 @@
  * - outcome unknown, and its key was written after the bot's first line saying so (which comes
  *   at or after the deadline): a ghost write; written before: no claim was broken.
  *
- * When a key was written is read from its TTL: the bot runs with a known `CACHE_TTL_SECONDS`
- * and every write sets it (in a script, on the server's clock, which is this machine's), so
- * written at = now + PTTL - TTL. Taking "now" as the moment before the read was sent gives a
- * lower bound: a write is only called late when it certainly was.
+ * When a key was written is what Redis's MONITOR saw (its last data write, on the server's
+ * clock, which is this machine's: backend.ts, write-log.ts); for a write MONITOR missed (its
+ * connection down during a kill), the earliest it can have been, from its TTL (the bot runs with
+ * a known `CACHE_TTL_SECONDS`: written at >= now + PTTL - TTL), so a write is only called late
+ * when it certainly was. (The TTL alone misleads on the chained layout: a reply's fork raises
+ * its ancestors' TTLs.)
  *
  * Keys are read straight from Redis at checkpoints (before the kill empties it, after the
  * restart, at the end), every time for every turn not stored or unknown, so a write that lands
