@@ -26,11 +26,7 @@ export {
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
 export { REDIS_LUA } from "./lua";
 export { keySlot, operationsKey } from "./operations-key";
-export {
-  RedisLayoutStore,
-  type RedisLayoutStoreOptions,
-  type StoreOperation,
-} from "./redis-layout-store";
+export { RedisLayoutStore } from "./redis-layout-store";
 export {
   refusesCredentials,
   refusesForClusterMode,
@@ -44,3 +40,4 @@ export {
   runScript,
 } from "./script-runner";
 export { ServerClock } from "./server-clock";
+export type { RedisLayoutStoreOptions, StoreOperation } from "./store-options";

@@ -1,7 +1,7 @@
 import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
 import { DeadlinePassedError } from "../failure-rule";
-import { consoleLogger, type MemoryLogger } from "../logger";
+import type { MemoryLogger } from "../logger";
 import {
   assertClaimArgs,
   type ClaimOptions,
@@ -57,50 +57,11 @@ import {
 } from "./layout";
 import { ServerRefusals } from "./refusals";
 import { ServerClock } from "./server-clock";
-
-/** A store operation, as named in errors, logs and an adapter's failure policy. */
-export type StoreOperation =
-  | "addUsage"
-  | "readUsage"
-  | "read"
-  | "replace"
-  | "append"
-  | "fork"
-  | "pop"
-  | "clear"
-  | "transact"
-  | "replaceFunctionCall"
-  | "claim"
-  | "renewClaim"
-  | "finishClaim"
-  | "releaseClaim";
-
-/**
- * The options every store on the Redis layout takes, documented once here: each adapter's
- * options extend these (`IoRedisStoreOptions`, `UpstashStoreOptions`).
- */
-export interface RedisLayoutStoreOptions {
-  /** Prepended to every key the store is given. Default "" (the key exactly as given). */
-  keyPrefix?: string;
-  /**
-   * Where warnings go: skipped elements, values of another type, connection errors, what the
-   * start-up check found. Default: console (stderr).
-   */
-  logger?: MemoryLogger;
-  /**
-   * Read a JSON array stored as a plain string (the Python bot's cache format) as its items;
-   * a write turns it into the list layout. Default true.
-   */
-  legacyStrings?: boolean;
-  /**
-   * How reply keys are stored (see `RedisLayout`): `"chain"` (each reply key holds a link
-   * to its parent and only its turn's new items; a read walks the chain in one script call) or
-   * `"copy"` (each reply key holds its whole window). Default `"chain"`, except where a script
-   * may touch one key only (Redis Cluster), where `"copy"` is the only layout, and asking for
-   * `"chain"` throws a TypeError.
-   */
-  layout?: RedisLayout;
-}
+import {
+  type RedisLayoutStoreOptions,
+  resolveLayoutOptions,
+  type StoreOperation,
+} from "./store-options";
 
 /**
  * A `SessionStore` on the Redis layout, for any Redis-protocol client: it checks the
@@ -129,24 +90,12 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
    * @throws TypeError when `options` is not an object or one of the layout's options is invalid.
    */
   constructor(name: string, options: RedisLayoutStoreOptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`[agents-memory] [${name}] options must be an object`);
-    }
-    const keyPrefix = options.keyPrefix ?? "";
-    if (typeof keyPrefix !== "string") {
-      throw new TypeError(`[agents-memory] [${name}] keyPrefix must be a string`);
-    }
-    if (options.legacyStrings !== undefined && typeof options.legacyStrings !== "boolean") {
-      throw new TypeError(`[agents-memory] [${name}] legacyStrings must be a boolean`);
-    }
-    if (options.layout !== undefined && options.layout !== "chain" && options.layout !== "copy") {
-      throw new TypeError(`[agents-memory] [${name}] layout must be "chain" or "copy"`);
-    }
-    this.keyPrefix = keyPrefix;
-    this.#layout = options.layout;
-    this.logger = options.logger ?? consoleLogger;
+    const resolved = resolveLayoutOptions(name, options);
+    this.keyPrefix = resolved.keyPrefix;
+    this.#layout = resolved.layout;
+    this.logger = resolved.logger;
     this.#name = name;
-    this.#legacyStrings = options.legacyStrings ?? true;
+    this.#legacyStrings = resolved.legacyStrings;
     this.#refusals = new ServerRefusals(name, this.logger);
   }
 
