@@ -299,6 +299,12 @@ export class AgentCallback {
       const persisted = await session.persist(sentIds);
       writeMs = performance.now() - writeStarted;
       history = persisted.outcome;
+      // Runs in the background (a failure is logged by the session, with its cause).
+      void session.flushSummary().then((outcome) => {
+        if (outcome?.status === "summarized") {
+          log.info({ keys: persisted.keys, items: outcome.items }, "history summarised");
+        }
+      });
       log.info(
         {
           sent_message_ids: sentIds,
@@ -376,6 +382,7 @@ export class AgentCallback {
       replyToMessageDate: parentMessageId === null ? null : parentDate,
       maxItems: config.memory.maxItems,
       ...(config.memory.maxTokens === undefined ? {} : { maxTokens: config.memory.maxTokens }),
+      ...(this.#options.agent.summary ? { summary: this.#options.agent.summary } : {}),
       ttlSeconds: config.memory.ttlSeconds,
       keyPrefix: config.memory.keyPrefix,
       timeoutMs: config.memory.timeoutMs,

@@ -1,4 +1,4 @@
-import type { SdkUsage } from "@agents-memory/core";
+import type { SdkUsage, SummaryOptions } from "@agents-memory/core";
 import {
   Agent,
   connectMcpServers,
@@ -73,6 +73,8 @@ export interface RunOptions {
 export interface AgentRuntime {
   /** Runs one turn with the session's memory; resolves with the final text. */
   run(input: string, session: Session, options?: RunOptions): Promise<string>;
+  /** The sessions' `summary` option (the bot's model, the library's instructions), when on. */
+  summary?: SummaryOptions | undefined;
   close(): Promise<void>;
 }
 
@@ -126,8 +128,13 @@ export async function createAgentRuntime(config: Config, logger: Logger): Promis
     mcpServers,
   });
   const runner = new Runner({ tracingDisabled: true, workflowName: "telegram-bot" });
+  // The summary of what leaves the window is written by the bot's own model.
+  const summary = config.memory.summary
+    ? { model, runner: new Runner({ tracingDisabled: true, workflowName: "telegram-bot-summary" }) }
+    : undefined;
 
   return {
+    summary,
     async run(input, session, options = {}) {
       const { onText, onUsage } = options;
       if (!onText) {

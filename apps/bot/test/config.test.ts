@@ -64,6 +64,12 @@ describe("config", () => {
     ]);
   });
 
+  test("AGENT_SUMMARY: off by default, on or off", () => {
+    expect(loadConfig({}).memory.summary).toBe(false);
+    expect(loadConfig({ AGENT_SUMMARY: "on" }).memory.summary).toBe(true);
+    expect(problems({ AGENT_SUMMARY: "yes" })).toEqual(['AGENT_SUMMARY must be "on" or "off"']);
+  });
+
   test("nothing configured in the console: the labelled demo model; on Telegram: an error", () => {
     expect(loadConfig({}).model).toMatchObject({ demo: true, demoReason: "unconfigured" });
     const [problem] = problems({ BOT_TOKEN: TOKEN });

@@ -104,6 +104,7 @@ export function loadConfig(
       ttlSeconds: env.CACHE_TTL_SECONDS,
       maxItems: env.AGENT_MAX_CACHE_SIZE,
       maxTokens: env.AGENT_MAX_TOKENS,
+      summary: env.AGENT_SUMMARY === "on",
       dailyTokenBudget: env.AGENT_DAILY_TOKEN_BUDGET,
       keyPrefix: env.STORE_KEY_PREFIX,
       // The library's read budget, chosen for a store on another continent (core README, "Budgets").

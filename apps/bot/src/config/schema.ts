@@ -176,6 +176,9 @@ export const envSchema = z.object({
     DEFAULTS.maxItems,
   ),
   AGENT_MAX_TOKENS: integer("AGENT_MAX_TOKENS", { min: 1, unit: "tokens" }).optional(),
+  AGENT_SUMMARY: z
+    .enum(["on", "off"], { message: 'AGENT_SUMMARY must be "on" or "off"' })
+    .default("off"),
   AGENT_DAILY_TOKEN_BUDGET: integer("AGENT_DAILY_TOKEN_BUDGET", {
     min: 1,
     unit: "tokens per user per UTC day",

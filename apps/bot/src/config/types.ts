@@ -71,6 +71,11 @@ export interface Config {
     maxItems: number;
     /** Most tokens (o200k) of history sent to the model; undefined: by count only. */
     maxTokens: number | undefined;
+    /**
+     * A summary of what falls out of the window, kept at its head and written by the bot's
+     * model (`summary` of the library's sessions); off unless set.
+     */
+    summary: boolean;
     /** Tokens (input + output) each user may spend per UTC day; undefined: no budget. */
     dailyTokenBudget: number | undefined;
     keyPrefix: string;
