@@ -1,15 +1,8 @@
 import { DEFAULT_SUMMARY_INSTRUCTIONS, loadO200kCounter } from "@agents-memory/core";
-import {
-  factKeepingSummary,
-  type ResponsesServer,
-  startResponsesServer,
-} from "@agents-memory/test-servers/openai";
-import { startTelegramServer, type TelegramServer } from "@agents-memory/test-servers/telegram";
+import { factKeepingSummary } from "@agents-memory/test-servers/openai";
 import type { AgentInputItem } from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { BotProcess } from "./support/bot-process";
-import { startBot } from "./support/e2e";
-import { type StoreBackend, startStore } from "./support/stores";
+import { describe, expect, test } from "vitest";
+import { type BotWorld, useBotWorld } from "./support/e2e";
 import { type Turn, transcript } from "./support/transcript";
 
 /*
@@ -29,39 +22,28 @@ describe.each([
   { summary: false, name: "AGENT_MAX_TOKENS" },
   { summary: true, name: "AGENT_MAX_TOKENS and AGENT_SUMMARY" },
 ])("$name", ({ summary }) => {
-  let tg: TelegramServer;
-  let ai: ResponsesServer;
-  let store: StoreBackend;
-  let bot: BotProcess;
-  const t = () => transcript(tg, ai, () => bot);
-
-  beforeAll(async () => {
-    [tg, ai, store] = await Promise.all([
-      startTelegramServer(),
-      startResponsesServer(),
-      startStore("memory"),
-    ]);
-    ai.respondWith((body) => (isSummary(body) ? factKeepingSummary(body) : undefined));
-    bot = await startBot(tg, ai, {
+  let world: BotWorld;
+  const t = () => transcript(world.tg, world.ai, () => world.bot);
+  useBotWorld(
+    "memory",
+    () => ({
       OPENAI_MODEL: "gpt-test",
       BOT_WHITELIST: String(CHAT),
       AGENT_MAX_TOKENS: String(MAX_TOKENS),
       ...(summary ? { AGENT_SUMMARY: "on" } : {}),
-      ...store.env,
-    });
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([tg?.close(), ai?.close(), store?.stop()]);
-  });
+    }),
+    (ready) => {
+      world = ready;
+      world.ai.respondWith((body) => (isSummary(body) ? factKeepingSummary(body) : undefined));
+    },
+  );
 
   test(summary
     ? "the model's history stays within the budget, the summary included, and the turn-1 fact is still in the input at turn 24"
     : "the model's history stays within the budget, and the turn-1 fact is gone by turn 24", async () => {
     const count = await loadO200kCounter();
     const summarised = summary
-      ? bot.waitForLog((line) => line.msg === "history summarised", 20_000)
+      ? world.bot.waitForLog((line) => line.msg === "history summarised", 20_000)
       : undefined;
     let previous: Turn | undefined;
     const history: number[] = [];
