@@ -20,3 +20,41 @@ export function describeValue(value: unknown): string {
 }
 
 const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/** What {@link assertNumberOption} asks of a number. */
+export interface NumberRule {
+  /** The store's name in the message (`"upstash"`), for an adapter's option. */
+  store?: string;
+  /** The least value allowed; when omitted, any number above 0. */
+  atLeast?: number;
+  /** A whole number only. Default false. */
+  integer?: boolean;
+}
+
+/**
+ * Checks a number option (a timeout, a delay, a count): finite, above 0 or at least
+ * `rule.atLeast`, whole when `rule.integer`.
+ * @throws RangeError naming the option and showing the value given ({@link describeValue}).
+ */
+export function assertNumberOption(
+  name: string,
+  value: unknown,
+  rule: NumberRule = {},
+): asserts value is number {
+  const { store, atLeast, integer = false } = rule;
+  const valid =
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    (atLeast === undefined ? value > 0 : value >= atLeast) &&
+    (!integer || Number.isInteger(value));
+  if (valid) return;
+  const kind = integer ? "an integer" : "a number";
+  const wanted =
+    atLeast === undefined
+      ? `a positive ${integer ? "integer" : "number"}`
+      : `${kind} >= ${atLeast}`;
+  const where = store === undefined ? "" : ` [${store}]`;
+  throw new RangeError(
+    `[agents-memory]${where} ${name} must be ${wanted}, got ${describeValue(value)}`,
+  );
+}

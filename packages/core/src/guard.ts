@@ -1,4 +1,4 @@
-import { describeValue } from "./describe-value";
+import { assertNumberOption } from "./describe-value";
 import { HistoryConflictError, StoreError, type StoreTimeoutError } from "./errors";
 import { storeCallError } from "./failure-rule";
 import { describeCause, type MemoryLogger } from "./logger";
@@ -91,11 +91,7 @@ export function assertTimeoutMs(
   timeoutMs: unknown,
   name = "timeoutMs",
 ): asserts timeoutMs is number {
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new RangeError(
-      `[agents-memory] ${name} must be a positive number, got ${describeValue(timeoutMs)}`,
-    );
-  }
+  assertNumberOption(name, timeoutMs);
 }
 
 /**

@@ -87,37 +87,26 @@ export function failFastClusterOptions(settings: Partial<FailFastSettings> = {})
  * Empty for a client built with {@link failFastRedisOptions} / {@link failFastClusterOptions}.
  */
 export function queuingRisks(client: IoRedisClient): string[] {
+  // On a Cluster the command settings are each node connection's (`redisOptions`).
+  const cluster = Boolean(client.isCluster);
+  const node: RedisOptions = cluster
+    ? ((client as Cluster).options.redisOptions ?? {})
+    : (client as Redis).options;
+  const [where, server, of] = cluster
+    ? ["the cluster", "node", "redisOptions."]
+    : ["Redis", "server", ""];
   const risks: string[] = [];
-  if (client.isCluster) {
-    const options = (client as Cluster).options;
-    if (options.enableOfflineQueue !== false) {
-      risks.push(
-        "enableOfflineQueue is on: calls made while the cluster is down queue and run when it returns",
-      );
-    }
-    const node = options.redisOptions ?? {};
-    if (typeof node.commandTimeout !== "number") {
-      risks.push("redisOptions.commandTimeout is not set: a slow node holds a call indefinitely");
-    }
-    if (node.autoResendUnfulfilledCommands !== false) {
-      risks.push(
-        "redisOptions.autoResendUnfulfilledCommands is on: a write lost with its connection may apply twice",
-      );
-    }
-    return risks;
-  }
-  const options = (client as Redis).options;
-  if (options.enableOfflineQueue !== false) {
+  if (client.options.enableOfflineQueue !== false) {
     risks.push(
-      "enableOfflineQueue is on: calls made while Redis is down queue and run when it returns",
+      `enableOfflineQueue is on: calls made while ${where} is down queue and run when it returns`,
     );
   }
-  if (typeof options.commandTimeout !== "number") {
-    risks.push("commandTimeout is not set: a slow server holds a call indefinitely");
+  if (typeof node.commandTimeout !== "number") {
+    risks.push(`${of}commandTimeout is not set: a slow ${server} holds a call indefinitely`);
   }
-  if (options.autoResendUnfulfilledCommands !== false) {
+  if (node.autoResendUnfulfilledCommands !== false) {
     risks.push(
-      "autoResendUnfulfilledCommands is on: a write lost with its connection may apply twice",
+      `${of}autoResendUnfulfilledCommands is on: a write lost with its connection may apply twice`,
     );
   }
   return risks;

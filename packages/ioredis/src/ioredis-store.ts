@@ -8,7 +8,7 @@ import {
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
-import { describeCause } from "@agents-memory/core/store";
+import { assertNumberOption, describeCause } from "@agents-memory/core/store";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { isClusterUrl, parseClusterUrl } from "./cluster-url";
 import {
@@ -22,12 +22,7 @@ import {
   queuingRisks,
   StallWatch,
 } from "./connection";
-import {
-  assertPositiveMs,
-  assertRedisUrl,
-  defaultOptions,
-  type IoRedisStoreOptions,
-} from "./options";
+import { assertRedisUrl, defaultOptions, type IoRedisStoreOptions } from "./options";
 
 const STORE = "ioredis";
 
@@ -67,7 +62,9 @@ export class IoRedisStore extends RedisLayoutStore {
       connectTimeoutMs: options.connectTimeoutMs ?? defaultOptions.connectTimeoutMs,
       maxReconnectDelayMs: options.maxReconnectDelayMs ?? defaultOptions.maxReconnectDelayMs,
     };
-    for (const [name, value] of Object.entries(settings)) assertPositiveMs(name, value);
+    for (const [name, value] of Object.entries(settings)) {
+      assertNumberOption(name, value, { store: STORE });
+    }
     if (options.client) {
       if (
         options.url !== undefined ||

@@ -75,12 +75,3 @@ export function assertRedisUrl(url: unknown, name: string): void {
     throw new TypeError(`[agents-memory] [ioredis] ${name} names no host`);
   }
 }
-
-/** A timeout or delay option: a positive, finite number of ms. */
-export function assertPositiveMs(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(
-      `[agents-memory] [ioredis] ${name} must be a positive number of ms, got ${describeValue(value)}`,
-    );
-  }
-}

@@ -6,7 +6,7 @@ import {
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
-import { describeValue } from "@agents-memory/core/store";
+import { assertNumberOption } from "@agents-memory/core/store";
 import type { Redis } from "@upstash/redis";
 import type { Send } from "./budget";
 import { Budget } from "./budget";
@@ -110,9 +110,9 @@ export class UpstashStore extends RedisLayoutStore {
     this.timeoutMs = options.timeoutMs ?? defaultOptions.timeoutMs;
     const retries = options.retries ?? defaultOptions.retries;
     const retryDelayMs = options.retryDelayMs ?? defaultOptions.retryDelayMs;
-    assertNumber("timeoutMs", this.timeoutMs, { min: 1 });
-    assertNumber("retries", retries, { min: 0, integer: true });
-    assertNumber("retryDelayMs", retryDelayMs, { min: 0 });
+    assertNumberOption("timeoutMs", this.timeoutMs, { store: STORE, atLeast: 1 });
+    assertNumberOption("retries", retries, { store: STORE, atLeast: 0, integer: true });
+    assertNumberOption("retryDelayMs", retryDelayMs, { store: STORE, atLeast: 0 });
 
     let requester: Requester;
     if (options.client) {
@@ -194,21 +194,4 @@ export class UpstashStore extends RedisLayoutStore {
 /** `new UpstashStore(options)`, for those who prefer a factory. */
 export function createUpstashStore(options: UpstashStoreOptions = {}): UpstashStore {
   return new UpstashStore(options);
-}
-
-function assertNumber(
-  name: string,
-  value: unknown,
-  { min, integer = false }: { min: number; integer?: boolean },
-): void {
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value < min ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new RangeError(
-      `[agents-memory] [upstash] ${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got ${describeValue(value)}`,
-    );
-  }
 }

@@ -9,7 +9,7 @@
  * @module \@agents-memory/core/store
  */
 
-export { describeValue } from "../describe-value";
+export { assertNumberOption, describeValue, type NumberRule } from "../describe-value";
 export { describeCause, maskCredentials } from "../logger";
 export { tokenWindowLimit } from "../policy/token-window";
 export { windowStartBy } from "../policy/window";
