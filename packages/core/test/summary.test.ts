@@ -1,7 +1,9 @@
-import { Agent, type AgentInputItem, Runner, setTracingDisabled } from "@openai/agents";
+import { Agent, type AgentInputItem, type Model, Runner, setTracingDisabled } from "@openai/agents";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   isSummaryItem,
+  MAX_UNSUMMARIZED_ITEMS,
+  type MemoryLogger,
   MemoryStore,
   ReplySession,
   replyKey,
@@ -47,8 +49,11 @@ describe("summary options", () => {
       pop: (key, options) => memory.pop(key, options),
       clear: (key, options) => memory.clear(key, options),
     };
-    expect(() => new StoreSession({ store: plain, summary: {} })).toThrow(
+    expect(() => new StoreSession({ store: plain, maxItems: 4, summary: {} })).toThrow(
       /summary needs a store with transact/,
+    );
+    expect(() => new StoreSession({ store: store(), summary: {} })).toThrow(
+      /summary needs maxItems or maxTokens/,
     );
   });
 
@@ -124,5 +129,50 @@ describe("summary options", () => {
     const seen = await below.getItems();
     expect(isSummaryItem(seen[0])).toBe(true);
     expect(seen.slice(1)).toEqual([user("q3"), assistant("a3")]);
+  });
+
+  test("a summariser that keeps failing: each failure is logged with its cause; past the backlog limit the oldest items are dropped, and that is logged too", async () => {
+    const failing: Model = {
+      getResponse: async () => {
+        throw new Error("model down");
+      },
+      getStreamedResponse: () => {
+        throw new Error("model down");
+      },
+    };
+    const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+    const logger: MemoryLogger = {
+      warn: (fields, message) => lines.push({ level: "warn", message, fields }),
+      error: (fields, message) => lines.push({ level: "error", message, fields }),
+    };
+    const memory = store();
+    const options = {
+      store: memory,
+      chatId: 9,
+      maxItems: 2,
+      summary: { model: failing, runner: new Runner({ tracingDisabled: true }) },
+      logger,
+    };
+    const turns = (MAX_UNSUMMARIZED_ITEMS + 10) / 2;
+    let replyTo: number | null = null;
+    for (let turn = 1; turn <= turns; turn++) {
+      const session: ReplySession = new ReplySession({ ...options, replyToMessageId: replyTo });
+      await session.getItems();
+      await session.addItems([user(`q${turn}`), assistant(`a${turn}`)]);
+      expect((await session.persist(turn)).ok).toBe(true);
+      const outcome = await session.flushSummary();
+      if (turn > 1) expect(outcome?.status).toBe("failed");
+      replyTo = turn;
+    }
+    const failures = lines.filter((line) => line.message.includes("summary of what left"));
+    expect(failures).toHaveLength(turns - 1);
+    expect(failures[0]).toMatchObject({ level: "error", fields: { cause: "Error: model down" } });
+    // Every item is kept up to the backlog limit; past it the oldest go, said each time.
+    const stored = await memory.read(replyKey(turns, 9));
+    expect(stored).toHaveLength(2 + 1 + MAX_UNSUMMARIZED_ITEMS);
+    expect(stored.at(-1)).toEqual(assistant(`a${turns}`));
+    const dropped = lines.filter((line) => line.message.includes("dropped unsummarised"));
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped[0]!.level).toBe("warn");
   });
 });

@@ -237,6 +237,7 @@ export class ReplySession implements Session {
     const history = await this.#ensureHistory();
     const element = history.elements.pop();
     if (element === undefined) return undefined;
+    if (history.summaryAt >= history.elements.length) history.summaryAt = -1;
     this.#historyAsRead = false;
     return history.unclaimed?.pop() ?? parseElement(element);
   }

@@ -39,23 +39,32 @@ export class StoreSummary {
   readonly #summarizer: Summarizer;
   readonly #context: StoreSummaryContext;
   #running: Promise<SummaryOutcome | undefined> | undefined;
+  /** The run `flush()` reports, until it is taken. */
+  #pending: Promise<SummaryOutcome | undefined> | undefined;
+  /** How many items the last read's window held (what a write keeps besides the backlog). */
+  #windowItems: number | undefined;
 
   constructor(summarizer: Summarizer, context: StoreSummaryContext) {
     if (typeof context.store.transact !== "function") {
       throw new TypeError("[agents-memory] summary needs a store with transact");
+    }
+    if (context.maxItems === undefined && context.tokens === undefined) {
+      throw new TypeError(
+        "[agents-memory] summary needs maxItems or maxTokens: a window for items to leave",
+      );
     }
     this.#summarizer = summarizer;
     this.#context = context;
   }
 
   /**
-   * The most items a write keeps: the window, the summary and {@link MAX_UNSUMMARIZED_ITEMS}
-   * waiting for it (past that the store drops the oldest, which `window` logs); no limit
-   * without `maxItems`.
+   * The most items a write keeps: the window (as last read, else `maxItems`), the summary and
+   * {@link MAX_UNSUMMARIZED_ITEMS} waiting for it (past that the store drops the oldest, which
+   * `window` logs first).
    */
   get keptItems(): number {
-    const { maxItems } = this.#context;
-    return maxItems === undefined ? Number.MAX_SAFE_INTEGER : maxItems + 1 + MAX_UNSUMMARIZED_ITEMS;
+    const window = this.#windowItems ?? this.#context.maxItems;
+    return window === undefined ? Number.MAX_SAFE_INTEGER : window + 1 + MAX_UNSUMMARIZED_ITEMS;
   }
 
   /** The whole stored list (every item is kept: the window is cut here, not on write). */
@@ -68,8 +77,11 @@ export class StoreSummary {
     const split = await this.#split(stored, limit);
     const { summaryAt, start } = split;
     const fallen = start - summaryAt - 1;
-    if (fallen >= MAX_UNSUMMARIZED_ITEMS) this.#summarizer.dropped(this.#context.key, fallen);
     const window = stored.items.slice(start);
+    this.#windowItems = window.length;
+    if (fallen > MAX_UNSUMMARIZED_ITEMS) {
+      this.#summarizer.dropped(this.#context.key, fallen - MAX_UNSUMMARIZED_ITEMS);
+    }
     return summaryAt >= 0 ? [stored.items[summaryAt]!, ...window] : window;
   }
 
@@ -82,11 +94,18 @@ export class StoreSummary {
     this.#running = this.#run().finally(() => {
       this.#running = undefined;
     });
+    this.#pending = this.#running;
   }
 
-  /** The summary in flight, if any; its runs are bounded (`summary.timeoutMs`, the store budget). */
+  /**
+   * The outcome of the run the last write started (awaited; bounded by `summary.timeoutMs` and
+   * the store budget), once: undefined when none was started since the last call, or none was
+   * due.
+   */
   async flush(): Promise<SummaryOutcome | undefined> {
-    return this.#running;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    return pending;
   }
 
   async #split(stored: StoredItems, limit: number | undefined): Promise<SummarySplit> {

@@ -240,7 +240,7 @@ export class Summarizer {
   dropped(key: string, items: number): void {
     this.#logger.warn(
       { key, items, limit: MAX_UNSUMMARIZED_ITEMS },
-      "items left the window unsummarised and were dropped: more were waiting for a summary than the limit (is the summariser failing?)",
+      "items out of the window are dropped unsummarised: more wait for a summary than the limit (is the summariser failing?)",
     );
   }
 }
