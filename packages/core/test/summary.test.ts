@@ -32,11 +32,11 @@ describe("summary options", () => {
       () => new StoreSession({ store: store(), summary: { agent, model: "gpt-test" } }),
     ).toThrow(/agent or model\/instructions, not both/);
     expect(() => new StoreSession({ store: store(), summary: { everyTurns: 0 } })).toThrow(
-      /everyTurns must be a positive integer, got 0/,
+      /summary.everyTurns must be a positive integer, got 0/,
     );
     expect(
       () => new ReplySession({ store: store(), chatId: 1, summary: { timeoutMs: -1 } }),
-    ).toThrow(/timeoutMs must be a positive integer/);
+    ).toThrow(/summary.timeoutMs must be a positive integer, got -1/);
     expect(
       () => new ReplySession({ store: store(), chatId: 1, summary: { agent: {} as Agent } }),
     ).toThrow(/summary.agent must be an Agent/);

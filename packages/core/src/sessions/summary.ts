@@ -1,5 +1,5 @@
 import { Agent, type AgentInputItem, type Model, Runner } from "@openai/agents";
-import { describeValue } from "../describe-value";
+import { assertNumberOption, describeValue } from "../describe-value";
 import { describeCause, type MemoryLogger } from "../logger";
 import { type PairRole, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
 
@@ -150,17 +150,9 @@ export class Summarizer {
       throw new TypeError("[agents-memory] summary.agent must be an Agent");
     }
     const everyTurns = options.everyTurns ?? DEFAULT_SUMMARY_EVERY_TURNS;
-    if (!Number.isSafeInteger(everyTurns) || everyTurns < 1) {
-      throw new TypeError(
-        `[agents-memory] summary.everyTurns must be a positive integer, got ${describeValue(everyTurns)}`,
-      );
-    }
+    assertNumberOption("summary.everyTurns", everyTurns, { integer: true });
     const timeoutMs = options.timeoutMs ?? DEFAULT_SUMMARY_TIMEOUT_MS;
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
-      throw new TypeError(
-        `[agents-memory] summary.timeoutMs must be a positive integer (ms), got ${describeValue(timeoutMs)}`,
-      );
-    }
+    assertNumberOption("summary.timeoutMs", timeoutMs, { integer: true });
     this.everyTurns = everyTurns;
     this.#timeoutMs = timeoutMs;
     this.#agent =
