@@ -40,8 +40,9 @@ const NOT_SENT_MARKER = Symbol.for("agents-memory.request-not-sent");
 
 /**
  * A request a store did not send (so it changed nothing): a store throws it (or a subclass)
- * where it refuses a call before sending, and {@link storeCallError} then reports the call as
- * `"failed"`. Recognised by a `Symbol.for` marker, across duplicate installs of this package.
+ * where it refuses a call before sending, and reads it back as `"not-sent"` (see
+ * {@link RequestReach}) when the call fails. Recognised by a `Symbol.for` marker, across
+ * duplicate installs of this package (and across this package's entry points).
  */
 export class RequestNotSentError extends Error {
   /** Marks a `RequestNotSentError` across duplicate installs; see {@link RequestNotSentError.isInstance}. */
@@ -74,7 +75,10 @@ export interface FailedCall {
   operation: string;
   /** The key the call was made on. */
   key: string;
-  /** How far the request got; a {@link RequestNotSentError} cause is `"not-sent"` whatever this says. */
+  /**
+   * How far the call's requests got: the furthest any of them got when it made several (a
+   * retry after a request that got no answer is `"unanswered"`, whatever became of the retry).
+   */
   reach: RequestReach;
   /** The error the call failed with (kept as `cause`, so never one quoting items or secrets). */
   cause?: unknown;
@@ -91,8 +95,7 @@ export interface FailedCall {
  */
 export function storeCallError(call: FailedCall): StoreError {
   const { store, operation, key, cause, timeoutMs } = call;
-  const reach = RequestNotSentError.isInstance(cause) ? "not-sent" : call.reach;
-  const outcome = outcomeOf(operation, reach);
+  const outcome = outcomeOf(operation, call.reach);
   if (timeoutMs !== undefined) {
     return new StoreTimeoutError({ store, operation, key, timeoutMs, outcome, cause });
   }

@@ -223,12 +223,17 @@ export class IoRedisStore extends RedisLayoutStore {
       const hint = refusesForClusterMode(error)
         ? "; the server runs in cluster mode: connect with a redis+cluster:// URL or a Cluster client"
         : "";
-      // Not sent: the gate refused it (a RequestNotSentError); the rule in core decides the rest.
+      // How far it got; the rule in core decides the rest. Not sent: the gate refused it.
+      const reach = RequestNotSentError.isInstance(error)
+        ? "not-sent"
+        : answered
+          ? "answered"
+          : "unanswered";
       throw storeCallError({
         store: STORE,
         operation,
         key,
-        reach: answered ? "answered" : "unanswered",
+        reach,
         cause: error,
         reason: `${describeCause(error)}${hint}`,
         timeoutMs: timedOut ? (this.#commandTimeoutMs ?? 0) : undefined,

@@ -55,7 +55,7 @@ export class Budget {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const reach = requests.reach();
+        const reach = requests.reach("not-sent");
         reject(storeCallError({ store: STORE, operation, key, reach, timeoutMs }));
       }, timeoutMs);
     });
@@ -64,7 +64,7 @@ export class Budget {
       running.catch(() => {}); // a late failure after the budget is not unhandled
       return await Promise.race([running, expired]);
     } catch (error) {
-      throw this.#storeError(operation, key, error);
+      throw this.#storeError(operation, key, error, requests);
     } finally {
       clearTimeout(timer);
     }
@@ -108,10 +108,10 @@ export class Budget {
     }
   }
 
-  #storeError(operation: string, key: string, error: unknown): StoreError {
+  #storeError(operation: string, key: string, error: unknown, requests: Requests): StoreError {
     if (StoreError.isInstance(error)) return error;
     const failure = classify(error);
-    const call = { store: STORE, operation, key, reach: reachOf(error) };
+    const call = { store: STORE, operation, key, reach: requests.reach(reachOf(error)) };
     if (failure === "timeout" || error instanceof BudgetSpent) {
       // An abort or the store's own refusal: neither quotes the command.
       return storeCallError({ ...call, cause: error, timeoutMs: this.#settings.timeoutMs });
@@ -180,8 +180,11 @@ class Requests {
     }
   }
 
-  /** How far the operation's requests got when its budget ran out. */
-  reach(): RequestReach {
-    return this.#pending > 0 || this.#unanswered ? "unanswered" : "not-sent";
+  /**
+   * How far the operation's requests got: `"unanswered"` while one is out or when one got no
+   * answer (a retry after it does not undo it), else `last`, what the failing request got.
+   */
+  reach(last: RequestReach): RequestReach {
+    return this.#pending > 0 || this.#unanswered ? "unanswered" : last;
   }
 }

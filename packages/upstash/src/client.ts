@@ -1,4 +1,4 @@
-import type { RequestReach } from "@agents-memory/core";
+import { RequestNotSentError, type RequestReach } from "@agents-memory/core";
 import { urlParseProblem } from "@agents-memory/core/store";
 import { Redis } from "@upstash/redis";
 
@@ -185,11 +185,13 @@ export function classify(error: unknown): Failure {
 }
 
 /**
- * How far a failed request got (the failure rule in core decides the rest): a timeout got no
- * answer; a connection refused or a name not found sent nothing; another network error (a
- * reset) may have come after sending; anything else is the server's answer.
+ * How far a failed request got (the failure rule in core decides the rest): the store's own
+ * refusal before sending, a connection refused or a name not found sent nothing; a timeout got
+ * no answer; another network error (a reset) may have come after sending; anything else is the
+ * server's answer.
  */
 export function reachOf(error: unknown): RequestReach {
+  if (RequestNotSentError.isInstance(error)) return "not-sent";
   const failure = classify(error);
   if (failure === "timeout") return "unanswered";
   if (failure !== "network") return "answered";

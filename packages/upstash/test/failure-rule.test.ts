@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import { StoreError } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { freePort } from "@agents-memory/test-servers/free-port";
@@ -90,5 +91,21 @@ describe.each(flavors.filter((flavor) => !flavor.name.includes("defaults")))("$n
     const refused = await failureOf(store.append(prefix("rule-refused"), [userItem("x")], opts));
     expect(refused.message).toMatch(/Upstash is unreachable/);
     expect(refused.outcome).toBe("failed");
+  });
+
+  test("a write whose request was lost (reset) and whose retry was refused is unknown", async () => {
+    // The first connection is dropped after it came (its request may have been applied), then
+    // nothing listens any more: the retry is refused.
+    const server = createServer((socket) => {
+      socket.destroy();
+      server.close();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const store = flavor.make({ url, token: "t" }, { timeoutMs: 2000 });
+    // replace is idempotent: the store retries it once after a request that got no response.
+    const lost = await failureOf(store.replace(prefix("rule-lost"), [userItem("x")], 600));
+    expect(lost.message).toMatch(/Upstash is unreachable/);
+    expect(lost.outcome).toBe("unknown");
   });
 });
