@@ -8,7 +8,7 @@ import {
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
 import { DraftStream } from "./draft-stream";
-import type { TurnRecord } from "./health/turn-record";
+import type { SummaryRecord, TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
@@ -52,7 +52,9 @@ export interface AgentCallbackOptions {
   logger: Logger;
   identity: BotIdentity;
   /** Told about every agent turn once it is over (the stats line, `/healthz`). */
-  stats?: { record(turn: TurnRecord): void } | undefined;
+  stats?:
+    | { record(turn: TurnRecord): void; recordSummary?(summary: SummaryRecord): void }
+    | undefined;
 }
 
 export interface TurnMeta {
@@ -301,7 +303,9 @@ export class AgentCallback {
       history = persisted.outcome;
       // Runs in the background (a failure is logged by the session, with its cause).
       void session.flushSummary().then((outcome) => {
-        if (outcome?.status === "summarized") {
+        if (!outcome) return;
+        this.#options.stats?.recordSummary?.({ at: Date.now(), status: outcome.status });
+        if (outcome.status === "summarized") {
           log.info({ keys: persisted.keys, items: outcome.items }, "history summarised");
         }
       });

@@ -23,6 +23,7 @@ describe.each([
   { summary: true, name: "AGENT_MAX_TOKENS and AGENT_SUMMARY" },
 ])("$name", ({ summary }) => {
   let world: BotWorld;
+  let previous: Turn | undefined;
   const t = () => transcript(world.tg, world.ai, () => world.bot);
   useBotWorld(
     "memory",
@@ -30,7 +31,7 @@ describe.each([
       OPENAI_MODEL: "gpt-test",
       BOT_WHITELIST: String(CHAT),
       AGENT_MAX_TOKENS: String(MAX_TOKENS),
-      ...(summary ? { AGENT_SUMMARY: "on" } : {}),
+      ...(summary ? { AGENT_SUMMARY: "on", STATS_INTERVAL_SECONDS: "1" } : {}),
     }),
     (ready) => {
       world = ready;
@@ -42,10 +43,6 @@ describe.each([
     ? "the model's history stays within the budget, the summary included, and the turn-1 fact is still in the input at turn 24"
     : "the model's history stays within the budget, and the turn-1 fact is gone by turn 24", async () => {
     const count = await loadO200kCounter();
-    const summarised = summary
-      ? world.bot.waitForLog((line) => line.msg === "history summarised", 20_000)
-      : undefined;
-    let previous: Turn | undefined;
     const history: number[] = [];
     let factAtEnd = false;
     for (let turn = 1; turn <= 24; turn++) {
@@ -62,6 +59,38 @@ describe.each([
     // The budget was reached, so the window was cut.
     expect(Math.max(...history)).toBeGreaterThan(MAX_TOKENS / 2);
     expect(factAtEnd).toBe(summary);
-    if (summarised) await summarised;
+    if (summary) {
+      // Counted in the stats line.
+      await world.bot.waitForLog(
+        (line) => line.msg === "stats" && (line.summaries as any)?.done > 0,
+        10_000,
+      );
+    }
   }, 60_000);
+
+  test.runIf(summary)(
+    "a summary that fails (the model server answers 500) is logged with its cause and counted; the conversation goes on",
+    async () => {
+      world.ai.respondWith((body) =>
+        isSummary(body)
+          ? { error: { status: 500, headers: { "x-should-retry": "false" } } }
+          : undefined,
+      );
+      for (let turn = 25; turn <= 27; turn++) {
+        previous = await t().turn(CHAT, words(turn), { replyTo: previous!.answer });
+        expect(previous.answer.text).toContain(`Turn ${turn}`);
+      }
+      const failed = await world.bot.waitForLog(
+        (line) => line.msg.startsWith("the summary of what left the window failed"),
+        10_000,
+      );
+      expect(failed.level).toBe(50);
+      expect(String(failed.cause)).toMatch(/500/);
+      await world.bot.waitForLog(
+        (line) => line.msg === "stats" && (line.summaries as any)?.failed > 0,
+        10_000,
+      );
+    },
+    30_000,
+  );
 });

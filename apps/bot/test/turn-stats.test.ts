@@ -43,6 +43,19 @@ describe("TurnStats", () => {
     expect(recent.store_ms.read).toEqual({ count: 0, p50: null, p99: null });
   });
 
+  test("summaries are counted as they end, written and failed, per minute and per interval", () => {
+    let now = 0;
+    const stats = new TurnStats({ interval: true, now: () => now });
+    stats.recordSummary({ at: 0, status: "summarized" });
+    now = 30_000;
+    stats.recordSummary({ at: 30_000, status: "failed" });
+    stats.recordSummary({ at: 30_000, status: "summarized" });
+    expect(stats.takeInterval().summaries).toEqual({ done: 2, failed: 1 });
+    expect(stats.takeInterval().summaries).toEqual({ done: 0, failed: 0 });
+    now = 61_000;
+    expect(stats.recent().summaries).toEqual({ done: 1, failed: 1 });
+  });
+
   test("without a stats line nothing is kept for one", () => {
     const stats = new TurnStats({ interval: false });
     stats.record(turn(Date.now()));

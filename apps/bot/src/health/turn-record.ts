@@ -23,6 +23,14 @@ export interface TurnRecord {
   writeMs: number | undefined;
 }
 
+/** A summary of what left a history's window, once it ended (`ReplySession.flushSummary()`). */
+export interface SummaryRecord {
+  /** When it ended, `Date.now()`. */
+  at: number;
+  /** `"summarized"`, or `"failed"` (logged by the session, nothing stored lost). */
+  status: "summarized" | "failed" | "conflict";
+}
+
 /** Percentiles of a set of durations, in ms; null when the set is empty. */
 export interface Latency {
   count: number;
@@ -37,10 +45,15 @@ export interface TurnSummary {
   histories: { stored: number; unknown: number; not_stored: number };
   reads: ReadOutcomeCounts;
   store_ms: { read: Latency; write: Latency };
+  /** Summaries of what left a window (AGENT_SUMMARY): written, and failed. */
+  summaries: { done: number; failed: number };
 }
 
 /** Counts and latency percentiles (nearest rank) of `records`. */
-export function summarize(records: readonly TurnRecord[]): TurnSummary {
+export function summarize(
+  records: readonly TurnRecord[],
+  summaries: readonly SummaryRecord[] = [],
+): TurnSummary {
   const reads = new ReadOutcomeCounter();
   const histories = { stored: 0, unknown: 0, not_stored: 0 };
   let answered = 0;
@@ -59,6 +72,10 @@ export function summarize(records: readonly TurnRecord[]): TurnSummary {
     store_ms: {
       read: latency(records.map((r) => r.readMs)),
       write: latency(records.map((r) => r.writeMs)),
+    },
+    summaries: {
+      done: summaries.filter((s) => s.status === "summarized").length,
+      failed: summaries.filter((s) => s.status === "failed").length,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { summarize, type TurnRecord, type TurnSummary } from "./turn-record";
+import { type SummaryRecord, summarize, type TurnRecord, type TurnSummary } from "./turn-record";
 
 /** The window `/healthz` reports on: the last minute. */
 export const RECENT_WINDOW_MS = 60_000;
@@ -11,6 +11,8 @@ export const RECENT_WINDOW_MS = 60_000;
 export class TurnStats {
   #recent: TurnRecord[] = [];
   #interval: TurnRecord[] = [];
+  #recentSummaries: SummaryRecord[] = [];
+  #intervalSummaries: SummaryRecord[] = [];
   readonly #keepInterval: boolean;
   readonly #now: () => number;
 
@@ -26,22 +28,37 @@ export class TurnStats {
     this.#prune();
   }
 
+  /** A summary that ended (it finishes after its turn was recorded). */
+  recordSummary(summary: SummaryRecord): void {
+    this.#recentSummaries.push(summary);
+    if (this.#keepInterval) this.#intervalSummaries.push(summary);
+    this.#prune();
+  }
+
   /** The last minute's turns, summarized. */
   recent(): TurnSummary {
     this.#prune();
-    return summarize(this.#recent);
+    return summarize(this.#recent, this.#recentSummaries);
   }
 
   /** The turns since the previous call, summarized; starts the next interval. */
   takeInterval(): TurnSummary {
     const taken = this.#interval;
+    const summaries = this.#intervalSummaries;
     this.#interval = [];
-    return summarize(taken);
+    this.#intervalSummaries = [];
+    return summarize(taken, summaries);
   }
 
   #prune(): void {
     const oldest = this.#now() - RECENT_WINDOW_MS;
-    const firstKept = this.#recent.findIndex((turn) => turn.at >= oldest);
-    if (firstKept !== 0) this.#recent = firstKept < 0 ? [] : this.#recent.slice(firstKept);
+    this.#recent = kept(this.#recent, oldest);
+    this.#recentSummaries = kept(this.#recentSummaries, oldest);
   }
+}
+
+/** The records at or after `oldest` (they are in time order). */
+function kept<T extends { at: number }>(records: T[], oldest: number): T[] {
+  const firstKept = records.findIndex((record) => record.at >= oldest);
+  return firstKept === 0 ? records : firstKept < 0 ? [] : records.slice(firstKept);
 }
