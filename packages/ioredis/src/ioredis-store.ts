@@ -220,9 +220,11 @@ export class IoRedisStore extends RedisLayoutStore {
       const answered = isReplyError(error);
       if (timedOut) this.#stalls.timedOut();
       else if (answered) this.#stalls.answered();
-      const hint = refusesForClusterMode(error)
-        ? "; the server runs in cluster mode: connect with a redis+cluster:// URL or a Cluster client"
-        : "";
+      // A Cluster client meets MOVED too (a master down, slots moving): no hint then.
+      const hint =
+        !this.client.isCluster && refusesForClusterMode(error)
+          ? "; the server runs in cluster mode: connect with a redis+cluster:// URL or a Cluster client"
+          : "";
       // How far it got; the rule in core decides the rest. Not sent: the gate refused it.
       const reach = RequestNotSentError.isInstance(error)
         ? "not-sent"
