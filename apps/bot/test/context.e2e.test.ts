@@ -76,7 +76,8 @@ describe.each([
           ? { error: { status: 500, headers: { "x-should-retry": "false" } } }
           : undefined,
       );
-      for (let turn = 25; turn <= 27; turn++) {
+      // A summary is due within everyTurns (10) turns of the last one.
+      for (let turn = 25; turn <= 36; turn++) {
         previous = await t().turn(CHAT, words(turn), { replyTo: previous!.answer });
         expect(previous.answer.text).toContain(`Turn ${turn}`);
       }

@@ -361,14 +361,17 @@ export class ReplySession implements Session {
       const start = total - window.size;
       if (this.#summarizer && start > window.summaryAt + 1) {
         const all = [...parseElements(elements), ...newItems];
-        this.#summaryRun = foldReply(
-          this.#summarizer,
-          this.#options,
-          keys,
-          all,
-          window.summaryAt,
-          start,
-        );
+        const { summaryAt } = window;
+        if (this.#summarizer.due(all.slice(summaryAt + 1), start - summaryAt - 1)) {
+          this.#summaryRun = foldReply(
+            this.#summarizer,
+            this.#options,
+            keys,
+            all,
+            summaryAt,
+            start,
+          );
+        }
       }
       return { ok: true, outcome: "stored", keys, itemCount };
     }

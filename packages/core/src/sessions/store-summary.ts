@@ -132,7 +132,8 @@ export class StoreSummary {
       const stored = await storeCall("read", key, timeoutMs, () => this.read(), reporting);
       items = stored.items;
       const { summaryAt, start } = await this.#split(stored, undefined);
-      if (!this.#summarizer.due(items.slice(summaryAt + 1, start))) return undefined;
+      const fallenCount = start - summaryAt - 1;
+      if (!this.#summarizer.due(items.slice(summaryAt + 1), fallenCount)) return undefined;
       const keptFrom = this.#summarizer.keptStart(items, start);
       const fallen = items.slice(summaryAt + 1, keptFrom);
       const summary = await this.#summarizer.fold(items[summaryAt], fallen).catch((error) => {

@@ -9,8 +9,8 @@ import { type PairRole, pairRole, tokenWindowLimit, windowStartBy } from "../pol
  * The model's input is `[summary, ...window]`, the window cut by THE window rule after the
  * summary (which takes one item and its tokens from the limits). Items that leave the window
  * stay in the store, unsummarised, until a summary folds them. After a write (the turn's items
- * persisted), in the background, when items are out of the window, the summariser folds the
- * old summary, those items and the window's oldest `everyTurns` turns into a new summary, and
+ * persisted), in the background, when items are out of the window and more than `everyTurns`
+ * user turns follow the summary, the summariser folds the old summary, those items and the window's oldest `everyTurns` turns into a new summary, and
  * the history becomes `[new summary, ...the rest of the window]` (StoreSession: one
  * conditional transaction; ReplySession: the reply's keys rewritten without a link, so replies
  * below inherit it and older answers keep theirs). A failed summary changes nothing stored:
@@ -49,10 +49,10 @@ export interface SummaryOptions {
   /** The summariser's instructions. Default: {@link DEFAULT_SUMMARY_INSTRUCTIONS}. */
   instructions?: string;
   /**
-   * A summary runs when items leave the window, and folds them with the window's oldest
-   * `everyTurns` turns, so the next one is due about `everyTurns` turns later (sooner when the
-   * window holds fewer turns, or one long item pushes several out). A positive integer.
-   * Default 10.
+   * A summary runs when items have left the window and more than `everyTurns` user turns
+   * follow the last summary; it folds them with the window's oldest `everyTurns` turns, so the
+   * window has room again and the next one is due about `everyTurns` turns later (sooner only
+   * when one long item pushes several turns out). A positive integer. Default 10.
    */
   everyTurns?: number;
   /** Budget for one summariser run, in ms (it is aborted after). Default 30 000. */
@@ -167,9 +167,18 @@ export class Summarizer {
     this.#onError = options.onError;
   }
 
-  /** True when items left the window (they wait, unsummarised, in the store). */
-  due(fallen: readonly AgentInputItem[]): boolean {
-    return fallen.length > 0;
+  /**
+   * True when items left the window (`fallen`: how many wait, unsummarised) and more than
+   * `everyTurns` user turns follow the summary (all of `afterSummary`'s user messages): so a
+   * window of few turns is not summarised on every turn.
+   */
+  due(afterSummary: readonly AgentInputItem[], fallen: number): boolean {
+    if (fallen <= 0) return false;
+    let turns = 0;
+    for (const item of afterSummary) {
+      if ((item as { role?: unknown }).role === "user" && ++turns > this.everyTurns) return true;
+    }
+    return false;
   }
 
   /**
