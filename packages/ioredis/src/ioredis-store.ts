@@ -6,23 +6,19 @@ import {
   refusesCredentials,
   refusesForClusterMode,
   type StoreOperation,
-  timeReplyMs,
 } from "@agents-memory/core/redis";
 import { assertNumberOption, describeCause } from "@agents-memory/core/store";
-import { Cluster, Redis, type RedisOptions } from "ioredis";
-import { isClusterUrl, parseClusterUrl } from "./cluster-url";
+import type { Redis, RedisOptions } from "ioredis";
+import { buildClient, serverTimeMs } from "./client";
 import {
   ConnectionGate,
-  type FailFastSettings,
-  failFastClusterOptions,
-  failFastRedisOptions,
   type IoRedisClient,
   isCommandTimeout,
   isReplyError,
   queuingRisks,
   StallWatch,
 } from "./connection";
-import { assertRedisUrl, defaultOptions, type IoRedisStoreOptions } from "./options";
+import { defaultOptions, type IoRedisStoreOptions } from "./options";
 
 const STORE = "ioredis";
 
@@ -264,54 +260,6 @@ export class IoRedisStore extends RedisLayoutStore {
   }
 }
 
-/**
- * The fail-fast client the store owns: a `Cluster` for a `redis+cluster://` URL or
- * `clusterNodes`, else a `Redis` for `url` (or `REDIS_URL`) and `redisOptions`.
- */
-function buildClient(
-  options: IoRedisStoreOptions,
-  settings: FailFastSettings,
-): { client: IoRedisClient; commandTimeoutMs: number | undefined } {
-  const url =
-    options.url ??
-    (options.redisOptions || options.clusterNodes ? undefined : process.env.REDIS_URL);
-  const urlName = options.url === undefined ? "REDIS_URL" : "url";
-  if (options.clusterNodes !== undefined || (url !== undefined && isClusterUrl(url))) {
-    if (options.clusterNodes !== undefined && url !== undefined) {
-      throw new TypeError("[agents-memory] [ioredis] pass either clusterNodes or a url, not both");
-    }
-    const parsed = url === undefined ? undefined : parseClusterUrl(url, urlName);
-    const nodes = options.clusterNodes ?? parsed!.nodes;
-    if (!Array.isArray(nodes) || nodes.length === 0) {
-      throw new TypeError("[agents-memory] [ioredis] clusterNodes must name at least one node");
-    }
-    const base = failFastClusterOptions(settings);
-    const redisOptions: RedisOptions = {
-      ...base.redisOptions,
-      ...(parsed?.username ? { username: parsed.username } : {}),
-      ...(parsed?.password ? { password: parsed.password } : {}),
-      ...(parsed?.tls ? { tls: {} } : {}),
-      ...options.redisOptions,
-    };
-    const client = new Cluster(nodes, { ...base, ...options.clusterOptions, redisOptions });
-    return { client, commandTimeoutMs: redisOptions.commandTimeout };
-  }
-  if (options.clusterOptions !== undefined) {
-    throw new TypeError(
-      "[agents-memory] [ioredis] clusterOptions need a Cluster: a redis+cluster:// url or clusterNodes",
-    );
-  }
-  if (url === undefined && options.redisOptions === undefined) {
-    throw new TypeError(
-      "[agents-memory] [ioredis] pass a client, a url, redisOptions or clusterNodes (or set REDIS_URL)",
-    );
-  }
-  if (url !== undefined) assertRedisUrl(url, urlName);
-  const redisOptions = { ...failFastRedisOptions(settings), ...options.redisOptions };
-  const client = url === undefined ? new Redis(redisOptions) : new Redis(url, redisOptions);
-  return { client, commandTimeoutMs: redisOptions.commandTimeout };
-}
-
 /** `new IoRedisStore(options)`, for those who prefer a factory. */
 export function createIoRedisStore(options: IoRedisStoreOptions = {}): IoRedisStore {
   return new IoRedisStore(options);
@@ -319,13 +267,4 @@ export function createIoRedisStore(options: IoRedisStoreOptions = {}): IoRedisSt
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** The server's clock; on a Cluster the earliest of its masters' (see `RedisCommands.time`). */
-async function serverTimeMs(client: IoRedisClient): Promise<number> {
-  if (!client.isCluster) return timeReplyMs(await (client as Redis).time());
-  const masters = (client as Cluster).nodes("master");
-  if (masters.length === 0) throw new Error("no Cluster master is connected");
-  const times = await Promise.all(masters.map(async (node) => timeReplyMs(await node.time())));
-  return Math.min(...times);
 }
