@@ -144,6 +144,22 @@ describe.each(stores)("$name", ({ make }) => {
       expect(JSON.stringify(last[0])).toContain("PELICAN-42");
       // An older answer is untouched by later summaries: a fork from it gets its own history.
       expect(await store.read(replyKey(50, chat))).toEqual(turn50);
+      const older = await store.read(replyKey(150, chat));
+      expect(isSummaryItem(older[0])).toBe(true);
+      const fork = new ReplySession({
+        store,
+        chatId: chat,
+        replyToMessageId: 150,
+        maxTokens: 2000,
+        summary: summary(),
+        logger: silentLogger,
+      });
+      const before = model.requests.length;
+      await runner.run(agent, "back to turn 150", { session: fork });
+      expect(model.requests[before].input[0]).toEqual({
+        role: "system",
+        content: (older[0] as { content: string }).content,
+      });
     } finally {
       await close();
     }
