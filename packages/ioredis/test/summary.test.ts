@@ -106,6 +106,29 @@ describe.each(stores)("$name", ({ make }) => {
     }
   });
 
+  test("StoreSession by count only (maxItems 50): the turn-1 fact is gone from the model's input by turn 30", async () => {
+    model.respondWith(undefined);
+    const { store, close } = make();
+    const session = new StoreSession({
+      store,
+      sessionId: `count-${Math.random()}`,
+      maxItems: 50,
+      logger: silentLogger,
+    });
+    const seen: boolean[] = [];
+    try {
+      for (let turn = 1; turn <= 30; turn++) {
+        const before = model.requests.length;
+        await runner.run(agent, turn === 1 ? FACT : chatter(turn), { session });
+        seen.push(inputOf(model.requests[before]).includes("PELICAN-42"));
+      }
+      expect(seen.slice(0, 25).every(Boolean)).toBe(true);
+      expect(seen.at(-1)).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
   test("ReplySession with maxTokens 2000 and a summary: the fact is in the model's input at every turn to 200; older answers keep their own history", async () => {
     model.respondWith((body) => (isSummaryRequest(body) ? factKeepingSummary(body) : undefined));
     const { store, close } = make();
