@@ -1,4 +1,4 @@
-import { REDIS_LUA } from "@agents-memory/core/redis";
+import { chainHintOf, forkChainRequest, REDIS_LUA } from "@agents-memory/core/redis";
 import { chainLinkElement } from "@agents-memory/core/store";
 import type { Redis } from "ioredis";
 import { NEW_ITEMS_PER_TURN, PERIOD } from "../content";
@@ -12,8 +12,8 @@ import { itemText } from "./texts";
  * (chained) layout: EVALSHA of its READ_CHAIN script for the newest `window + 1` items, replies
  * read as strings as the store reads them, then EVALSHA of its FORK_CHAIN script (both imported
  * from the store's source), issued by bare ioredis with payloads built before the clock starts
- * (but the link, which names the parent key): no decoding, no parsing, no fingerprinting, no
- * session. The benchmark checks with MONITOR that rows 1 and 3 send the same requests. With
+ * (but the link, which names the parent key, and the keys the read walked, which the fork
+ * declares): no decoding, no parsing, no fingerprinting, no session. The benchmark checks with MONITOR that rows 1 and 3 send the same requests. With
  * `parse`, row 6: the same, plus `JSON.parse` of each element.
  */
 export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row {
@@ -36,17 +36,16 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
       const keep = window - NEW_ITEMS_PER_TURN;
       // Everything a turn sends but the link, by `turn mod PERIOD` (the history repeats with
       // that period). ARGV[1] = 0: no deadline.
-      const forkArgs: { head: (string | number)[]; fresh: string[] }[] = [];
+      const forkArgs: { fingerprint: string; fresh: string[] }[] = [];
       for (let p = 0; p < PERIOD; p++) {
         forkArgs.push({
-          head: [0, ttlSeconds, window, conversation.fingerprint(p, window), keep],
+          fingerprint: conversation.fingerprint(p, window),
           fresh: conversation.newElements(p),
         });
       }
-      const readHistory = async (key: string, limit: number) => {
-        const reply = (await redis.evalsha(readSha, 1, key, limit)) as [string[], ...unknown[]];
-        return reply[0];
-      };
+      const readChain = async (key: string, limit: number) =>
+        (await redis.evalsha(readSha, 1, key, limit)) as [string[], ...unknown[]];
+      const readHistory = async (key: string, limit: number) => (await readChain(key, limit))[0];
       return {
         ringKeys: chainRingKeys(window),
         async seed(chat: Chat) {
@@ -60,22 +59,34 @@ export function ceilingRow(url: string, options: { parse?: boolean } = {}): Row 
         },
         async turn(chat: Chat, turn: number) {
           const parent = messageKey(chat.replyTo(turn), chat.chatId);
-          const elements = await readHistory(parent, window + 1);
+          const read = await readChain(parent, window + 1);
+          const elements = read[0];
           // Row 6 only: what the model needs from the read (row 1 also checks each is an object).
           if (parse && elements.map((element) => JSON.parse(element)).length !== elements.length) {
             throw new Error("ceiling + parse: lost items");
           }
           const reply = messageKey(chat.reply(turn), chat.chatId);
-          const { head, fresh } = forkArgs[turn % PERIOD]!;
-          const linked = await redis.evalsha(
-            forkSha,
-            2,
-            parent,
-            reply,
-            ...head,
-            chainLinkElement({ take: keep, parent }),
-            ...fresh,
-          );
+          const { fingerprint, fresh } = forkArgs[turn % PERIOD]!;
+          // The keys the read walked, declared to the fork (as the store does: `chain-hint.ts`).
+          const hint = chainHintOf(read[7], read[8]);
+          const request =
+            hint &&
+            forkChainRequest(hint, {
+              parent,
+              children: [reply],
+              count: window,
+              fingerprint,
+              keep,
+              ttlSeconds,
+              deadline: 0,
+              link: chainLinkElement({ take: keep, parent }),
+              clock: true,
+              clientKeyPrefix: "",
+              fresh,
+            });
+          if (!request) throw new Error("ceiling: the read gave no hint for the fork");
+          const { keys, args } = request;
+          const linked = await redis.evalsha(forkSha, keys.length, ...keys, ...args);
           if (Number(linked) !== 1) throw new Error("ceiling: the fork did not link");
         },
         async storedTexts(chat: Chat, turn: number) {

@@ -9,10 +9,20 @@
 
 export { DeadlinePassedError } from "../failure-rule";
 export { CHAIN_LINK_LUA } from "../store/chain-link";
+export {
+  type ChainHint,
+  type ChainHintList,
+  ChainHints,
+  chainHintOf,
+  type ForkChainCall,
+  type ForkChainRequest,
+  forkChainRequest,
+} from "./chain-hint";
 export type { RedisStoreCheck } from "./check";
 export { type RedisArgument, type RedisCommands, timeReplyMs } from "./commands";
 export {
   appendLayout,
+  type ChainForkContext,
   clearLayout,
   forkLayout,
   popLayout,

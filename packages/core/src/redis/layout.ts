@@ -27,6 +27,7 @@ import {
 } from "../store/stored-json";
 import { storedTokenCount } from "../store/token-count";
 import { TOKEN_USAGE_FIELDS, type TokenUsage, usageFromCounters } from "../store/usage";
+import { type ChainHints, chainHintOf, type ForkChainCall, forkChainRequest } from "./chain-hint";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { convertingLegacy, legacySha, parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
@@ -86,8 +87,9 @@ export async function readLayout(
   limit: number | undefined,
   context: RedisLayoutContext,
   layout: RedisLayout = "copy",
+  hints?: ChainHints,
 ): Promise<StoredItems> {
-  if (layout === "chain") return readChain(commands, redisKey, limit, context);
+  if (layout === "chain") return readChain(commands, redisKey, limit, context, hints);
   let reply: [string, unknown?];
   try {
     reply = ["list", await commands.lrange(redisKey, limit === undefined ? 0 : -limit, -1)];
@@ -101,7 +103,7 @@ export async function readLayout(
     if (elements.length === 0) return { ...emptyStored(), gap: { kind: "absent", at: redisKey } };
     if (!startsWithLink(elements[0])) return parseStoredItems(elements, context);
     try {
-      return await readChain(commands, redisKey, limit, context);
+      return await readChain(commands, redisKey, limit, context, hints);
     } catch (error) {
       // A chain where no script may walk it (its parent on another Cluster slot): its own items.
       context.logger.warn(
@@ -125,22 +127,24 @@ function startsWithLink(element: unknown): boolean {
   return typeof element === "string" && element.startsWith(CHAIN_LINK_PREFIX);
 }
 
-/** The READ_CHAIN script: the lists along the chain, and a legacy string where it ends in one. */
+/**
+ * The READ_CHAIN script: the lists along the chain, and a legacy string where it ends in one.
+ * What it walked is kept in `hints` (under the key as Redis names it) for the fork that follows.
+ */
 async function readChain(
   commands: RedisCommands,
   redisKey: string,
   limit: number | undefined,
   context: RedisLayoutContext,
+  hints?: ChainHints,
 ): Promise<StoredItems> {
-  const [elements, tailReply, tailValue, tailLimit, lists, tailKey, tailDetail] = (await runScript(
-    commands,
-    REDIS_SCRIPTS.readChain,
-    [redisKey],
-    [limit ?? -1],
-  )) as [unknown[], StoredElement, unknown, unknown, unknown, unknown, unknown];
+  const [elements, tailReply, tailValue, tailLimit, lists, tailKey, tailDetail, head, walked] =
+    (await runScript(commands, REDIS_SCRIPTS.readChain, [redisKey], [limit ?? -1])) as unknown[];
+  const hint = chainHintOf(head, walked);
+  if (hints && hint && hint.lists.length > 0) hints.set(hint.lists[0]!.key, hint);
   const tailKind = String(tailReply);
   const at = String(tailKey ?? "");
-  const newer = parseStoredItems(elements, context);
+  const newer = parseStoredItems(elements as unknown[], context);
   if (tailKind === "") {
     return Number(lists) === 0 ? { ...newer, gap: { kind: "absent", at: redisKey } } : newer;
   }
@@ -278,18 +282,30 @@ export async function appendLayout(
   });
 }
 
+/** How a fork writes on the chained layout (see {@link forkLayout}). */
+export interface ChainForkContext {
+  /** What the client itself prepends to every key it sends (ioredis's `keyPrefix`). */
+  clientKeyPrefix: string;
+  /** The hints of the reads before (see `chain-hint.ts`). */
+  hints: ChainHints;
+  /** False when the server refuses writes after TIME in a script (no link floors then). */
+  clock: boolean;
+}
+
 /**
  * The reply write; the children get `trim(parent + newItems)`, pair-safe (see `windowStartBy`).
- * `chain` (single node, Upstash): when the window keeps some of the parent, one FORK_CHAIN
- * call checks the parent (see `fingerprintItems`) and writes each child as a link to it plus
- * the new items, refreshing the TTL of every key the window reads from. `copy`: with room for
- * the parent and a multi-key capable server, one FORK_COPY call checks the parent and copies
- * it inside Redis. Either way, when the check fails (the parent changed, is gone, or is a
- * legacy string, or a child is no reply key of the parent's chat: see `linkRefusal`) or there
- * is no parent, the children get `parentItems + newItems` in full.
+ * `chain` given (the chained layout: single node, Upstash): when the window keeps some of the
+ * parent, one FORK_CHAIN call checks the parent (see `fingerprintItems`) and writes each child
+ * as a link to it plus the new items, keeping every key the window reads from alive at least
+ * as long; it declares the keys the read before found (`chain.hints`; without one, a quiet
+ * READ_CHAIN call finds them first). Without `chain` (the copy layout): with room for the
+ * parent and a multi-key capable server, one FORK_COPY call checks the parent and copies it
+ * inside Redis. Either way, when the check fails (the parent changed, is gone, or is a legacy
+ * string, or a child is no reply key of the parent's chat: see `linkRefusal`) or there is no
+ * parent, the children get `parentItems + newItems` in full.
  * `singleKeyOnly` (Redis Cluster, where children may live on different nodes) writes each child
- * on its own, in full. `clientKeyPrefix` is what the client itself prepends to every key it
- * sends (ioredis's `keyPrefix`): a link names its parent as Redis sees it, since the scripts
+ * on its own, in full. `chain.clientKeyPrefix` is what the client itself prepends to every key
+ * it sends (ioredis's `keyPrefix`): a link names its parent as Redis sees it, since the scripts
  * that follow it run inside Redis, where no client adds anything.
  */
 export async function forkLayout(
@@ -300,8 +316,7 @@ export async function forkLayout(
   options: ForkOptions,
   singleKeyOnly: boolean,
   deadline: number,
-  layout: RedisLayout = "copy",
-  clientKeyPrefix = "",
+  chain?: ChainForkContext,
 ): Promise<void> {
   const { maxItems, ttlSeconds } = options;
   const parent = parentElementsOf(options);
@@ -324,36 +339,59 @@ export async function forkLayout(
   }
   // Links join only reply keys of one chat under one prefix (see `linkRefusal`): any other
   // child gets the window in full, as on the copy layout.
-  if (layout === "chain" && childRedisKeys.some((key) => linkRefusal(key, parentRedisKey))) {
+  if (chain && childRedisKeys.some((key) => linkRefusal(key, parentRedisKey))) {
     await writeFull();
     return;
   }
   const keep = parent.length - cut;
   const fingerprint = await fingerprintElements(parent);
-  const done =
-    layout === "chain"
-      ? await script(
-          commands,
-          "forkChain",
-          [parentRedisKey, ...childRedisKeys],
-          [
-            deadline,
-            ttlSeconds,
-            parent.length,
-            fingerprint,
-            keep,
-            chainLinkElement({ take: keep, parent: clientKeyPrefix + parentRedisKey }),
-            ...fresh,
-          ],
-        )
-      : await script(
-          commands,
-          "forkCopy",
-          [parentRedisKey, ...childRedisKeys],
-          [deadline, ttlSeconds, parent.length, fingerprint, keep, ...fresh],
-        );
+  const done = chain
+    ? await forkChain(commands, parentRedisKey, childRedisKeys, chain, {
+        count: parent.length,
+        fingerprint,
+        keep,
+        ttlSeconds,
+        deadline,
+        fresh,
+      })
+    : await script(
+        commands,
+        "forkCopy",
+        [parentRedisKey, ...childRedisKeys],
+        [deadline, ttlSeconds, parent.length, fingerprint, keep, ...fresh],
+      );
   // 0: the parent is not what the caller read (changed, gone, legacy): send it in full.
   if (Number(done) !== 1) await writeFull();
+}
+
+/** One FORK_CHAIN call from the hint of the read before (found again when there is none). */
+async function forkChain(
+  commands: RedisCommands,
+  parent: string,
+  children: readonly string[],
+  chain: ChainForkContext,
+  call: Pick<ForkChainCall, "count" | "fingerprint" | "keep" | "ttlSeconds" | "deadline" | "fresh">,
+): Promise<unknown> {
+  const { clientKeyPrefix, clock } = chain;
+  const full: ForkChainCall = {
+    ...call,
+    parent,
+    children,
+    clientKeyPrefix,
+    clock,
+    link: chainLinkElement({ take: call.keep, parent: clientKeyPrefix + parent }),
+  };
+  const known = chain.hints.get(clientKeyPrefix + parent);
+  let request = known && forkChainRequest(known, full);
+  if (!request) {
+    const reply = (await runScript(commands, REDIS_SCRIPTS.readChain, [parent], [call.count])) as
+      | unknown[]
+      | undefined;
+    const found = Array.isArray(reply) ? chainHintOf(reply[7], reply[8]) : undefined;
+    request = found && forkChainRequest(found, full);
+  }
+  if (!request) return 0;
+  return script(commands, "forkChain", request.keys, request.args);
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   assertWriteOptions,
   validateFork,
 } from "../store/validate";
+import { ChainHints } from "./chain-hint";
 import { checkRedisLayoutStore, type RedisStoreCheck } from "./check";
 import { claimLayout, claimStepLayout } from "./claims";
 import type { RedisCommands } from "./commands";
@@ -83,6 +84,8 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
   readonly #layout: RedisLayout | undefined;
   /** What the server was found to refuse, adapted to from then on. */
   readonly #refusals: ServerRefusals;
+  /** What the chained reads walked, for the forks that follow them. */
+  readonly #chainHints = new ChainHints();
 
   /**
    * @param name - the adapter's name in log fields and errors, e.g. "ioredis".
@@ -191,7 +194,8 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
       this.serverClock.learnAlongside(commands);
       const layout = this.layout;
       try {
-        return await readLayout(commands, this.#key(key), limit, this.#context(key), layout);
+        const context = this.#context(key);
+        return await readLayout(commands, this.#key(key), limit, context, layout, this.#chainHints);
       } catch (error) {
         if (layout !== "chain" || !this.#refusals.noteUndeclaredKeys(error)) throw error;
         return readLayout(commands, this.#key(key), limit, this.#context(key), "copy");
@@ -245,8 +249,9 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
         options,
         this.singleKeyOnly,
         deadline,
-        layout,
-        this.clientKeyPrefix,
+        layout === "chain"
+          ? { clientKeyPrefix: this.clientKeyPrefix, hints: this.#chainHints, clock: this.fenced }
+          : undefined,
       );
     await this.#write("fork", children[0]!, options, async (commands, deadline) => {
       const layout = this.layout;

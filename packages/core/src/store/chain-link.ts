@@ -27,6 +27,13 @@ export interface ChainLink {
   take: number;
   /** The parent's key as the backend names it (for Redis: with the store's key prefix). */
   parent: string;
+  /**
+   * Redis only, written by the fork script: the earliest time (ms since the epoch, the
+   * server's clock) at which any key this key's history reads from, other than itself, may
+   * expire; 0 when none of them expires. A fork whose parent's floor outlasts the new reply
+   * raises the parent's TTL alone (see FORK_CHAIN). Absent: unknown (every key is checked).
+   */
+  floor?: number;
 }
 
 /**
@@ -73,10 +80,29 @@ export type ChainStep =
  */
 export const CHAIN_WALK_SLACK = 8;
 
-/** The stored form of a link: `{"type":"agents_memory.link","take":n,"parent":"key"}`. */
+/**
+ * The stored form of a link: `{"type":"agents_memory.link","take":n,"parent":"key"}`, then
+ * `,"floor":ms` before the closing brace when it has one (the fork script appends it:
+ * `with_floor` in {@link CHAIN_LINK_LUA}).
+ */
 export function chainLinkElement(link: ChainLink): string {
-  return JSON.stringify({ type: "agents_memory.link", take: link.take, parent: link.parent });
+  const fields: Record<string, unknown> = {
+    type: "agents_memory.link",
+    take: link.take,
+    parent: link.parent,
+  };
+  if (link.floor !== undefined) fields[CHAIN_LINK_FLOOR] = link.floor;
+  return JSON.stringify(fields);
 }
+
+/**
+ * How much longer than a new reply a Redis fork keeps the keys its window reads from: TTL / 8
+ * more, so the forks that follow within that time check their parent alone (see FORK_CHAIN).
+ */
+export const CHAIN_TTL_SLACK_DIVISOR = 8;
+
+/** The name of a link's last field, its expiry floor (see {@link ChainLink.floor}). */
+export const CHAIN_LINK_FLOOR = "floor";
 
 /** The parts of a reply key, as text. */
 export interface ReplyKeyParts {
@@ -132,7 +158,9 @@ export function followLink(holder: string, element: StoredElement | undefined): 
 export function parseChainLink(element: StoredElement | undefined): ChainLink | undefined {
   const decoded = decodeLink(element);
   if (decoded === undefined || decoded === "bad-link" || !isTake(decoded.take)) return undefined;
-  return { take: decoded.take, parent: decoded.parent };
+  const link: ChainLink = { take: decoded.take, parent: decoded.parent };
+  if (typeof decoded.floor === "number") link.floor = decoded.floor;
+  return link;
 }
 
 function isTake(take: unknown): take is number {
@@ -142,14 +170,18 @@ function isTake(take: unknown): take is number {
 /** A link element's fields; undefined when it is no link, "bad-link" when it is a broken one. */
 function decodeLink(
   element: StoredElement | undefined,
-): { parent: string; take: unknown } | "bad-link" | undefined {
+): { parent: string; take: unknown; floor?: unknown } | "bad-link" | undefined {
   if (element === undefined || !element.startsWith(CHAIN_LINK_PREFIX)) return undefined;
   try {
-    const value = JSON.parse(element) as { take?: unknown; parent?: unknown } | null;
+    const value = JSON.parse(element) as {
+      take?: unknown;
+      parent?: unknown;
+      floor?: unknown;
+    } | null;
     if (value === null || typeof value !== "object" || typeof value.parent !== "string") {
       return "bad-link";
     }
-    return { parent: value.parent, take: value.take };
+    return { parent: value.parent, take: value.take, floor: value.floor };
   } catch {
     return "bad-link";
   }
@@ -168,9 +200,18 @@ export const LINK_REFUSAL_TEXT: Readonly<Record<LinkRefusal, string>> = Object.f
 /**
  * `follow(holder, element)` in Lua, the same rule as {@link followLink}: returns `parent, take`
  * to follow, nil when `element` is not a link, or `false, reason, parent` when refused.
+ * `link_floor(element)`: the link's floor (a number), or nil when it has none;
+ * `with_floor(element, floor)`: the link element with `floor` as its last field.
  */
 export const CHAIN_LINK_LUA = `
 local LINK_PREFIX = ${luaString(CHAIN_LINK_PREFIX)}
+local FLOOR_FIELD = ${luaString(`,"${CHAIN_LINK_FLOOR}":`)}
+local function link_floor(element)
+  return tonumber(string.match(element, FLOOR_FIELD .. '(%d+)}$'))
+end
+local function with_floor(element, floor)
+  return string.sub(element, 1, -2) .. FLOOR_FIELD .. string.format('%.0f', floor) .. '}'
+end
 local WALK_SLACK = ${CHAIN_WALK_SLACK}
 local function reply_key_parts(key)
   return string.match(key, '^(.+):([1-9][0-9]*):(%-?[0-9]+)$')

@@ -15,7 +15,9 @@ export { tokenWindowLimit } from "../policy/token-window";
 export { windowStartBy } from "../policy/window";
 export { urlParseProblem } from "../url-problem";
 export {
+  CHAIN_LINK_FLOOR,
   CHAIN_LINK_PREFIX,
+  CHAIN_TTL_SLACK_DIVISOR,
   CHAIN_WALK_SLACK,
   type ChainLink,
   type ChainStep,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
 import { windowOf } from "../../policy/window";
-import { chainLinkElement, parseChainLink } from "../../store/chain-link";
+import { CHAIN_TTL_SLACK_DIVISOR, chainLinkElement, parseChainLink } from "../../store/chain-link";
 import type { SessionStore } from "../../store/contract";
 import { readStoredWindow } from "../../store/stored-json";
 import type { GroupContext } from "../group-context";
@@ -207,7 +207,9 @@ export function chainGroup({ it, raw, sleep, skipExpiry, layout }: GroupContext)
     );
     if (chained) {
       for (const t of [3, 4, 5]) assert.ok(ttls[t]! > 900, `m${t} TTL raised, got ${ttls[t]}`);
-      for (const t of [0, 1, 2]) assert.ok(ttls[t]! <= 100, `m${t} TTL kept, got ${ttls[t]}`);
+      // Raised by the forks before, at most by their slack (see CHAIN_TTL_SLACK_DIVISOR).
+      const kept = 100 + 100 / CHAIN_TTL_SLACK_DIVISOR;
+      for (const t of [0, 1, 2]) assert.ok(ttls[t]! <= kept, `m${t} TTL kept, got ${ttls[t]}`);
     }
     assert.ok(ttls[6]! > 900 && ttls[6]! <= 1000, `m6 TTL ~1000 s, got ${ttls[6]}`);
     // A shorter TTL never cuts an ancestor's.
