@@ -11,6 +11,7 @@ import { DraftStream } from "./draft-stream";
 import type { SummaryRecord, TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
 import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
+import { rejectedInputIndex, rejectsInputItem } from "./rejects-input-item";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
 import {
   budgetSpentText,
@@ -302,13 +303,17 @@ export class AgentCallback {
       writeMs = performance.now() - writeStarted;
       history = persisted.outcome;
       // Runs in the background (a failure is logged by the session, with its cause).
-      void session.flushSummary().then((outcome) => {
-        if (!outcome) return;
-        this.#options.stats?.recordSummary?.({ at: Date.now(), status: outcome.status });
-        if (outcome.status === "summarized") {
-          log.info({ keys: persisted.keys, items: outcome.items }, "history summarised");
-        }
-      });
+      session
+        .flushSummary()
+        .then((outcome) => {
+          if (!outcome) return;
+          this.#options.stats?.recordSummary?.({ at: Date.now(), status: outcome.status });
+          if (outcome.status === "summarized") {
+            log.info({ keys: persisted.keys, items: outcome.items }, "history summarised");
+          }
+        })
+        // Nothing here may become an unhandled rejection (it would end the process).
+        .catch((error: unknown) => log.warn({ err: error }, "summary not counted"));
       log.info(
         {
           sent_message_ids: sentIds,
@@ -430,33 +435,4 @@ function keepTyping(channel: Channel, chatId: number, log: Logger): () => void {
 /** A Telegram message id a history key can be built from: a positive safe integer. */
 function isMessageId(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
-}
-
-/**
- * True when the Responses API rejected the request because of an input item: a 400
- * `invalid_request_error` whose `param` names one (`input[3]`, `input[3].id`), or whose message
- * is one of the API's item checks with `param: "input"` ("Item 'rs_…' of type 'reasoning' was
- * provided without its required following item.", "No tool call found for function call
- * output with call_id …", "No tool output found for function call …").
- */
-export function rejectsInputItem(error: unknown): boolean {
-  if (error === null || typeof error !== "object") return false;
-  const e = error as { status?: unknown; type?: unknown; param?: unknown; message?: unknown };
-  if (e.status !== 400 || e.type !== "invalid_request_error") return false;
-  if (typeof e.param === "string" && /^input\[\d+\]/.test(e.param)) return true;
-  const text = typeof e.message === "string" ? e.message : "";
-  return /\binput\[\d+\]|\bItem '[^']*' of type '[^']*' was provided without|\bNo tool (?:call|output) found for\b/.test(
-    text,
-  );
-}
-
-/** The index of the input item a rejection names (`input[3]`, `input[3].id`), if it names one. */
-export function rejectedInputIndex(error: unknown): number | undefined {
-  if (error === null || typeof error !== "object") return undefined;
-  const { param, message } = error as { param?: unknown; message?: unknown };
-  for (const text of [param, message]) {
-    const match = typeof text === "string" ? /\binput\[(\d+)\]/.exec(text) : null;
-    if (match) return Number(match[1]);
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rejectedInputIndex, rejectsInputItem } from "../src/agent-callback";
+import { rejectedInputIndex, rejectsInputItem } from "../src/rejects-input-item";
 
 // The errors are the openai client's own, from the local Responses API server's 400s.
 let server: ResponsesServer;
