@@ -50,13 +50,9 @@ const luaSet = (names: string[]) => `{${names.map((name) => `${name} = true`).jo
 function prelude(refusal: ScriptRefusal): string {
   const check =
     refusal === "undeclared-keys"
-      ? `local declared = {}
-for _, key in ipairs(KEYS) do declared[key] = true end
-local NO_KEY = ${luaSet(NO_KEY)}
-local function refusal(name, key)
-  if NO_KEY[string.upper(name)] or declared[key] then return nil end
-  return 'ERR Error running script: @user_script:1: script tried accessing undeclared key, key: ' .. tostring(key)
-end`
+      ? undeclaredKeyCheck(
+          "ERR Error running script: @user_script:1: script tried accessing undeclared key, key: ",
+        )
       : `local WRITES = ${luaSet(WRITES)}
 local dirty = false
 local function refusal(name)
@@ -67,6 +63,30 @@ local function refusal(name)
   end
   return nil
 end`;
+  return checkingPrelude(check);
+}
+
+/** Lua defining `refusal(name, key)`: `message` and the key for a key not in KEYS. */
+function undeclaredKeyCheck(message: string): string {
+  return `local declared = {}
+for _, key in ipairs(KEYS) do declared[key] = true end
+local NO_KEY = ${luaSet(NO_KEY)}
+local function refusal(name, key)
+  if NO_KEY[string.upper(name)] or declared[key] then return nil end
+  return ${JSON.stringify(message)} .. tostring(key)
+end`;
+}
+
+/**
+ * One line of Lua put before a script: every `redis.call` / `redis.pcall` whose first key is
+ * not in KEYS fails with `message` and the key (TIME and the like pass).
+ */
+export function undeclaredKeysPrelude(message: string): string {
+  return checkingPrelude(undeclaredKeyCheck(message));
+}
+
+/** A local `redis` that asks `refusal(name, key)` (defined by `check`) before each call. */
+function checkingPrelude(check: string): string {
   // One line: the client's line numbers in errors stay as they were, plus one.
   return `local real = redis ${check.replace(/\n/g, " ")} local redis = setmetatable({ call = function(name, ...) local refused = refusal(name, (...)) if refused then error({err = refused}) end return real.call(name, ...) end, pcall = function(name, ...) local refused = refusal(name, (...)) if refused then return {err = refused} end return real.pcall(name, ...) end }, {__index = real})\n`;
 }

@@ -81,6 +81,7 @@ const NOT_IDEMPOTENT: ReadonlySet<StoreOperation> = new Set([
 function commandsOver(send: Send, loadedScripts: Set<string>): RedisCommands {
   return {
     loadedScripts,
+    keyLocking: true,
     evalsha: (sha, keys, args) => send(["evalsha", sha, keys.length, ...keys, ...args]),
     eval: (lua, keys, args) => send(["eval", lua, keys.length, ...keys, ...args]),
     lrange: (key, start, stop) => send(["lrange", key, start, stop]),

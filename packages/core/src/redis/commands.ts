@@ -25,6 +25,12 @@ export interface RedisCommands {
    * Without it, every script call starts with EVALSHA.
    */
   readonly loadedScripts?: Set<string>;
+  /**
+   * True on Upstash: a script that touches only the keys it declares is sent with the
+   * `allow-key-locking` shebang flag, so it locks those keys instead of the whole database
+   * (see `KEY_LOCKING_SCRIPTS`). Redis refuses the flag: leave it unset there.
+   */
+  readonly keyLocking?: boolean;
 }
 
 /** `TIME`'s reply, `[seconds, microseconds]` as strings or numbers, in ms since the epoch. */

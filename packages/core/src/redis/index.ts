@@ -45,8 +45,11 @@ export {
 } from "./refusals";
 export {
   isNoScript,
+  KEY_LOCKING_SCRIPTS,
+  KEY_LOCKING_SHEBANG,
   REDIS_SCRIPTS,
   type RedisScript,
+  type RedisScriptBody,
   runScript,
 } from "./script-runner";
 export { ServerClock } from "./server-clock";

@@ -2,41 +2,69 @@ import { sha1Hex } from "../store/fingerprint";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { REDIS_LUA } from "./lua";
 
-/** A Lua script of the layout, with its SHA-1 computed once, on first use. */
-export interface RedisScript {
-  /** The script's name in {@link REDIS_LUA}. */
-  readonly name: keyof typeof REDIS_LUA;
+/** One body of a script, with its SHA-1 computed once, on first use. */
+export interface RedisScriptBody {
   /** The Lua source, as sent by EVAL. */
   readonly lua: string;
   /** The source's SHA-1 in lowercase hex, as EVALSHA takes it. */
   sha(): Promise<string>;
 }
 
-function script(name: keyof typeof REDIS_LUA): RedisScript {
+/** A Lua script of the layout. */
+export interface RedisScript extends RedisScriptBody {
+  /** The script's name in {@link REDIS_LUA}. */
+  readonly name: keyof typeof REDIS_LUA;
+  /**
+   * The same script with Upstash's `allow-key-locking` shebang flag, for a script that
+   * touches only the keys it declares (see {@link KEY_LOCKING_SCRIPTS}); run where
+   * `RedisCommands.keyLocking` is set. Redis 7 refuses the flag, so it is a body of its own.
+   */
+  readonly keyLocking?: RedisScriptBody;
+}
+
+/**
+ * The scripts that touch only the keys they declare in KEYS, so Upstash may lock just those
+ * (`allow-key-locking`) instead of the whole database. The others reach keys they find as they
+ * run: READ_CHAIN walks a reply's ancestors, and the changes in place (APPEND, POP, TRANSACT,
+ * REPLACE_FUNCTION_CALL) may rewrite a key that links to its parent as its whole history,
+ * reading its ancestors (`flatten`). FORK_CHAIN declares the keys its read walked.
+ */
+export const KEY_LOCKING_SCRIPTS: ReadonlySet<keyof typeof REDIS_LUA> = new Set([
+  "read",
+  "write",
+  "forkCopy",
+  "forkChain",
+  "clear",
+  "claim",
+  "renewClaim",
+  "finishClaim",
+  "releaseClaim",
+  "usageAdd",
+  "usageRead",
+] as const);
+
+/** Upstash's shebang line for a script that locks only its declared keys. */
+export const KEY_LOCKING_SHEBANG = "#!lua flags=allow-key-locking";
+
+function body(lua: string): RedisScriptBody {
   let sha: Promise<string> | undefined;
+  return { lua, sha: () => (sha ??= sha1Hex(lua)) };
+}
+
+function script(name: keyof typeof REDIS_LUA): RedisScript {
   const lua = REDIS_LUA[name];
-  return { name, lua, sha: () => (sha ??= sha1Hex(lua)) };
+  const keyLocking = KEY_LOCKING_SCRIPTS.has(name)
+    ? body(`${KEY_LOCKING_SHEBANG}\n${lua}`)
+    : undefined;
+  return { name, ...body(lua), ...(keyLocking ? { keyLocking } : {}) };
 }
 
 /** Every script of the layout, by operation. */
-export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>> = Object.freeze({
-  read: script("read"),
-  write: script("write"),
-  append: script("append"),
-  forkCopy: script("forkCopy"),
-  readChain: script("readChain"),
-  forkChain: script("forkChain"),
-  pop: script("pop"),
-  clear: script("clear"),
-  transact: script("transact"),
-  replaceFunctionCall: script("replaceFunctionCall"),
-  claim: script("claim"),
-  renewClaim: script("renewClaim"),
-  finishClaim: script("finishClaim"),
-  releaseClaim: script("releaseClaim"),
-  usageAdd: script("usageAdd"),
-  usageRead: script("usageRead"),
-});
+export const REDIS_SCRIPTS: Readonly<Record<keyof typeof REDIS_LUA, RedisScript>> = Object.freeze(
+  Object.fromEntries(
+    (Object.keys(REDIS_LUA) as (keyof typeof REDIS_LUA)[]).map((name) => [name, script(name)]),
+  ) as Record<keyof typeof REDIS_LUA, RedisScript>,
+);
 
 /** True when a reply error is NOSCRIPT (the server does not hold the script yet). */
 export function isNoScript(error: unknown): boolean {
@@ -48,14 +76,16 @@ export function isNoScript(error: unknown): boolean {
  * lacks it: a cold process pays one round trip, not EVALSHA, NOSCRIPT, EVAL), else with
  * EVALSHA, falling back to EVAL (which also caches it) when the server answers NOSCRIPT: a
  * restarted or flushed server, or a Cluster node seen for the first time. NOSCRIPT means
- * nothing ran, so the fallback never applies a write twice.
+ * nothing ran, so the fallback never applies a write twice. Where `commands.keyLocking` is set
+ * (Upstash), a script that declares every key it touches runs with the `allow-key-locking` flag.
  */
 export async function runScript(
   commands: RedisCommands,
-  script: RedisScript,
+  named: RedisScript,
   keys: readonly string[],
   args: readonly RedisArgument[],
 ): Promise<unknown> {
+  const script = (commands.keyLocking && named.keyLocking) || named;
   const sha = await script.sha();
   const loaded = commands.loadedScripts;
   if (loaded && !loaded.has(sha)) return evalWhole(commands, script, sha, keys, args);
@@ -70,7 +100,7 @@ export async function runScript(
 
 async function evalWhole(
   commands: RedisCommands,
-  script: RedisScript,
+  script: RedisScriptBody,
   sha: string,
   keys: readonly string[],
   args: readonly RedisArgument[],

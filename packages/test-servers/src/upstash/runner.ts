@@ -4,11 +4,13 @@
 import type { Redis } from "ioredis";
 import { type Command, refused } from "./commands";
 import { type Reply, ReplyError } from "./reply";
+import { withKeyLocking } from "./scripts";
 
 /** One command; a Redis error reply is returned (not thrown), any other failure throws. */
-export async function run(redis: Redis, command: Command): Promise<Reply> {
-  const refusal = refused(command);
+export async function run(redis: Redis, sent: Command): Promise<Reply> {
+  const refusal = refused(sent);
   if (refusal) return refusal;
+  const command = withKeyLocking(sent);
   try {
     return (await redis.callBuffer(command[0]!, ...command.slice(1))) as Reply;
   } catch (error) {
@@ -40,7 +42,9 @@ export async function runTransaction(
   }
   const calls: Promise<unknown>[] = [
     redis.call("multi"),
-    ...commands.map((command) => redis.callBuffer(command[0]!, ...command.slice(1))),
+    ...commands
+      .map(withKeyLocking)
+      .map((command) => redis.callBuffer(command[0]!, ...command.slice(1))),
     redis.callBuffer("exec"),
   ];
   const settled = await Promise.allSettled(calls);
