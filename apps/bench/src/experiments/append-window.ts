@@ -38,7 +38,8 @@ try {
         await client.rpush("k", ...conversation.historyElements(0, window));
         const started = process.hrtime.bigint();
         for (let call = 0; call < CALLS; call++) {
-          // deadline 0 (none), maxItems, TTL, no legacy string, then the 2 new elements.
+          // deadline 0 (none), maxItems, TTL, maxTokens 0 (none), no legacy string (sha1 '',
+          // no elements), then the 2 new elements.
           await client.evalsha(
             sha,
             1,
@@ -46,6 +47,7 @@ try {
             0,
             window,
             600,
+            0,
             "",
             0,
             ...conversation.newElements(call),

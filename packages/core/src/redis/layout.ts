@@ -210,6 +210,14 @@ type Converted = { sha: string; elements: string[] };
 const NOT_CONVERTED: Converted = { sha: "", elements: [] };
 
 /**
+ * A conversion as every writing script takes it (`legacy_args` in the scripts' prelude): the
+ * sha1, the count of elements, the elements.
+ */
+function legacyArgs({ sha, elements }: Converted): RedisArgument[] {
+  return [sha, elements.length, ...elements];
+}
+
+/**
  * Appends, trims and refreshes the TTL in one script call. A legacy string is converted here
  * (Lua's cjson would reorder object keys), then the script checks by its sha1 that it is still
  * the same string; a concurrent change makes it answer again with the new value.
@@ -248,16 +256,7 @@ export async function appendLayout(
       commands,
       "append",
       [redisKey],
-      [
-        deadline,
-        maxItems,
-        ttlSeconds,
-        maxTokens ?? 0,
-        legacy.sha,
-        legacy.elements.length,
-        ...legacy.elements,
-        ...elements,
-      ],
+      [deadline, maxItems, ttlSeconds, maxTokens ?? 0, ...legacyArgs(legacy), ...elements],
     )) as [string, string, string?];
     if (reply[0] === "ok") {
       if (reply[1]) {
@@ -406,10 +405,10 @@ export async function popLayout(
   deadline: number,
 ): Promise<AgentInputItem | undefined> {
   let skipped = 0;
-  type Popped = { sha: string; rest: string[]; newest: AgentInputItem };
+  type Popped = Converted & { newest: AgentInputItem };
   try {
     return await convertingLegacy<AgentInputItem | undefined, Popped>(async (legacy) => {
-      const args = legacy ? [deadline, legacy.sha, ...legacy.rest] : [deadline, ""];
+      const args = [deadline, ...legacyArgs(legacy ?? NOT_CONVERTED)];
       for (;;) {
         const reply = (await script(commands, "pop", [redisKey], args)) as unknown[];
         switch (String(reply[0])) {
@@ -429,8 +428,8 @@ export async function popLayout(
             // Nothing to pop (read reads it as empty too): leave the value alone.
             if (items.length === 0) return { done: undefined };
             const sha = await legacySha(reply);
-            const rest = serializeItems(items.slice(0, -1));
-            return { converted: { sha, rest, newest: items[items.length - 1]! } };
+            const elements = serializeItems(items.slice(0, -1));
+            return { converted: { sha, elements, newest: items[items.length - 1]! } };
           }
           case "converted":
             return { done: legacy?.newest };
@@ -484,9 +483,7 @@ export async function transactLayout(
           options.maxItems ?? 0,
           options.ttlSeconds ?? 0,
           options.maxTokens ?? 0,
-          legacy.sha,
-          legacy.elements.length,
-          ...legacy.elements,
+          ...legacyArgs(legacy),
           expected.length,
           ...expected,
           ...fresh,
@@ -542,7 +539,7 @@ export async function replaceFunctionCallLayout(
       commands,
       "replaceFunctionCall",
       [redisKey],
-      [deadline, callId, element, legacy.sha, ...legacy.elements],
+      [deadline, callId, element, ...legacyArgs(legacy)],
     )) as [string, string?, string?];
     if (reply[0] === "replaced") return { done: true };
     if (reply[0] !== "legacy" || !context.legacyStrings) return { done: false };

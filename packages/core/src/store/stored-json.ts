@@ -113,8 +113,20 @@ export function elementPairRole(element: StoredElement): PairRole {
   }
 }
 
-// Every item pairRole gives a role names one of these (the type "reasoning" or a link field).
-const PAIR_HINT = /"reasoning"|"call_?[iI]d"|"approval_request_id"|"mcp_approval_request"/;
+/**
+ * Text every element that `pairRole` gives a role holds: the type "reasoning", a call or
+ * output's link field, or the type whose link is its `id` (see `TOOL_CALL_LINKS`). Only such
+ * an element is parsed, here and in the Redis scripts (`pair_role`, made from this list).
+ */
+export const PAIR_HINTS: readonly string[] = Object.freeze([
+  '"reasoning"',
+  '"callId"',
+  '"call_id"',
+  '"approval_request_id"',
+  '"mcp_approval_request"',
+]);
+// The hints hold no regular-expression metacharacters.
+const PAIR_HINT = new RegExp(PAIR_HINTS.join("|"));
 
 /**
  * The first index of the pair-safe window of the newest `limit` elements (see `windowStartBy`),
