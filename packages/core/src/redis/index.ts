@@ -20,11 +20,10 @@ export {
 } from "./chain-hint";
 export type { RedisStoreCheck } from "./check";
 export { type RedisArgument, type RedisCommands, timeReplyMs } from "./commands";
+export { type ChainForkContext, forkLayout } from "./fork-layout";
 export {
   appendLayout,
-  type ChainForkContext,
   clearLayout,
-  forkLayout,
   popLayout,
   type RedisLayout,
   type RedisLayoutContext,

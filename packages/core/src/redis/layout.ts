@@ -2,32 +2,26 @@ import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError, type HistoryConflictReason } from "../errors";
 import { describeCause, type MemoryLogger } from "../logger";
 import { tokenWindowLimit } from "../policy/token-window";
-import { windowStartBy } from "../policy/window";
-import { CHAIN_LINK_PREFIX, chainLinkElement, linkRefusal } from "../store/chain-link";
+import { CHAIN_LINK_PREFIX } from "../store/chain-link";
 import type {
-  ForkOptions,
   HistoryGap,
   HistoryTransaction,
   StoredElement,
   StoredItems,
   TransactOptions,
 } from "../store/contract";
-import { fingerprintElements } from "../store/fingerprint";
 import { replaceFunctionCallIn } from "../store/history";
 import { reportHistoryGap } from "../store/history-gap";
 import {
-  elementPairRole,
   emptyStored,
   newestStored,
-  parentElementsOf,
   parseStoredElement,
   parseStoredItems,
   serializeItems,
   trimElements,
 } from "../store/stored-json";
 import { storedTokenCount } from "../store/token-count";
-import { TOKEN_USAGE_FIELDS, type TokenUsage, usageFromCounters } from "../store/usage";
-import { type ChainHints, chainHintOf, type ForkChainCall, forkChainRequest } from "./chain-hint";
+import { type ChainHints, chainHintOf } from "./chain-hint";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { convertingLegacy, legacySha, parseLegacyStored, parseLegacyValue } from "./legacy";
 import { operationsKey } from "./operations-key";
@@ -281,118 +275,6 @@ export async function appendLayout(
   });
 }
 
-/** How a fork writes on the chained layout (see {@link forkLayout}). */
-export interface ChainForkContext {
-  /** What the client itself prepends to every key it sends (ioredis's `keyPrefix`). */
-  clientKeyPrefix: string;
-  /** The hints of the reads before (see `chain-hint.ts`). */
-  hints: ChainHints;
-  /** False when the server refuses writes after TIME in a script (no link floors then). */
-  clock: boolean;
-}
-
-/**
- * The reply write; the children get `trim(parent + newItems)`, pair-safe (see `windowStartBy`).
- * `chain` given (the chained layout: single node, Upstash): when the window keeps some of the
- * parent, one FORK_CHAIN call checks the parent (see `fingerprintItems`) and writes each child
- * as a link to it plus the new items, keeping every key the window reads from alive at least
- * as long; it declares the keys the read before found (`chain.hints`; without one, a quiet
- * READ_CHAIN call finds them first). Without `chain` (the copy layout): with room for the
- * parent and a multi-key capable server, one FORK_COPY call checks the parent and copies it
- * inside Redis. Either way, when the check fails (the parent changed, is gone, or is a legacy
- * string, or a child is no reply key of the parent's chat: see `linkRefusal`) or there is no
- * parent, the children get `parentItems + newItems` in full.
- * `singleKeyOnly` (Redis Cluster, where children may live on different nodes) writes each child
- * on its own, in full. `chain.clientKeyPrefix` is what the client itself prepends to every key
- * it sends (ioredis's `keyPrefix`): a link names its parent as Redis sees it, since the scripts
- * that follow it run inside Redis, where no client adds anything.
- */
-export async function forkLayout(
-  commands: RedisCommands,
-  parentRedisKey: string | null,
-  childRedisKeys: string[],
-  newItems: readonly AgentInputItem[],
-  options: ForkOptions,
-  singleKeyOnly: boolean,
-  deadline: number,
-  chain?: ChainForkContext,
-): Promise<void> {
-  const { maxItems, ttlSeconds } = options;
-  const parent = parentElementsOf(options);
-  const fresh = serializeItems(newItems);
-  // How many of the oldest of parent + fresh the pair-safe trim drops (decided once, for every
-  // path).
-  const cut = windowStartBy(parent.length + fresh.length, maxItems, (index) =>
-    elementPairRole(index < parent.length ? parent[index]! : fresh[index - parent.length]!),
-  );
-  const writeFull = async () => {
-    const full = [...parent, ...fresh].slice(cut);
-    if (!singleKeyOnly) return writeLayout(commands, childRedisKeys, full, ttlSeconds, deadline);
-    return Promise.all(
-      childRedisKeys.map((key) => writeLayout(commands, [key], full, ttlSeconds, deadline)),
-    );
-  };
-  if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
-    await writeFull();
-    return;
-  }
-  // Links join only reply keys of one chat under one prefix (see `linkRefusal`): any other
-  // child gets the window in full, as on the copy layout.
-  if (chain && childRedisKeys.some((key) => linkRefusal(key, parentRedisKey))) {
-    await writeFull();
-    return;
-  }
-  const keep = parent.length - cut;
-  const fingerprint = await fingerprintElements(parent);
-  const done = chain
-    ? await forkChain(commands, parentRedisKey, childRedisKeys, chain, {
-        count: parent.length,
-        fingerprint,
-        keep,
-        ttlSeconds,
-        deadline,
-        fresh,
-      })
-    : await script(
-        commands,
-        "forkCopy",
-        [parentRedisKey, ...childRedisKeys],
-        [deadline, ttlSeconds, parent.length, fingerprint, keep, ...fresh],
-      );
-  // 0: the parent is not what the caller read (changed, gone, legacy): send it in full.
-  if (Number(done) !== 1) await writeFull();
-}
-
-/** One FORK_CHAIN call from the hint of the read before (found again when there is none). */
-async function forkChain(
-  commands: RedisCommands,
-  parent: string,
-  children: readonly string[],
-  chain: ChainForkContext,
-  call: Pick<ForkChainCall, "count" | "fingerprint" | "keep" | "ttlSeconds" | "deadline" | "fresh">,
-): Promise<unknown> {
-  const { clientKeyPrefix, clock } = chain;
-  const full: ForkChainCall = {
-    ...call,
-    parent,
-    children,
-    clientKeyPrefix,
-    clock,
-    link: chainLinkElement({ take: call.keep, parent: clientKeyPrefix + parent }),
-  };
-  const known = chain.hints.get(clientKeyPrefix + parent);
-  let request = known && forkChainRequest(known, full);
-  if (!request) {
-    const reply = (await runScript(commands, REDIS_SCRIPTS.readChain, [parent], [call.count])) as
-      | unknown[]
-      | undefined;
-    const found = Array.isArray(reply) ? chainHintOf(reply[7], reply[8]) : undefined;
-    request = found && forkChainRequest(found, full);
-  }
-  if (!request) return 0;
-  return script(commands, "forkChain", request.keys, request.args);
-}
-
 /**
  * Pops the newest well-formed item (see the POP script). Elements dropped on the way, by the
  * script or by the JSON parser, are logged once. A legacy JSON-array string is converted to the
@@ -548,27 +430,4 @@ export async function replaceFunctionCallLayout(
     if (!replaced) return { done: false };
     return { converted: { sha: await legacySha(reply), elements: replaced } };
   });
-}
-
-/** `UsageStore.addUsage` in one script call (USAGE_ADD), fenced like every write. */
-export function addUsageLayout(
-  commands: RedisCommands,
-  redisKey: string,
-  usage: TokenUsage,
-  ttlSeconds: number,
-  deadline: number,
-): Promise<unknown> {
-  const pairs = TOKEN_USAGE_FIELDS.flatMap((field) => [field, usage[field]]);
-  return script(commands, "usageAdd", [redisKey], [deadline, ttlSeconds, ...pairs]);
-}
-
-/** `UsageStore.readUsage` in one script call (USAGE_READ). */
-export async function readUsageLayout(
-  commands: RedisCommands,
-  redisKey: string,
-): Promise<TokenUsage> {
-  const flat = (await script(commands, "usageRead", [redisKey], [])) as unknown[];
-  const counters: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) counters[String(flat[i])] = flat[i + 1];
-  return usageFromCounters(counters);
 }

@@ -42,16 +42,14 @@ import { ChainHints } from "./chain-hint";
 import { checkRedisLayoutStore, type RedisStoreCheck } from "./check";
 import { claimLayout, claimStepLayout } from "./claims";
 import type { RedisCommands } from "./commands";
+import { forkLayout } from "./fork-layout";
 import {
-  addUsageLayout,
   appendLayout,
   clearLayout,
-  forkLayout,
   popLayout,
   type RedisLayout,
   type RedisLayoutContext,
   readLayout,
-  readUsageLayout,
   replaceFunctionCallLayout,
   transactLayout,
   writeLayout,
@@ -63,6 +61,7 @@ import {
   resolveLayoutOptions,
   type StoreOperation,
 } from "./store-options";
+import { addUsageLayout, readUsageLayout } from "./usage-layout";
 
 /**
  * A `SessionStore` on the Redis layout, for any Redis-protocol client: it checks the
