@@ -145,6 +145,10 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
       startResponsesServer(),
       startStore("redis"),
     ]);
+  });
+
+  /** Starts the two webhook processes (each test first), with `env` added. */
+  const startPair = async (env: Record<string, string> = {}) => {
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       hooks.push(`http://127.0.0.1:${port}/hook`);
@@ -158,10 +162,11 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
           WEBHOOK_HOST: "127.0.0.1",
           WEBHOOK_PORT: String(port),
           WEBHOOK_PATH: "/hook",
+          ...env,
         }),
       );
     }
-  });
+  };
 
   afterEach(async () => {
     for (const bot of bots.splice(0)) await bot.stop();
@@ -177,6 +182,7 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
     });
 
   test("delivered to both at once, and again to each after the answer: one answer", async () => {
+    await startPair();
     ai.script(slow(1_500, "only once"));
     const message = tg.sendUserMessage({ chatId: -1006000000300, from: ann, text: "/a hi" });
     const update = { update_id: 9001, message };
@@ -198,6 +204,7 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
   }, 60_000);
 
   test("a crash mid-turn (SIGKILL): the delivery fails, so Telegram sends it again; the other process answers it once the claim runs out", async () => {
+    await startPair();
     ai.script(slow(10_000, "never sent"));
     const message = tg.sendUserMessage({ chatId: -1006000000400, from: ann, text: "/a crash" });
     const update = { update_id: 9002, message };
@@ -222,6 +229,7 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
   }, 60_000);
 
   test("stopping while another process answers an update: the delivery is refused (503), so Telegram delivers it again", async () => {
+    await startPair();
     ai.script(slow(4_000, "from the holder"));
     const message = tg.sendUserMessage({ chatId: -1006000000500, from: ann, text: "/a wait" });
     const update = { update_id: 9003, message };
@@ -237,5 +245,23 @@ describe("two webhook processes on one Redis: an update delivered to both is ans
     expect((await held).status).toBe(200);
     expect(repliesTo(tg, message).map((m) => m.text)).toEqual(["from the holder"]);
     expect(holder!.logs.some((l) => l.msg === "answered" && l.update_id === 9003)).toBe(true);
+  }, 60_000);
+
+  test("past WEBHOOK_ACK_TIMEOUT_MS a process that only waits for the holder refuses (503), so Telegram keeps the update; the holder's turn acknowledges it", async () => {
+    await startPair({ WEBHOOK_ACK_TIMEOUT_MS: "1000" });
+    ai.script(slow(4_000, "from the holder"));
+    const message = tg.sendUserMessage({ chatId: -1006000000600, from: ann, text: "/a long" });
+    const update = { update_id: 9004, message };
+    const held = deliver(hooks[0]!, update);
+    await ai.waitForRequests(1);
+    const started = Date.now();
+    const waiting = await deliver(hooks[1]!, update);
+    expect(waiting.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The holder's own turn outlasts the bound too: acknowledged while it runs, then answered.
+    expect((await held).status).toBe(200);
+    await tg.waitFor((s) => repliesTo(s, message)[0], 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(repliesTo(tg, message).map((m) => m.text)).toEqual(["from the holder"]);
   }, 60_000);
 });

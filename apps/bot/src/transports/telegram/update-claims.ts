@@ -56,12 +56,19 @@ export class UpdateClaims {
   readonly #held = new Map<number, string>();
   #stopping = false;
   readonly #wakeWaiters = new Set<() => void>();
+  /** Updates this process is waiting for (another process holds them). */
+  readonly #waiting = new Set<number>();
   /** Told of each update given up as "abandoned" (polling keeps it unconfirmed). */
   onAbandoned: ((updateId: number) => void) | undefined;
 
   constructor(options: UpdateClaimsOptions) {
     this.#options = options;
     this.#store = isClaimStore(options.store) ? options.store : undefined;
+  }
+
+  /** True while this process waits for `updateId`, which another process holds. */
+  isWaiting(updateId: number): boolean {
+    return this.#waiting.has(updateId);
   }
 
   /** False when the store cannot hold claims: each process then answers what it receives. */
@@ -89,6 +96,8 @@ export class UpdateClaims {
     let waitingFor: string | undefined;
     for (;;) {
       const state = await this.#claim(store, key, log);
+      if (!(state instanceof Error) && state.state === "held") this.#waiting.add(updateId);
+      else this.#waiting.delete(updateId);
       if (state instanceof Error) {
         log.warn(
           { err: state, attempts: CLAIM_ATTEMPTS },
@@ -113,6 +122,7 @@ export class UpdateClaims {
       }
       waitingFor = state.holder;
       if (!(await this.#pause(Math.min(HELD_RECHECK_MS, this.#options.leaseMs / 3)))) {
+        this.#waiting.delete(updateId);
         log.warn(
           { holder: waitingFor },
           "stopping while another process answers this update; left to that process",

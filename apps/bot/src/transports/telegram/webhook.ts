@@ -80,22 +80,28 @@ export async function startWebhook({
 
   /**
    * Answers `res` once, whichever comes first: the turn (200; 503 when it was given up
-   * unanswered, so Telegram delivers it again), the timeout (200), shutdown (503).
+   * unanswered, so Telegram delivers it again), the timeout (200; 503 while this process only
+   * waits for another that holds the update: nothing is done here yet, so Telegram keeps it),
+   * shutdown (503).
    */
   const hold = (updateId: number, res: ServerResponse, turn: Promise<unknown>) => {
     const waiting = held.get(updateId) ?? [];
     waiting.push(res);
     held.set(updateId, waiting);
-    const release = () => {
+    const release = (status: number) => {
       clearTimeout(timer);
       const list = held.get(updateId);
       if (!list?.includes(res)) return;
       list.splice(list.indexOf(res), 1);
       if (list.length === 0) held.delete(updateId);
-      if (!res.headersSent) res.writeHead(abandoned.has(updateId) ? 503 : 200).end();
+      if (!res.headersSent) res.writeHead(status).end();
     };
-    const timer = setTimeout(release, config.telegram.webhook.ackTimeoutMs);
-    turn.then(release, release);
+    const settled = () => release(abandoned.has(updateId) ? 503 : 200);
+    const timer = setTimeout(
+      () => release(claims.isWaiting(updateId) ? 503 : 200),
+      config.telegram.webhook.ackTimeoutMs,
+    );
+    turn.then(settled, settled);
   };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
