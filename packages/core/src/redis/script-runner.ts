@@ -1,6 +1,7 @@
 import { sha1Hex } from "../store/fingerprint";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { REDIS_LUA } from "./lua";
+import { KEY_LOCKED_LINE } from "./scripts/chain";
 
 /** One body of a script, with its SHA-1 computed once, on first use. */
 export interface RedisScriptBody {
@@ -24,16 +25,22 @@ export interface RedisScript extends RedisScriptBody {
 
 /**
  * The scripts that touch only the keys they declare in KEYS, so Upstash may lock just those
- * (`allow-key-locking`) instead of the whole database. The others reach keys they find as they
- * run: READ_CHAIN walks a reply's ancestors, and the changes in place (APPEND, POP, TRANSACT,
- * REPLACE_FUNCTION_CALL) may rewrite a key that links to its parent as its whole history,
- * reading its ancestors (`flatten`). FORK_CHAIN declares the keys its read walked.
+ * (`allow-key-locking`) instead of the whole database. FORK_CHAIN declares the keys its read
+ * walked. The changes in place (APPEND, POP, TRANSACT, REPLACE_FUNCTION_CALL) do too, but on a
+ * key that links to its parent, which they rewrite as its whole history reading its ancestors
+ * (`flatten`): there the flagged script refuses with KEYLOCKED before any write and
+ * {@link runScript} runs it again without the flag. READ_CHAIN is never flagged: it finds a
+ * reply's ancestors as it walks.
  */
 export const KEY_LOCKING_SCRIPTS: ReadonlySet<keyof typeof REDIS_LUA> = new Set([
   "read",
   "write",
   "forkCopy",
   "forkChain",
+  "append",
+  "pop",
+  "transact",
+  "replaceFunctionCall",
   "clear",
   "claim",
   "renewClaim",
@@ -54,7 +61,7 @@ function body(lua: string): RedisScriptBody {
 function script(name: keyof typeof REDIS_LUA): RedisScript {
   const lua = REDIS_LUA[name];
   const keyLocking = KEY_LOCKING_SCRIPTS.has(name)
-    ? body(`${KEY_LOCKING_SHEBANG}\n${lua}`)
+    ? body(`${KEY_LOCKING_SHEBANG}\n${lua.replace(KEY_LOCKED_LINE, "local KEY_LOCKED = true")}`)
     : undefined;
   return { name, ...body(lua), ...(keyLocking ? { keyLocking } : {}) };
 }
@@ -85,7 +92,25 @@ export async function runScript(
   keys: readonly string[],
   args: readonly RedisArgument[],
 ): Promise<unknown> {
-  const script = (commands.keyLocking && named.keyLocking) || named;
+  if (commands.keyLocking && named.keyLocking) {
+    try {
+      return await runBody(commands, named.keyLocking, keys, args);
+    } catch (error) {
+      // Refused before any write (see KEY_LOCKED_LINE): run it under the global lock. The
+      // server ran the flagged script, so it holds it.
+      if (!(error instanceof Error && /\bKEYLOCKED\b/.test(error.message))) throw error;
+      commands.loadedScripts?.add(await named.keyLocking.sha());
+    }
+  }
+  return runBody(commands, named, keys, args);
+}
+
+async function runBody(
+  commands: RedisCommands,
+  script: RedisScriptBody,
+  keys: readonly string[],
+  args: readonly RedisArgument[],
+): Promise<unknown> {
   const sha = await script.sha();
   const loaded = commands.loadedScripts;
   if (loaded && !loaded.has(sha)) return evalWhole(commands, script, sha, keys, args);

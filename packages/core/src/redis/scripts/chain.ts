@@ -9,6 +9,14 @@ import { fenced, withPush } from "./prelude";
  * `follow` refuses (another chat's key, another prefix, a key that is no reply key, a bad
  * `take`), or more than WALK_SLACK keys that hold no items.
  */
+/**
+ * The line of CHAIN that says the script runs where it may touch only the keys it declares
+ * (Upstash's `allow-key-locking`): the flagged body has `true` in its place (see
+ * `script-runner.ts`), so a change in place on a key that links to its parent refuses there
+ * with a KEYLOCKED error, nothing changed, and runs again without the flag.
+ */
+export const KEY_LOCKED_LINE = "local KEY_LOCKED = false";
+
 export const CHAIN = `
 ${CHAIN_LINK_LUA}
 -- The newest limit items (-1: all) of key's history, oldest first, from the lists along the
@@ -60,10 +68,16 @@ end
 -- Before an operation changes a reply key in place (append, pop, transact, a function call's
 -- replacement): a key that starts with a link becomes a plain list of its whole history as a
 -- read returns it, keeping its TTL, so the change applies to that history. A history that
--- continues in a legacy string is refused (Lua's cjson would reorder its objects' keys).
+-- continues in a legacy string is refused (Lua's cjson would reorder its objects' keys). A
+-- script that may touch only its declared keys (KEY_LOCKED: see KEY_LOCKED_LINE) refuses
+-- before any write, and the store runs it again without that flag.
+${KEY_LOCKED_LINE}
 local function flatten(key)
   local first = redis.call('LINDEX', key, 0)
   if not first or follow(key, first) == nil then return end
+  if KEY_LOCKED then
+    error({err = 'KEYLOCKED the key links to its parent, which this script may not read under allow-key-locking; nothing was changed'})
+  end
   local elements, tail = walk(key, -1)
   if tail[1] == 'string' then
     error({err = 'LEGACY the history links to a legacy JSON string; read it and replace it to change it; nothing was changed'})
