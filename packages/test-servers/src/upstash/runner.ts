@@ -7,10 +7,10 @@ import { type Reply, ReplyError } from "./reply";
 import { withKeyLocking } from "./scripts";
 
 /** One command; a Redis error reply is returned (not thrown), any other failure throws. */
-export async function run(redis: Redis, sent: Command): Promise<Reply> {
+export async function run(redis: Redis, sent: Command, checkKeys = true): Promise<Reply> {
   const refusal = refused(sent);
   if (refusal) return refusal;
-  const command = withKeyLocking(sent);
+  const command = withKeyLocking(sent, checkKeys);
   try {
     return (await redis.callBuffer(command[0]!, ...command.slice(1))) as Reply;
   } catch (error) {
@@ -19,9 +19,15 @@ export async function run(redis: Redis, sent: Command): Promise<Reply> {
   }
 }
 
-export async function runPipeline(redis: Redis, commands: Command[]): Promise<Reply[]> {
+export async function runPipeline(
+  redis: Redis,
+  commands: Command[],
+  checkKeys = true,
+): Promise<Reply[]> {
   // Sent back to back on the one connection, in order; not atomic (others may interleave).
-  const settled = await Promise.allSettled(commands.map((command) => run(redis, command)));
+  const settled = await Promise.allSettled(
+    commands.map((command) => run(redis, command, checkKeys)),
+  );
   return settled.map((outcome) => {
     if (outcome.status === "rejected") throw outcome.reason;
     return outcome.value;
@@ -35,6 +41,7 @@ export async function runPipeline(redis: Redis, commands: Command[]): Promise<Re
 export async function runTransaction(
   redis: Redis,
   commands: Command[],
+  checkKeys = true,
 ): Promise<Reply[] | ReplyError> {
   for (const command of commands) {
     const refusal = refused(command);
@@ -43,7 +50,7 @@ export async function runTransaction(
   const calls: Promise<unknown>[] = [
     redis.call("multi"),
     ...commands
-      .map(withKeyLocking)
+      .map((command) => withKeyLocking(command, checkKeys))
       .map((command) => redis.callBuffer(command[0]!, ...command.slice(1))),
     redis.callBuffer("exec"),
   ];

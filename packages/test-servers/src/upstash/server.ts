@@ -19,6 +19,7 @@ import type {
 
 export async function startUpstashServer(options: UpstashServerOptions): Promise<UpstashServer> {
   const token = options.token ?? randomBytes(18).toString("base64url");
+  const checkKeys = options.checkKeyLocking ?? true;
   const redis = new Redis({
     host: options.redisHost ?? "127.0.0.1",
     port: options.redisPort,
@@ -116,7 +117,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     try {
       if (path === "/") {
         const command = toCommand(parsed);
-        const reply = await run(redis, command);
+        const reply = await run(redis, command, checkKeys);
         if (reply instanceof ReplyError) return send(400, { error: reply.message });
         return send(200, { result: encode(reply) });
       }
@@ -124,8 +125,8 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
         const commands = toCommands(parsed);
         const replies =
           path === "/pipeline"
-            ? await runPipeline(redis, commands)
-            : await runTransaction(redis, commands);
+            ? await runPipeline(redis, commands, checkKeys)
+            : await runTransaction(redis, commands, checkKeys);
         if (replies instanceof ReplyError) return send(400, { error: replies.message });
         return send(
           200,

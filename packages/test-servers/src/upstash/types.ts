@@ -14,6 +14,12 @@ export interface UpstashServerOptions {
    * `throwawayCertificate()` / `trustedCertificate()` in `../tls`. Default: plain HTTP.
    */
   tls?: { key: string; cert: string };
+  /**
+   * Fail a call inside a script flagged `allow-key-locking` on a key the script did not
+   * declare, as Upstash does (a Lua wrapper around every call of such a script). Default true;
+   * false only takes the flag off, for a benchmark whose Redis CPU should be the scripts' own.
+   */
+  checkKeyLocking?: boolean;
 }
 
 /** One HTTP request as the server saw it. */
