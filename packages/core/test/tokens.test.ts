@@ -68,9 +68,14 @@ describe("tokenUsageOf", () => {
   });
 });
 
-test("ReplySession: a newest item alone over maxTokens leaves an empty window, stored as nothing", async () => {
+test("ReplySession: a newest item alone over maxTokens leaves an empty window, stored as nothing, and says so", async () => {
   const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
-  const options = { store, chatId: 5, filter: {}, maxTokens: 50, logger: silentLogger };
+  const warnings: Array<[Record<string, unknown>, string]> = [];
+  const logger = {
+    warn: (f: Record<string, unknown>, m: string) => warnings.push([f, m]),
+    error() {},
+  };
+  const options = { store, chatId: 5, filter: {}, maxTokens: 50, logger };
   const first = new ReplySession(options);
   await first.addItems([{ role: "user", content: "short question" } as AgentInputItem]);
   expect((await first.persist(1)).itemCount).toBe(1);
@@ -79,6 +84,12 @@ test("ReplySession: a newest item alone over maxTokens leaves an empty window, s
   await second.addItems([{ role: "user", content: "word ".repeat(200) } as AgentInputItem]);
   const result = await second.persist(2);
   expect(result).toMatchObject({ ok: true, outcome: "stored", itemCount: 0 });
+  expect(warnings).toEqual([
+    [
+      { keys: ["bot:2:5"], maxTokens: 50 },
+      "the newest item alone is over maxTokens: nothing is stored for this answer, so a reply to it starts without history",
+    ],
+  ]);
   expect(store.inspect("bot:2:5").elements).toBeNull();
   expect(await new ReplySession({ ...options, replyToMessageId: 2 }).getItems()).toEqual([]);
 });

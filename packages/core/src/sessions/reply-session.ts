@@ -358,6 +358,13 @@ export class ReplySession implements Session {
       (error) => error,
     );
     if (failure === undefined) {
+      if (limit === 0) {
+        // Said now, with its reason: a reply to this answer later reads its key as missing.
+        this.#options.logger.warn(
+          { keys, maxTokens: tokens?.maxTokens },
+          "the newest item alone is over maxTokens: nothing is stored for this answer, so a reply to it starts without history",
+        );
+      }
       const start = total - window.size;
       if (this.#summarizer && start > window.summaryAt + 1) {
         const all = [...parseElements(elements), ...newItems];
