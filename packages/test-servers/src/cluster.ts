@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { freePort } from "./free-port";
+import { freePorts } from "./free-port";
 import { type RedisServer, startRedisServer } from "./redis";
 
 const run = promisify(execFile);
@@ -42,22 +42,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   };
   try {
     for (let index = 0; index < count; index++) {
-      const busPort = await freePort();
-      // The launcher's --dir is its own temp dir; nodes.conf goes there (relative to --dir).
-      servers.push(
-        await startRedisServer({
-          args: [
-            "--cluster-enabled",
-            "yes",
-            "--cluster-config-file",
-            "nodes.conf",
-            "--cluster-node-timeout",
-            "2000",
-            "--cluster-port",
-            String(busPort),
-          ],
-        }),
-      );
+      servers.push(await startClusterNode(["--cluster-node-timeout", "2000"]));
     }
     const addresses = servers.map((server) => `127.0.0.1:${server.port}`);
     await run("redis-cli", [
@@ -113,19 +98,8 @@ async function waitForClusterOk(port: number, deadline: number): Promise<void> {
  * endpoint. Resolves once it reports `cluster_state:ok`. No persistence; never touches 6379.
  */
 export async function startClusterModeNode(readyTimeoutMs = 20_000): Promise<RedisServer> {
-  const server = await startRedisServer({
-    args: [
-      "--cluster-enabled",
-      "yes",
-      "--cluster-config-file",
-      "nodes.conf",
-      "--cluster-port",
-      String(await freePort()),
-      // A lone node knows no address of its own (CLUSTER SLOTS would say ""): give it one.
-      "--cluster-announce-ip",
-      "127.0.0.1",
-    ],
-  });
+  // A lone node knows no address of its own (CLUSTER SLOTS would say ""): give it one.
+  const server = await startClusterNode(["--cluster-announce-ip", "127.0.0.1"]);
   try {
     await run("redis-cli", [
       "-h",
@@ -143,4 +117,31 @@ export async function startClusterModeNode(readyTimeoutMs = 20_000): Promise<Red
     throw error;
   }
   return server;
+}
+
+/**
+ * A `redis-server --cluster-enabled yes` (nodes.conf in its own temp dir) on two distinct free
+ * ports, client and bus, chosen together (two separate picks could be the same port); a start
+ * that fails (a port taken meanwhile) is tried on new ports, 3 times in all.
+ */
+async function startClusterNode(args: string[]): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt++) {
+    const [port, busPort] = await freePorts(2);
+    try {
+      return await startRedisServer({
+        port,
+        args: [
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          "nodes.conf",
+          "--cluster-port",
+          String(busPort),
+          ...args,
+        ],
+      });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }

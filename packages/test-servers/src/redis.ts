@@ -34,17 +34,20 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** Start attempts on a port this module chose (see startRedisServer). */
+const START_ATTEMPTS = 3;
+
 /**
  * Starts a real `redis-server` on a free loopback port, with no persistence and its own temp
  * dir, and resolves once PING answers. Never touches 6379.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = options.port ?? (await freePort());
+  let port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), "am-redis-"));
   let child: ChildProcess | undefined;
 
   const launch = async () => {
-    child = spawn(
+    const running = spawn(
       "redis-server",
       [
         "--port",
@@ -63,15 +66,22 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         "warning",
         ...(options.args ?? []),
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"] },
     );
-    let stderr = "";
-    child.stderr?.on("data", (chunk) => {
-      stderr += chunk;
-    });
+    child = running;
+    // Without a logfile redis logs to stdout: a start-up failure ("Address already in use")
+    // is said there.
+    let output = "";
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString("utf8")).slice(-4_000);
+    };
+    running.stdout?.on("data", keep);
+    running.stderr?.on("data", keep);
     const exited = new Promise<never>((_, reject) => {
-      child!.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${stderr}`)));
-      child!.once("error", reject);
+      running.once("exit", (code) =>
+        reject(new Error(`redis-server on port ${port} exited (${code}): ${output.trim()}`)),
+      );
+      running.once("error", reject);
     });
     exited.catch(() => {});
     await Promise.race([waitForPing(port, options.readyTimeoutMs ?? 10_000), exited]);
@@ -94,7 +104,20 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child.kill(name);
   };
 
-  await launch();
+  // A port we chose may be taken by another process before redis binds it: try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      await kill();
+      if (options.port !== undefined || attempt >= START_ATTEMPTS) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+      port = await freePort();
+    }
+  }
   return {
     port,
     host: "127.0.0.1",

@@ -1,5 +1,7 @@
+import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { freePorts } from "../src/free-port";
 import { type RedisServer, startRedisServer } from "../src/redis";
 
 let server: RedisServer;
@@ -54,4 +56,19 @@ test("pause and resume say so when the server is not running", async () => {
   expect(() => stopped.pause()).toThrow(/not running/);
   expect(() => stopped.resume()).toThrow(/not running/);
   await stopped.stop();
+});
+
+// A CI run lost a Cluster test file to "redis-server exited (1): " with no reason: redis says
+// it on stdout, and two separate free-port picks (a node's client and bus ports) can coincide.
+test("a server that cannot start says why (redis's own words); ports picked together are distinct", async () => {
+  const [port] = await freePorts(1);
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(port, "127.0.0.1", resolve));
+  try {
+    await expect(startRedisServer({ port })).rejects.toThrow(/Address already in use/);
+  } finally {
+    taken.close();
+  }
+  const ports = await freePorts(8);
+  expect(new Set(ports).size).toBe(8);
 });
