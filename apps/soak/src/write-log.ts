@@ -55,7 +55,9 @@ export async function watchWrites(ports: number[]): Promise<WriteLog> {
             ? args[2]
             : undefined;
         if (key === undefined) return;
-        const at = Number(time) * 1000;
+        // Whole ms, rounded down, as the bot's log times are: a write is only called late
+        // when it certainly was.
+        const at = Math.floor(Number(time) * 1000);
         if (!(at <= (last.get(key) ?? Number.NEGATIVE_INFINITY))) last.set(key, at);
       });
       return { client, monitor };
