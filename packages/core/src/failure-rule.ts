@@ -36,6 +36,48 @@ export function outcomeOf(operation: string, reach: RequestReach): StoreOutcome 
   return reach === "unanswered" && !READS.has(operation) ? "unknown" : "failed";
 }
 
+/**
+ * How far one store call's requests got, for {@link FailedCall.reach}. A store sends each
+ * request through {@link CallReach.track} and, when the call fails, reads {@link CallReach.reach}:
+ * - `"unanswered"` while a request is out, or once one got no answer (a retry after it does
+ *   not undo that: the first may have been applied);
+ * - else `"answered"` once a request reached the server: an error raised after the answers
+ *   (by the store's own code, e.g. a legacy value that kept changing) changed nothing more;
+ * - else `"not-sent"`.
+ */
+export class CallReach {
+  #pending = 0;
+  #sent = false;
+  #unanswered = false;
+
+  /**
+   * Makes one request, noting how far it got; `reachOf` tells that of its failure (the client's
+   * knowledge: a refused connection sent nothing, an error reply was an answer, a timeout none).
+   * Resolves or rejects as the request does.
+   */
+  async track<T>(request: () => Promise<T>, reachOf: (error: unknown) => RequestReach): Promise<T> {
+    this.#pending++;
+    try {
+      const result = await request();
+      this.#sent = true;
+      return result;
+    } catch (error) {
+      const reach = reachOf(error);
+      if (reach !== "not-sent") this.#sent = true;
+      if (reach === "unanswered") this.#unanswered = true;
+      throw error;
+    } finally {
+      this.#pending--;
+    }
+  }
+
+  /** How far the call's requests got, as of now; see {@link CallReach}. */
+  get reach(): RequestReach {
+    if (this.#pending > 0 || this.#unanswered) return "unanswered";
+    return this.#sent ? "answered" : "not-sent";
+  }
+}
+
 const NOT_SENT_MARKER = Symbol.for("agents-memory.request-not-sent");
 
 /**

@@ -17,6 +17,7 @@ export {
 // The failure rule builds the errors above: exported from this entry, so `instanceof
 // StoreTimeoutError` holds for what a store raises (each entry bundles its own classes).
 export {
+  CallReach,
   DeadlinePassedError,
   type FailedCall,
   outcomeOf,

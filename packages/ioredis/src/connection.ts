@@ -241,7 +241,10 @@ export function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === "ReplyError";
 }
 
-/** True for ioredis' own timeout of a command (`commandTimeout`). */
+/**
+ * True for ioredis' own timeout of a command (`commandTimeout`). ioredis has no class for it:
+ * the message is what its own tests assert (ioredis test/functional/commandTimeout.ts).
+ */
 export function isCommandTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === "Command timed out";
 }

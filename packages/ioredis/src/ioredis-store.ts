@@ -1,4 +1,10 @@
-import { RequestNotSentError, StoreShapeError, storeCallError } from "@agents-memory/core";
+import {
+  CallReach,
+  RequestNotSentError,
+  type RequestReach,
+  StoreShapeError,
+  storeCallError,
+} from "@agents-memory/core";
 import {
   type RedisCommands,
   RedisLayoutStore,
@@ -40,17 +46,8 @@ export class IoRedisStore extends RedisLayoutStore {
   #closed = false;
   /** The last error the client the store built reported (a refused password shows here). */
   #lastClientError: unknown;
-  /** Each command is sent only when the client can send it now (else RequestNotSentError). */
-  readonly #commands: RedisCommands = {
-    evalsha: (sha, keys, args) =>
-      this.#gate.send(() => this.client.evalsha(sha, keys.length, ...keys, ...args)),
-    eval: (lua, keys, args) =>
-      this.#gate.send(() => this.client.eval(lua, keys.length, ...keys, ...args)),
-    lrange: (key, start, stop) => this.#gate.send(() => this.client.lrange(key, start, stop)),
-    time: () => this.#gate.send(() => serverTimeMs(this.client)),
-    loadedScripts: new Set(),
-  };
-
+  /** The scripts Redis ran for this store (see `RedisCommands.loadedScripts`). */
+  readonly #loadedScripts = new Set<string>();
   constructor(options: IoRedisStoreOptions = {}) {
     super(STORE, options);
     const settings = {
@@ -101,7 +98,7 @@ export class IoRedisStore extends RedisLayoutStore {
     // next write does not wait for it.
     this.#gate = new ConnectionGate(this.client, settings.connectTimeoutMs, () => {
       this.serverClock.reset();
-      this.serverClock.learn(this.#commands).catch(() => {}); // the next write asks again
+      this.serverClock.learn(this.#commands(new CallReach())).catch(() => {}); // the next write asks again
     });
     if (this.#owned) this.#gate.connectSoon();
     this.#stalls = new StallWatch(this.client, this.logger);
@@ -205,38 +202,49 @@ export class IoRedisStore extends RedisLayoutStore {
     key: string,
     work: (commands: RedisCommands) => Promise<T>,
   ): Promise<T> {
+    const requests = new CallReach();
     try {
       if (this.#closed) throw new RequestNotSentError("the store was closed");
       await this.#gate.whenUsable();
-      const result = await work(this.#commands);
+      const result = await work(this.#commands(requests));
       this.#stalls.answered();
       return result;
     } catch (error) {
       const timedOut = isCommandTimeout(error);
-      const answered = isReplyError(error);
       if (timedOut) this.#stalls.timedOut();
-      else if (answered) this.#stalls.answered();
+      else if (isReplyError(error)) this.#stalls.answered();
       // A Cluster client meets MOVED too (a master down, slots moving): no hint then.
       const hint =
         !this.client.isCluster && refusesForClusterMode(error)
           ? "; the server runs in cluster mode: connect with a redis+cluster:// URL or a Cluster client"
           : "";
-      // How far it got; the rule in core decides the rest. Not sent: the gate refused it.
-      const reach = RequestNotSentError.isInstance(error)
-        ? "not-sent"
-        : answered
-          ? "answered"
-          : "unanswered";
       throw storeCallError({
         store: STORE,
         operation,
         key,
-        reach,
+        reach: requests.reach,
         cause: error,
         reason: `${describeCause(error)}${hint}`,
         timeoutMs: timedOut ? (this.#commandTimeoutMs ?? 0) : undefined,
       });
     }
+  }
+
+  /**
+   * One call's commands: each is sent only when the client can send it now (else
+   * `RequestNotSentError`), and `requests` notes how far each got.
+   */
+  #commands(requests: CallReach): RedisCommands {
+    const send = <T>(command: () => Promise<T>) =>
+      requests.track(() => this.#gate.send(command), reachOf);
+    return {
+      evalsha: (sha, keys, args) =>
+        send(() => this.client.evalsha(sha, keys.length, ...keys, ...args)),
+      eval: (lua, keys, args) => send(() => this.client.eval(lua, keys.length, ...keys, ...args)),
+      lrange: (key, start, stop) => send(() => this.client.lrange(key, start, stop)),
+      time: () => send(() => serverTimeMs(this.client)),
+      loadedScripts: this.#loadedScripts,
+    };
   }
 
   /** One warning per outage, one debug line when it is over; never the URL (credentials). */
@@ -263,6 +271,12 @@ export class IoRedisStore extends RedisLayoutStore {
 /** `new IoRedisStore(options)`, for those who prefer a factory. */
 export function createIoRedisStore(options: IoRedisStoreOptions = {}): IoRedisStore {
   return new IoRedisStore(options);
+}
+
+/** How far a failed command got: the gate refused it, Redis answered an error, or no answer. */
+function reachOf(error: unknown): RequestReach {
+  if (RequestNotSentError.isInstance(error)) return "not-sent";
+  return isReplyError(error) ? "answered" : "unanswered";
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,9 +1,11 @@
-import { silentLogger } from "@agents-memory/core";
+import { StoreError, silentLogger } from "@agents-memory/core";
 import { appendLayout, popLayout, type RedisCommands } from "@agents-memory/core/redis";
 import { userItem } from "@agents-memory/core/testing";
+import { startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { Redis } from "ioredis";
 import { afterAll, expect, test } from "vitest";
+import { IoRedisStore } from "../src";
 
 /*
  * A legacy string (the Python bot's JSON array) that another writer changes while a write
@@ -74,4 +76,39 @@ test("a legacy string that keeps changing: the write fails and the last string s
     appendLayout(racingCommands(k, 10), k, [userItem("new")], appendOptions, context(k), 0),
   ).rejects.toThrow(/kept changing/);
   expect(await client.get(k)).toBe(blob("other 4"));
+});
+
+test("through the store, a legacy string that keeps changing fails the write as failed: Redis answered every try", async () => {
+  // Each try is a round trip away; the other writer changes the string many times meanwhile.
+  const proxy = await startLatencyProxy({ targetPort: server.port });
+  proxy.setDelay(10);
+  const store = new IoRedisStore({
+    url: `redis://127.0.0.1:${proxy.port}`,
+    legacyStrings: true,
+    logger: silentLogger,
+  });
+  const k = key();
+  await client.set(k, blob("old"));
+  let racing = true;
+  let changes = 0;
+  const until = Date.now() + 5_000;
+  const otherWriter = (async () => {
+    while (racing && Date.now() < until) await client.set(k, blob(`other ${++changes}`));
+  })();
+  try {
+    const error = await store.append(k, [userItem("new")], appendOptions).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(StoreError.isInstance(error), String(error)).toBe(true);
+    expect((error as StoreError).message).toMatch(/kept changing/);
+    expect((error as StoreError).outcome).toBe("failed");
+    expect((error as StoreError).message).not.toMatch(/may have been applied/);
+  } finally {
+    racing = false;
+    await otherWriter;
+    await store.close();
+    await proxy.close();
+  }
+  expect(await client.type(k)).toBe("string");
 });

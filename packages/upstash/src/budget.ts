@@ -1,7 +1,7 @@
 import {
+  CallReach,
   type MemoryLogger,
   RequestNotSentError,
-  type RequestReach,
   StoreError,
   storeCallError,
 } from "@agents-memory/core";
@@ -51,11 +51,11 @@ export class Budget {
   ): Promise<T> {
     const { timeoutMs } = this.#settings;
     const deadline = performance.now() + timeoutMs;
-    const requests = new Requests();
+    const requests = new CallReach();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const reach = requests.reach("not-sent");
+        const reach = requests.reach;
         reject(storeCallError({ store: STORE, operation, key, reach, timeoutMs }));
       }, timeoutMs);
     });
@@ -75,19 +75,21 @@ export class Budget {
     command: (string | number)[],
     deadline: number,
     idempotent: boolean,
-    requests: Requests,
+    requests: CallReach,
   ) {
     const { requester, retries, retryDelayMs } = this.#settings;
     for (let attempt = 0; ; attempt++) {
       const remaining = Math.ceil(deadline - performance.now());
       if (remaining <= 0) throw new BudgetSpent();
       try {
-        const response = await requests.send(() =>
-          requester.request({
-            body: command,
-            headers: syncHeaders(requester),
-            signal: () => AbortSignal.timeout(remaining),
-          }),
+        const response = await requests.track(
+          () =>
+            requester.request({
+              body: command,
+              headers: syncHeaders(requester),
+              signal: () => AbortSignal.timeout(remaining),
+            }),
+          reachOf,
         );
         if (response.error) {
           throw Object.assign(new Error(response.error), { name: "UpstashError" });
@@ -108,10 +110,10 @@ export class Budget {
     }
   }
 
-  #storeError(operation: string, key: string, error: unknown, requests: Requests): StoreError {
+  #storeError(operation: string, key: string, error: unknown, requests: CallReach): StoreError {
     if (StoreError.isInstance(error)) return error;
     const failure = classify(error);
-    const call = { store: STORE, operation, key, reach: requests.reach(reachOf(error)) };
+    const call = { store: STORE, operation, key, reach: requests.reach };
     if (failure === "timeout" || error instanceof BudgetSpent) {
       // An abort or the store's own refusal: neither quotes the command.
       return storeCallError({ ...call, cause: error, timeoutMs: this.#settings.timeoutMs });
@@ -158,33 +160,5 @@ const STORE = "upstash";
 class BudgetSpent extends RequestNotSentError {
   constructor() {
     super("the budget ran out before the request was sent");
-  }
-}
-
-/** One operation's requests, for what a budget that runs out says of them. */
-class Requests {
-  /** Requests sent and not settled yet. */
-  #pending = 0;
-  /** Whether one went out and got no answer (a timeout, a connection lost after sending). */
-  #unanswered = false;
-
-  async send<T>(request: () => Promise<T>): Promise<T> {
-    this.#pending++;
-    try {
-      return await request();
-    } catch (error) {
-      if (reachOf(error) === "unanswered") this.#unanswered = true;
-      throw error;
-    } finally {
-      this.#pending--;
-    }
-  }
-
-  /**
-   * How far the operation's requests got: `"unanswered"` while one is out or when one got no
-   * answer (a retry after it does not undo it), else `last`, what the failing request got.
-   */
-  reach(last: RequestReach): RequestReach {
-    return this.#pending > 0 || this.#unanswered ? "unanswered" : last;
   }
 }
