@@ -34,12 +34,10 @@ test("a legacy string that keeps changing fails the write as failed: Upstash ans
     while (racing && Date.now() < until) await backend.direct.set(k, blob(`other ${++changes}`));
   })();
   try {
-    const error = await store
-      .append(k, [userItem("new")], { maxItems: 50, ttlSeconds: 600 })
-      .then(
-        () => undefined,
-        (thrown: unknown) => thrown,
-      );
+    const error = await store.append(k, [userItem("new")], { maxItems: 50, ttlSeconds: 600 }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
     expect(StoreError.isInstance(error), String(error)).toBe(true);
     expect((error as StoreError).message).toMatch(/kept changing/);
     expect((error as StoreError).outcome).toBe("failed");
