@@ -6,7 +6,7 @@ import {
   failFastClusterOptions,
   failFastRedisOptions,
   type IoRedisClient,
-} from "./connection";
+} from "./fail-fast";
 import { assertRedisUrl, type IoRedisStoreOptions } from "./options";
 
 /**

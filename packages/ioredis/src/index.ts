@@ -7,6 +7,6 @@ export {
   failFastRedisOptions,
   type IoRedisClient,
   queuingRisks,
-} from "./connection";
+} from "./fail-fast";
 export { createIoRedisStore, IoRedisStore } from "./ioredis-store";
 export { defaultOptions, type IoRedisStoreOptions } from "./options";

@@ -1,7 +1,6 @@
 import {
   CallReach,
   RequestNotSentError,
-  type RequestReach,
   StoreShapeError,
   storeCallError,
 } from "@agents-memory/core";
@@ -16,15 +15,11 @@ import {
 import { assertNumberOption, describeCause } from "@agents-memory/core/store";
 import type { Redis, RedisOptions } from "ioredis";
 import { buildClient, serverTimeMs } from "./client";
-import {
-  ConnectionGate,
-  type IoRedisClient,
-  isCommandTimeout,
-  isReplyError,
-  queuingRisks,
-  StallWatch,
-} from "./connection";
+import { ConnectionGate } from "./connection-gate";
+import { type IoRedisClient, queuingRisks } from "./fail-fast";
 import { defaultOptions, type IoRedisStoreOptions } from "./options";
+import { isCommandTimeout, isReplyError, reachOf } from "./reply-errors";
+import { StallWatch } from "./stall-watch";
 
 const STORE = "ioredis";
 
@@ -271,12 +266,6 @@ export class IoRedisStore extends RedisLayoutStore {
 /** `new IoRedisStore(options)`, for those who prefer a factory. */
 export function createIoRedisStore(options: IoRedisStoreOptions = {}): IoRedisStore {
   return new IoRedisStore(options);
-}
-
-/** How far a failed command got: the gate refused it, Redis answered an error, or no answer. */
-function reachOf(error: unknown): RequestReach {
-  if (RequestNotSentError.isInstance(error)) return "not-sent";
-  return isReplyError(error) ? "answered" : "unanswered";
 }
 
 function delay(ms: number): Promise<void> {

@@ -2,7 +2,7 @@ import type { RedisLayoutStoreOptions } from "@agents-memory/core/redis";
 import { describeValue, urlParseProblem } from "@agents-memory/core/store";
 import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { ClusterNode } from "./cluster-url";
-import { defaultFailFastSettings, type IoRedisClient } from "./connection";
+import { defaultFailFastSettings, type IoRedisClient } from "./fail-fast";
 
 /**
  * Options of `IoRedisStore`: a `client` you built, or a `url` (or `REDIS_URL`), `redisOptions`
