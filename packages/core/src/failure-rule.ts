@@ -15,7 +15,9 @@ import {
  * - an answer that is an error: failed (the server refused it);
  * - a write sent and not answered (a timeout, a connection lost with it in flight): unknown.
  *   The Redis stores' write fence makes the server refuse it after its deadline, so it never
- *   lands later.
+ *   lands later;
+ * - a write that changed some of its keys and failed on others ({@link PartlyAppliedError}):
+ *   unknown, whatever its requests got.
  */
 
 /**
@@ -31,9 +33,13 @@ export type RequestReach = "not-sent" | "answered" | "unanswered";
 /** The operations that change nothing: they fail as `"failed"`, however far they got. */
 const READS: ReadonlySet<string> = new Set(["read", "readUsage"]);
 
-/** The rule: a write sent and not answered is `"unknown"`; every other failure `"failed"`. */
-export function outcomeOf(operation: string, reach: RequestReach): StoreOutcome {
-  return reach === "unanswered" && !READS.has(operation) ? "unknown" : "failed";
+/**
+ * The rule: a write sent and not answered, or partly applied (`cause` a
+ * {@link PartlyAppliedError}), is `"unknown"`; every other failure `"failed"`.
+ */
+export function outcomeOf(operation: string, reach: RequestReach, cause?: unknown): StoreOutcome {
+  if (READS.has(operation)) return "failed";
+  return reach === "unanswered" || PartlyAppliedError.isInstance(cause) ? "unknown" : "failed";
 }
 
 /**
@@ -101,6 +107,28 @@ export class RequestNotSentError extends Error {
   }
 }
 
+const PARTLY_APPLIED_MARKER = Symbol.for("agents-memory.partly-applied");
+
+/**
+ * A write made of several requests, some applied and some failed (on a Redis Cluster a fork
+ * writes each child key on its own): not "failed", since something changed. `cause` is the
+ * first failure. Recognised by a `Symbol.for` marker, like {@link RequestNotSentError}.
+ */
+export class PartlyAppliedError extends Error {
+  /** Marks a `PartlyAppliedError` across duplicate installs. */
+  readonly [PARTLY_APPLIED_MARKER] = true;
+
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "PartlyAppliedError";
+  }
+
+  /** Works across duplicate installs of this package, unlike `instanceof`. */
+  static isInstance(value: unknown): value is PartlyAppliedError {
+    return hasMarker(value, PARTLY_APPLIED_MARKER);
+  }
+}
+
 /** A write whose deadline passed before it could be sent: nothing was sent, nothing changed. */
 export class DeadlinePassedError extends RequestNotSentError {
   constructor() {
@@ -137,7 +165,7 @@ export interface FailedCall {
  */
 export function storeCallError(call: FailedCall): StoreError {
   const { store, operation, key, cause, timeoutMs } = call;
-  const outcome = outcomeOf(operation, call.reach);
+  const outcome = outcomeOf(operation, call.reach, cause);
   if (timeoutMs !== undefined) {
     return new StoreTimeoutError({ store, operation, key, timeoutMs, outcome, cause });
   }

@@ -21,6 +21,7 @@ export {
   DeadlinePassedError,
   type FailedCall,
   outcomeOf,
+  PartlyAppliedError,
   RequestNotSentError,
   type RequestReach,
   storeCallError,

@@ -2,12 +2,56 @@ import { StoreError, silentLogger } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { startRedisCluster } from "@agents-memory/test-servers/cluster";
 import { timed } from "@agents-memory/test-servers/testing";
+import { Redis } from "ioredis";
 import { afterAll, expect, test } from "vitest";
 import { failFastClusterOptions, IoRedisStore } from "../src";
 import { majors } from "./__fixtures__/clients";
 
 const cluster = await startRedisCluster();
 afterAll(() => cluster.stop());
+
+test("a fork whose children live on two masters, one refusing writes: unknown, not failed, and the written child is readable", async () => {
+  const client = majors[0]!.cluster(cluster.nodes, failFastClusterOptions());
+  client.on("error", () => {});
+  const store = new IoRedisStore({ client, logger: silentLogger });
+  const refusing = new Redis(cluster.servers[0]!.url);
+  const options = { maxItems: 50, ttlSeconds: 60 };
+  try {
+    // That master answers every script call with a NOPERM error.
+    await refusing.call("ACL", "SETUSER", "default", "-@scripting");
+    const refused: string[] = [];
+    const accepted: string[] = [];
+    for (let i = 0; i < 40 && (refused.length === 0 || accepted.length === 0); i++) {
+      const key = `am-partial-fork:${process.pid}:${i}`;
+      const ok = await store.replace(key, [userItem("probe")], 60).then(
+        () => true,
+        () => false,
+      );
+      (ok ? accepted : refused).push(key);
+    }
+    expect(refused.length * accepted.length, "keys on both kinds of master").toBeGreaterThan(0);
+    const children = [accepted[0]!, refused[0]!];
+    const error = await store
+      .fork(null, children, [userItem("answer")], { ...options, parentItems: [] })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(StoreError.isInstance(error), String(error)).toBe(true);
+    expect((error as StoreError).outcome).toBe("unknown");
+    expect((error as StoreError).message).toMatch(
+      /written to 1 of 2 keys, not the others: .*NOPERM/,
+    );
+    await refusing.call("ACL", "SETUSER", "default", "+@all");
+    expect(await store.read(children[0]!)).toEqual([userItem("answer")]);
+    expect(await store.read(children[1]!)).toEqual([]);
+  } finally {
+    await refusing.call("ACL", "SETUSER", "default", "+@all");
+    refusing.disconnect();
+    await store.close();
+    client.disconnect();
+  }
+}, 30_000);
 
 test("a Cluster master killed: calls for its slots settle within the command timeout, the others still work", async () => {
   const stores = majors.map((major) => {

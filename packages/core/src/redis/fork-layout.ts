@@ -1,4 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
+import { PartlyAppliedError } from "../failure-rule";
+import { describeCause } from "../logger";
 import { windowStartBy } from "../policy/window";
 import { chainLinkElement, linkRefusal } from "../store/chain-link";
 import type { ForkOptions } from "../store/contract";
@@ -58,8 +60,16 @@ export async function forkLayout(
   const writeFull = async () => {
     const full = [...parent, ...fresh].slice(cut);
     if (!singleKeyOnly) return writeLayout(commands, childRedisKeys, full, ttlSeconds, deadline);
-    return Promise.all(
+    const written = await Promise.allSettled(
       childRedisKeys.map((key) => writeLayout(commands, [key], full, ttlSeconds, deadline)),
+    );
+    const failed = written.find((result) => result.status === "rejected");
+    if (!failed) return;
+    const applied = written.length - written.filter((r) => r.status === "rejected").length;
+    if (applied === 0) throw failed.reason;
+    throw new PartlyAppliedError(
+      `written to ${applied} of ${written.length} keys, not the others: ${describeCause(failed.reason)}`,
+      { cause: failed.reason },
     );
   };
   if (parentRedisKey === null || cut >= parent.length || singleKeyOnly) {
