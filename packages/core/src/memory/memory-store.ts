@@ -4,20 +4,12 @@ import { storeCallError } from "../failure-rule";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   type AppendOptions,
-  assertAppendOptions,
-  assertClaimArgs,
-  assertFunctionCallReplacement,
-  assertItems,
-  assertLimit,
   assertStoreKey,
-  assertStoreTtl,
-  assertTransaction,
-  assertTransactOptions,
-  assertWriteOptions,
   type ClaimOptions,
   type ClaimResult,
   type ClaimStore,
   chainLinkElement,
+  checkCall,
   elementsWindowStart,
   type FinishClaimOptions,
   type ForkOptions,
@@ -32,13 +24,11 @@ import {
   serializeItems,
   type TransactOptions,
   trimElements,
-  validateFork,
   type WriteOptions,
 } from "../store";
 import { endsWith, replaceFunctionCallIn } from "../store/history";
 import {
   type AddUsageOptions,
-  assertUsage,
   emptyUsage,
   TOKEN_USAGE_FIELDS,
   type TokenUsage,
@@ -121,8 +111,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
   }
 
   async readStored(key: string, limit?: number): Promise<StoredItems> {
-    assertStoreKey(key);
-    assertLimit(limit);
+    checkCall.read(key, limit);
     const context = { key, logger: this.#logger, store: "memory" };
     const { segments, gap } = walkChain(this.#entries, key, limit ?? -1);
     reportHistoryGap(this.#logger, { store: "memory", key }, gap);
@@ -136,10 +125,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
     ttlSeconds: number,
     options?: WriteOptions,
   ): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertStoreTtl(ttlSeconds);
-    assertBeforeDeadline("replace", key, options);
+    checkCall.replace(key, items, ttlSeconds, options);
+    refuseAfterDeadline("replace", key, options);
     if (items.length === 0) {
       this.#entries.delete(key);
       return;
@@ -152,10 +139,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
     items: readonly AgentInputItem[],
     options: AppendOptions,
   ): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertAppendOptions(options);
-    assertBeforeDeadline("append", key, options);
+    checkCall.append(key, items, options);
+    refuseAfterDeadline("append", key, options);
     const existing = historyOf(this.#entries, key, -1);
     const merged = trimElements(
       [...existing, ...serializeItems(items)],
@@ -174,8 +159,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
     newItems: readonly AgentInputItem[],
     options: ForkOptions,
   ): Promise<void> {
-    const keys = validateFork(parentKey, childKeys, newItems, options);
-    assertBeforeDeadline("fork", keys[0]!, options);
+    const keys = checkCall.fork(parentKey, childKeys, newItems, options);
+    refuseAfterDeadline("fork", keys[0]!, options);
     const parent = [...parentElementsOf(options)];
     const fresh = serializeItems(newItems);
     const cut = elementsWindowStart([...parent, ...fresh], options.maxItems);
@@ -196,8 +181,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
   }
 
   async pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined> {
-    assertStoreKey(key);
-    assertBeforeDeadline("pop", key, options);
+    checkCall.pop(key, options);
+    refuseAfterDeadline("pop", key, options);
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     flatten(this.#entries, key, entry);
@@ -219,8 +204,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
   }
 
   async clear(key: string, options?: WriteOptions): Promise<void> {
-    assertStoreKey(key);
-    assertBeforeDeadline("clear", key, options);
+    checkCall.clear(key, options);
+    refuseAfterDeadline("clear", key, options);
     this.#entries.delete(key);
     this.#operations.delete(key);
   }
@@ -234,10 +219,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
     transaction: HistoryTransaction,
     options: TransactOptions,
   ): Promise<"applied" | "already-applied"> {
-    assertStoreKey(key);
-    assertTransaction(transaction);
-    assertTransactOptions(options);
-    assertBeforeDeadline("transact", key, options);
+    checkCall.transact(key, transaction, options);
+    refuseAfterDeadline("transact", key, options);
     const { operationId, fingerprint } = options;
     const operations = this.#operations.get(key);
     const recorded = operations?.records.get(operationId);
@@ -282,9 +265,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
     replacement: AgentInputItem,
     options?: WriteOptions,
   ): Promise<boolean> {
-    assertStoreKey(key);
-    assertFunctionCallReplacement(callId, replacement);
-    assertBeforeDeadline("replaceFunctionCall", key, options);
+    checkCall.replaceFunctionCall(key, callId, replacement, options);
+    refuseAfterDeadline("replaceFunctionCall", key, options);
     const entry = this.#entries.get(key);
     if (!entry) return false;
     flatten(this.#entries, key, entry);
@@ -296,10 +278,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
 
   /** `UsageStore.addUsage`: counters kept beside the histories, with their own TTL. */
   async addUsage(key: string, usage: TokenUsage, options: AddUsageOptions): Promise<void> {
-    assertStoreKey(key);
-    assertUsage(usage);
-    assertStoreTtl(options?.ttlSeconds);
-    assertBeforeDeadline("addUsage", key, options);
+    checkCall.addUsage(key, usage, options);
+    refuseAfterDeadline("addUsage", key, options);
     const sum = await this.readUsage(key);
     for (const field of TOKEN_USAGE_FIELDS) sum[field] += usage[field];
     this.#usage.set(key, { usage: sum, expiresAt: expiryAfter(this.#now(), options.ttlSeconds) });
@@ -307,15 +287,15 @@ export class MemoryStore implements SessionStore, ClaimStore {
 
   /** `UsageStore.readUsage`. */
   async readUsage(key: string): Promise<TokenUsage> {
-    assertStoreKey(key);
+    checkCall.readUsage(key);
     const entry = this.#usage.get(key);
     return entry ? { ...entry.usage } : emptyUsage();
   }
 
   /** `ClaimStore.claim`: this process's claims only (a MemoryStore is one process). */
   async claim(key: string, options: ClaimOptions): Promise<ClaimResult> {
-    assertClaimArgs(key, options, "leaseMs");
-    assertBeforeDeadline("claim", key, options);
+    checkCall.claim(key, options);
+    refuseAfterDeadline("claim", key, options);
     const claim = this.#claims.get(key);
     if (claim?.holder === null) return { state: "done" };
     if (claim && claim.holder !== options.holder) return { state: "held", holder: claim.holder };
@@ -324,8 +304,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
   }
 
   async renewClaim(key: string, options: ClaimOptions): Promise<boolean> {
-    assertClaimArgs(key, options, "leaseMs");
-    assertBeforeDeadline("renewClaim", key, options);
+    checkCall.renewClaim(key, options);
+    refuseAfterDeadline("renewClaim", key, options);
     const claim = this.#claims.get(key);
     if (claim?.holder !== options.holder) return false;
     claim.expiresAt = this.#now() + options.leaseMs;
@@ -333,16 +313,16 @@ export class MemoryStore implements SessionStore, ClaimStore {
   }
 
   async finishClaim(key: string, options: FinishClaimOptions): Promise<boolean> {
-    assertClaimArgs(key, options, "keepMs");
-    assertBeforeDeadline("finishClaim", key, options);
+    checkCall.finishClaim(key, options);
+    refuseAfterDeadline("finishClaim", key, options);
     const wasMine = this.#claims.get(key)?.holder === options.holder;
     this.#claims.set(key, { holder: null, expiresAt: this.#now() + options.keepMs });
     return wasMine;
   }
 
   async releaseClaim(key: string, options: ReleaseClaimOptions): Promise<boolean> {
-    assertClaimArgs(key, options, undefined);
-    assertBeforeDeadline("releaseClaim", key, options);
+    checkCall.releaseClaim(key, options);
+    refuseAfterDeadline("releaseClaim", key, options);
     if (this.#claims.get(key)?.holder !== options.holder) return false;
     this.#claims.delete(key);
     return true;
@@ -427,10 +407,12 @@ export class MemoryStore implements SessionStore, ClaimStore {
   }
 }
 
-/** A write asked for after its caller's deadline is refused, as the Redis stores refuse it. */
-function assertBeforeDeadline(operation: string, key: string, options: unknown): void {
-  assertWriteOptions(options);
-  const deadline = (options as WriteOptions | undefined)?.deadline;
+/**
+ * A write asked for after its caller's deadline is refused, as the Redis stores refuse it
+ * (`options` already checked by `checkCall`).
+ */
+function refuseAfterDeadline(operation: string, key: string, options?: WriteOptions): void {
+  const deadline = options?.deadline;
   if (deadline !== undefined && Date.now() > deadline) {
     throw storeCallError({
       store: "memory",

@@ -2,13 +2,13 @@ import type { AgentInputItem } from "@openai/agents";
 import { HistoryConflictError } from "../errors";
 import { DeadlinePassedError } from "../failure-rule";
 import type { MemoryLogger } from "../logger";
-import {
-  assertClaimArgs,
-  type ClaimOptions,
-  type ClaimResult,
-  type ClaimStore,
-  type FinishClaimOptions,
-  type ReleaseClaimOptions,
+import { checkCall } from "../store/call-checks";
+import type {
+  ClaimOptions,
+  ClaimResult,
+  ClaimStore,
+  FinishClaimOptions,
+  ReleaseClaimOptions,
 } from "../store/claims";
 import type {
   AppendOptions,
@@ -20,24 +20,7 @@ import type {
   WriteOptions,
 } from "../store/contract";
 import { emptyStored, serializeItems } from "../store/stored-json";
-import {
-  type AddUsageOptions,
-  assertUsage,
-  type TokenUsage,
-  type UsageStore,
-} from "../store/usage";
-import {
-  assertAppendOptions,
-  assertFunctionCallReplacement,
-  assertItems,
-  assertLimit,
-  assertStoreKey,
-  assertStoreTtl,
-  assertTransaction,
-  assertTransactOptions,
-  assertWriteOptions,
-  validateFork,
-} from "../store/validate";
+import type { AddUsageOptions, TokenUsage, UsageStore } from "../store/usage";
 import { ChainHints } from "./chain-hint";
 import { checkRedisLayoutStore, type RedisStoreCheck } from "./check";
 import { claimLayout, claimStepLayout } from "./claims";
@@ -185,8 +168,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
   }
 
   async readStored(key: string, limit?: number): Promise<StoredItems> {
-    assertStoreKey(key);
-    assertLimit(limit);
+    checkCall.read(key, limit);
     if (limit === 0) return emptyStored();
     return this.run("read", key, async (commands) => {
       // A read usually precedes a write (a turn): learn the server's clock with it.
@@ -208,10 +190,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
     ttlSeconds: number,
     options?: WriteOptions,
   ): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertStoreTtl(ttlSeconds);
-    assertWriteOptions(options);
+    checkCall.replace(key, items, ttlSeconds, options);
     await this.#write("replace", key, options, (commands, deadline) =>
       writeLayout(commands, [this.#key(key)], serializeItems(items), ttlSeconds, deadline),
     );
@@ -222,9 +201,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
     items: readonly AgentInputItem[],
     options: AppendOptions,
   ): Promise<void> {
-    assertStoreKey(key);
-    assertItems(items);
-    assertAppendOptions(options);
+    checkCall.append(key, items, options);
     await this.#write("append", key, options, (commands, deadline) =>
       appendLayout(commands, this.#key(key), items, options, this.#context(key), deadline),
     );
@@ -236,7 +213,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
     newItems: readonly AgentInputItem[],
     options: ForkOptions,
   ): Promise<void> {
-    const children = validateFork(parentKey, childKeys, newItems, options);
+    const children = checkCall.fork(parentKey, childKeys, newItems, options);
     const parent = parentKey === null ? null : this.#key(parentKey);
     const targets = children.map((child) => this.#key(child));
     const fork = (commands: RedisCommands, deadline: number, layout: RedisLayout) =>
@@ -265,16 +242,14 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
   }
 
   async pop(key: string, options?: WriteOptions): Promise<AgentInputItem | undefined> {
-    assertStoreKey(key);
-    assertWriteOptions(options);
+    checkCall.pop(key, options);
     return this.#write("pop", key, options, (commands, deadline) =>
       popLayout(commands, this.#key(key), this.#context(key), deadline),
     );
   }
 
   async clear(key: string, options?: WriteOptions): Promise<void> {
-    assertStoreKey(key);
-    assertWriteOptions(options);
+    checkCall.clear(key, options);
     await this.#write("clear", key, options, (commands, deadline) =>
       clearLayout(commands, this.#key(key), deadline),
     );
@@ -291,9 +266,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
     transaction: HistoryTransaction,
     options: TransactOptions,
   ): Promise<"applied" | "already-applied"> {
-    assertStoreKey(key);
-    assertTransaction(transaction);
-    assertTransactOptions(options);
+    checkCall.transact(key, transaction, options);
     const outcome = await this.#write("transact", key, options, async (commands, deadline) => {
       try {
         return await transactLayout(
@@ -320,9 +293,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
     replacement: AgentInputItem,
     options?: WriteOptions,
   ): Promise<boolean> {
-    assertStoreKey(key);
-    assertFunctionCallReplacement(callId, replacement);
-    assertWriteOptions(options);
+    checkCall.replaceFunctionCall(key, callId, replacement, options);
     return this.#write("replaceFunctionCall", key, options, (commands, deadline) =>
       replaceFunctionCallLayout(
         commands,
@@ -337,7 +308,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   /** `ClaimStore.claim`: one script call on one key (slot-safe on Redis Cluster). */
   async claim(key: string, options: ClaimOptions): Promise<ClaimResult> {
-    assertClaimArgs(key, options, "leaseMs");
+    checkCall.claim(key, options);
     return this.#write("claim", key, options, (commands, deadline) =>
       claimLayout(commands, this.#key(key), options.holder, options.leaseMs, deadline),
     );
@@ -345,7 +316,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   /** `ClaimStore.renewClaim`: one script call on one key. */
   async renewClaim(key: string, options: ClaimOptions): Promise<boolean> {
-    assertClaimArgs(key, options, "leaseMs");
+    checkCall.renewClaim(key, options);
     return this.#write("renewClaim", key, options, (commands, deadline) =>
       claimStepLayout(
         commands,
@@ -359,7 +330,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   /** `ClaimStore.finishClaim`: one script call on one key. */
   async finishClaim(key: string, options: FinishClaimOptions): Promise<boolean> {
-    assertClaimArgs(key, options, "keepMs");
+    checkCall.finishClaim(key, options);
     return this.#write("finishClaim", key, options, (commands, deadline) =>
       claimStepLayout(
         commands,
@@ -373,7 +344,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   /** `ClaimStore.releaseClaim`: one script call on one key. */
   async releaseClaim(key: string, options: ReleaseClaimOptions): Promise<boolean> {
-    assertClaimArgs(key, options, undefined);
+    checkCall.releaseClaim(key, options);
     return this.#write("releaseClaim", key, options, (commands, deadline) =>
       claimStepLayout(commands, "releaseClaim", this.#key(key), [options.holder], deadline),
     );
@@ -381,9 +352,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   /** `UsageStore.addUsage`: one script call on one key (a hash of counters). */
   async addUsage(key: string, usage: TokenUsage, options: AddUsageOptions): Promise<void> {
-    assertStoreKey(key);
-    assertUsage(usage);
-    assertStoreTtl(options?.ttlSeconds);
+    checkCall.addUsage(key, usage, options);
     await this.#write("addUsage", key, options, (commands, deadline) =>
       addUsageLayout(commands, this.#key(key), usage, options.ttlSeconds, deadline),
     );
@@ -391,7 +360,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
 
   /** `UsageStore.readUsage`: one script call on one key. */
   async readUsage(key: string): Promise<TokenUsage> {
-    assertStoreKey(key);
+    checkCall.readUsage(key);
     return this.run("readUsage", key, (commands) => readUsageLayout(commands, this.#key(key)));
   }
 

@@ -14,6 +14,7 @@ export { describeCause, maskCredentials } from "../logger";
 export { tokenWindowLimit } from "../policy/token-window";
 export { windowStartBy } from "../policy/window";
 export { urlParseProblem } from "../url-problem";
+export { checkCall } from "./call-checks";
 export {
   CHAIN_LINK_FLOOR,
   CHAIN_LINK_PREFIX,
