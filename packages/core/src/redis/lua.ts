@@ -25,7 +25,7 @@ import { usageAdd, usageRead } from "./scripts/usage";
 
 /**
  * The full source of each script (prelude included), by operation. The scripts live by family
- * in `./scripts/` (prelude, window rule, chain, history, transact, claims, usage).
+ * in `./scripts/` (prelude, window rule, chain, in-place, history, transact, claims, usage).
  */
 export const REDIS_LUA = Object.freeze({
   read,

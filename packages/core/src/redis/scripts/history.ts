@@ -1,4 +1,5 @@
 import { CHAIN } from "./chain";
+import { inPlace } from "./in-place";
 import { fenced, withPush } from "./prelude";
 import { PAIR_ROLE, TOKENS } from "./window";
 
@@ -115,34 +116,24 @@ return 1`);
  * elements).
  *
  * On a list (flattened first when it links to its parent, see `flatten`): pops from the right
- * until an element that may be a JSON object (`{` after optional whitespace) comes off; others are dropped as malformed. The caller's JSON parser
- * decides: it pops again when it rejects what came off. Returns {'item', skipped, element} or
- * {'empty', skipped}.
- * On a legacy string: converted client-side, as in APPEND. When it is not the string the caller
- * converted, changes nothing and returns {'legacy', value, sha1(value)}; otherwise the key
- * becomes the list of those L elements, keeping its remaining TTL, and the script returns
- * {'converted'} (the caller holds the newest item). Anything else: {'none'}.
+ * until an element that may be a JSON object (`{` after optional whitespace) comes off; others
+ * are dropped as malformed. The caller's JSON parser decides: it pops again when it rejects
+ * what came off. Returns {'item', skipped, element} or {'empty', skipped}.
+ * A legacy string or another type: see `in_place` ({'converted'} once converted: the caller
+ * holds the newest item).
  */
-export const pop = fenced(`
-${CHAIN}
-local key = KEYS[1]
-local kind = redis.call('TYPE', key).ok
-if kind == 'string' then
-  local converted, first, last = legacy_args(1)
-  local legacy = unconverted(key, converted)
-  if legacy then return legacy end
-  rewrite(key, ARGV, first, last)
-  return {'converted'}
-end
-if kind ~= 'list' then return {'none'} end
-flatten(key)
+export const pop = inPlace(
+  1,
+  "converted",
+  `
 local skipped = 0
 while true do
   local value = redis.call('RPOP', key)
   if not value then return {'empty', skipped} end
   if string.find(value, '^%s*{') then return {'item', skipped, value} end
   skipped = skipped + 1
-end`);
+end`,
+);
 
 /** CLEAR KEYS: deletes the keys (a history and its operation record, one slot). Returns 1. */
 export const clear = fenced(`

@@ -1,5 +1,6 @@
 import { TOKEN_COUNT_FIELD } from "../../store/token-count";
 import { CHAIN } from "./chain";
+import { inPlace } from "./in-place";
 import { fenced } from "./prelude";
 import { PAIR_ROLE, TOKENS } from "./window";
 
@@ -154,23 +155,13 @@ return {'applied', replaced}`);
  * whose `type` is function_call and `callId` is ARGV[1] becomes ARGV[2] (LSET), later ones are
  * removed (LREM of a marker no JSON element can equal), along the whole history (a list that
  * links to its parent is flattened first, see `flatten`); the key keeps its TTL. Returns
- * {'replaced'} or {'none'} (nothing found: nothing changed). A legacy string, as in APPEND: when
- * not the one converted, {'legacy', value, sha1(value)}; when it is, the key becomes the list of
- * those L elements with its TTL kept, and the script returns {'replaced'}. A foreign type: {'none'}.
+ * {'replaced'} or {'none'} (nothing found: nothing changed). A legacy string or another type:
+ * see `in_place` ({'replaced'} once converted).
  */
-export const replaceFunctionCall = fenced(`
-${CHAIN}
-local key = KEYS[1]
-local kind = redis.call('TYPE', key).ok
-if kind == 'string' then
-  local converted, from, to = legacy_args(3)
-  local legacy = unconverted(key, converted)
-  if legacy then return legacy end
-  rewrite(key, ARGV, from, to)
-  return {'replaced'}
-end
-if kind ~= 'list' then return {'none'} end
-flatten(key)
+export const replaceFunctionCall = inPlace(
+  3,
+  "replaced",
+  `
 local DROPPED = '\\0agents-memory:dropped'
 local elements = redis.call('LRANGE', key, 0, -1)
 local first, later = nil, 0
@@ -188,4 +179,5 @@ end
 if not first then return {'none'} end
 redis.call('LSET', key, first, ARGV[2])
 if later > 0 then redis.call('LREM', key, 0, DROPPED) end
-return {'replaced'}`);
+return {'replaced'}`,
+);
