@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
+import { isClaimStore } from "../../store/claims";
+import type { SessionStore, WriteOptions } from "../../store/contract";
+import { emptyUsage } from "../../store/usage";
 import type { GroupContext } from "../group-context";
-import { assistantItem, numbered, texts, userItem } from "../items";
+import { assistantItem, numbered, texts, toolCall, userItem } from "../items";
 
 /** The basics: a missing key, exact JSON round trips, newest-n reads, argument checks, no stray keys. */
 export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {
@@ -64,6 +67,18 @@ export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {
     assert.deepEqual(await raw.keys(p), []);
   });
 
+  it("every operation refuses a bad key, and every write a malformed deadline, writing nothing", async (store, p) => {
+    const calls = (key: string, write: WriteOptions) => everyCall(store, key, write, ttlOpts());
+    for (const [name, call] of calls(42 as unknown as string, {})) {
+      await assert.rejects(call, TypeError, `${name} with a key that is not a string`);
+    }
+    const badDeadline = { deadline: "soon" as unknown as number };
+    for (const [name, call, writes] of calls(`${p}k`, badDeadline)) {
+      if (writes) await assert.rejects(call, RangeError, `${name} with a malformed deadline`);
+    }
+    assert.deepEqual(await raw.keys(p), []);
+  });
+
   it("writes only the keys it is given", async (store, p) => {
     await store.replace(`${p}r`, numbered("r", 2), 600);
     await store.append(`${p}a`, numbered("a", 2), ttlOpts());
@@ -75,4 +90,52 @@ export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {
     await store.read(`${p}nothing`);
     assert.deepEqual((await raw.keys(p)).sort(), [`${p}a`, `${p}f1`, `${p}f2`, `${p}r`]);
   });
+}
+
+/**
+ * One well-formed call of each operation `store` has (the optional ones when present), with
+ * `key` and `write` as its key and write options: [name, call, whether it writes].
+ */
+function everyCall(
+  store: SessionStore,
+  key: string,
+  write: WriteOptions,
+  limits: { maxItems: number; ttlSeconds: number },
+): [string, () => Promise<unknown>, boolean][] {
+  const items = [userItem("x")];
+  const calls: [string, () => Promise<unknown>, boolean][] = [
+    ["read", () => store.read(key), false],
+    ["replace", () => store.replace(key, items, 600, write), true],
+    ["append", () => store.append(key, items, { ...limits, ...write }), true],
+    ["fork", () => store.fork(null, [key], items, { ...limits, ...write, parentItems: [] }), true],
+    ["pop", () => store.pop(key, write), true],
+    ["clear", () => store.clear(key, write), true],
+  ];
+  const { readStored, transact, replaceFunctionCall, addUsage, readUsage } = store;
+  if (readStored) calls.push(["readStored", () => readStored.call(store, key), false]);
+  if (transact) {
+    const options = { operationId: "op", fingerprint: "f", ...limits, ...write };
+    const append = { type: "append_items", items } as const;
+    calls.push(["transact", () => transact.call(store, key, append, options), true]);
+  }
+  if (replaceFunctionCall) {
+    const replace = () => replaceFunctionCall.call(store, key, "c", toolCall("c"), write);
+    calls.push(["replaceFunctionCall", replace, true]);
+  }
+  if (addUsage && readUsage) {
+    const usage = emptyUsage();
+    const options = { ttlSeconds: 600, ...write };
+    calls.push(["addUsage", () => addUsage.call(store, key, usage, options), true]);
+    calls.push(["readUsage", () => readUsage.call(store, key), false]);
+  }
+  if (isClaimStore(store)) {
+    const lease = { holder: "h", leaseMs: 1000, ...write };
+    calls.push(
+      ["claim", () => store.claim(key, lease), true],
+      ["renewClaim", () => store.renewClaim(key, lease), true],
+      ["finishClaim", () => store.finishClaim(key, { holder: "h", keepMs: 1000, ...write }), true],
+      ["releaseClaim", () => store.releaseClaim(key, { holder: "h", ...write }), true],
+    );
+  }
+  return calls;
 }
