@@ -26,7 +26,7 @@ import {
   trimElements,
   type WriteOptions,
 } from "../store";
-import { endsWith, replaceFunctionCallIn } from "../store/history";
+import { endsWith, OPERATIONS_PER_RECORD, replaceFunctionCallIn } from "../store/history";
 import {
   type AddUsageOptions,
   emptyUsage,
@@ -48,6 +48,8 @@ import { ExpiringMap, expiryAfter } from "./expiring-map";
 interface Operations {
   /** operationId -> fingerprint. */
   records: Map<string, string>;
+  /** The record before, once `records` filled up (see `OPERATIONS_PER_RECORD`). */
+  older?: Map<string, string>;
   expiresAt: number; // epoch ms; Infinity for no TTL
 }
 
@@ -223,7 +225,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
     refuseAfterDeadline("transact", key, options);
     const { operationId, fingerprint } = options;
     const operations = this.#operations.get(key);
-    const recorded = operations?.records.get(operationId);
+    const recorded = operations?.records.get(operationId) ?? operations?.older?.get(operationId);
     if (recorded !== undefined) {
       if (recorded === fingerprint) return "already-applied";
       throw new HistoryConflictError({ reason: "operation-reused", key, operationId });
@@ -252,9 +254,12 @@ export class MemoryStore implements SessionStore, ClaimStore {
     const expiresAt = expiryAfter(this.#now(), options.ttlSeconds ?? 0);
     if (elements.length === 0) this.#entries.delete(key);
     else this.#entries.set(key, { elements, expiresAt });
-    const records = new Map(operations?.records);
+    // As on Redis: a full record becomes the older one.
+    const full = (operations?.records.size ?? 0) >= OPERATIONS_PER_RECORD;
+    const records = full ? new Map<string, string>() : new Map(operations?.records);
+    const older = full ? operations?.records : operations?.older;
     records.set(operationId, fingerprint);
-    this.#operations.set(key, { records, expiresAt });
+    this.#operations.set(key, { records, ...(older ? { older } : {}), expiresAt });
     return "applied";
   }
 
@@ -394,7 +399,8 @@ export class MemoryStore implements SessionStore, ClaimStore {
     const operations = this.#operations.get(key);
     if (!operations) return { records: null, ttlSeconds: -2 };
     const ttlSeconds = this.#operations.ttlSeconds(key);
-    return { records: Object.fromEntries(operations.records), ttlSeconds };
+    const records = Object.fromEntries([...(operations.older ?? []), ...operations.records]);
+    return { records, ttlSeconds };
   }
 
   /** Keys currently live, for tests that check nothing else was written. */

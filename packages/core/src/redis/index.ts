@@ -9,6 +9,7 @@
 
 export { DeadlinePassedError } from "../failure-rule";
 export { CHAIN_LINK_LUA } from "../store/chain-link";
+export { OPERATIONS_PER_RECORD } from "../store/history";
 export {
   type ChainHint,
   type ChainHintList,
@@ -34,7 +35,7 @@ export {
 } from "./layout";
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
 export { REDIS_LUA } from "./lua";
-export { keySlot, operationsKey } from "./operations-key";
+export { keySlot, olderOperationsKey, operationsKey } from "./operations-key";
 export { RedisLayoutStore } from "./redis-layout-store";
 export {
   refusesCredentials,

@@ -24,7 +24,7 @@ import { storedTokenCount } from "../store/token-count";
 import { type ChainHints, chainHintOf } from "./chain-hint";
 import type { RedisArgument, RedisCommands } from "./commands";
 import { convertingLegacy, legacySha, parseLegacyStored, parseLegacyValue } from "./legacy";
-import { operationsKey } from "./operations-key";
+import { olderOperationsKey, operationsKey } from "./operations-key";
 import { REDIS_SCRIPTS, runScript } from "./script-runner";
 
 /*
@@ -187,7 +187,7 @@ export function writeLayout(
 }
 
 /**
- * Deletes the key and its operation record (see {@link operationsKey}), in one script call
+ * Deletes the key and its operation records (see {@link operationsKey}), in one script call
  * (fenced like every write).
  */
 export function clearLayout(
@@ -195,7 +195,8 @@ export function clearLayout(
   redisKey: string,
   deadline: number,
 ): Promise<unknown> {
-  return script(commands, "clear", [redisKey, operationsKey(redisKey)], [deadline]);
+  const records = [operationsKey(redisKey), olderOperationsKey(redisKey)];
+  return script(commands, "clear", [redisKey, ...records], [deadline]);
 }
 
 /** A legacy string converted client-side: its sha1, and the elements to store in its place. */
@@ -357,7 +358,7 @@ export async function transactLayout(
       reply = (await script(
         commands,
         "transact",
-        [redisKey, operationsKey(redisKey)],
+        [redisKey, operationsKey(redisKey), olderOperationsKey(redisKey)],
         [
           deadline,
           operationId,

@@ -24,6 +24,14 @@ export function operationsKey(redisKey: string): string {
   }
 }
 
+/**
+ * The older operation record, where the record moves when it is full (see
+ * `OPERATIONS_PER_RECORD`); same slot as {@link operationsKey}'s (its hash tag leads).
+ */
+export function olderOperationsKey(redisKey: string): string {
+  return `${operationsKey(redisKey)}:older`;
+}
+
 /** The key's hash tag, or undefined when it has none. */
 function hashTag(key: string): string | undefined {
   const open = key.indexOf("{");

@@ -89,3 +89,11 @@ function isFunctionCall(element: string, callId: string): boolean {
     return false;
   }
 }
+
+/**
+ * How many operation ids a record holds before it becomes the older one: a history keeps at
+ * least the last 256 and at most 512 (the runner records one or two per turn; without a TTL
+ * an unbounded record grew with every turn of a session). A retry comes right after its
+ * operation, or on resuming a run that stopped in it: far fewer than 256 changes later.
+ */
+export const OPERATIONS_PER_RECORD = 256;

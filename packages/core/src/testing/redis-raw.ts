@@ -1,4 +1,4 @@
-import { operationsKey } from "../redis/operations-key";
+import { olderOperationsKey, operationsKey } from "../redis/operations-key";
 import type { RawAccess } from "./raw-access";
 
 /**
@@ -49,21 +49,12 @@ export function redisRawAccess(
       if (ttlSeconds !== undefined) await call("EXPIRE", key, ttlSeconds);
     },
     async operations(key) {
-      const companion = operationsKey(key);
-      const reply = (await call("HGETALL", companion)) as unknown;
-      // RESP2 gives a flat [field, value, ...] array, RESP3 clients a map or an object.
-      const entries: [string, string][] = Array.isArray(reply)
-        ? Array.from({ length: reply.length / 2 }, (_, i) => [
-            String(reply[2 * i]),
-            String(reply[2 * i + 1]),
-          ])
-        : reply instanceof Map
-          ? [...reply].map(([k, v]) => [String(k), String(v)])
-          : Object.entries((reply ?? {}) as Record<string, unknown>).map(([k, v]) => [
-              k,
-              String(v),
-            ]);
-      const ttlSeconds = Number(await call("TTL", companion));
+      // Both generations of the record (see `olderOperationsKey`), the older first.
+      const entries: [string, string][] = [];
+      for (const record of [olderOperationsKey(key), operationsKey(key)]) {
+        entries.push(...hashEntries(await call("HGETALL", record)));
+      }
+      const ttlSeconds = Number(await call("TTL", operationsKey(key)));
       return { records: entries.length > 0 ? Object.fromEntries(entries) : null, ttlSeconds };
     },
   };
@@ -71,4 +62,16 @@ export function redisRawAccess(
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+}
+
+/** A HGETALL reply as entries: RESP2 gives a flat [field, value, ...] array, RESP3 a map or an object. */
+function hashEntries(reply: unknown): [string, string][] {
+  if (Array.isArray(reply)) {
+    return Array.from({ length: reply.length / 2 }, (_, i) => [
+      String(reply[2 * i]),
+      String(reply[2 * i + 1]),
+    ]);
+  }
+  if (reply instanceof Map) return [...reply].map(([k, v]) => [String(k), String(v)]);
+  return Object.entries((reply ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
 }

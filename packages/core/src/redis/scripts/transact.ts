@@ -1,3 +1,4 @@
+import { OPERATIONS_PER_RECORD } from "../../store/history";
 import { TOKEN_COUNT_FIELD } from "../../store/token-count";
 import { CHAIN } from "./chain";
 import { inPlace } from "./in-place";
@@ -65,29 +66,30 @@ end`;
 
 /**
  * TRANSACT KEYS[1] = history, KEYS[2] = its operation record (a hash operationId ->
- * fingerprint, same slot: see `operationsKey`); ARGV[1] = operationId, ARGV[2] = fingerprint,
+ * fingerprint, same slot: see `operationsKey`), KEYS[3] = the older record (`olderOperationsKey`); ARGV[1] = operationId, ARGV[2] = fingerprint,
  * ARGV[3] = maxItems (0: no trim), ARGV[4] = TTL seconds (0: no expiry), ARGV[5] = maxTokens
  * (0: none), ARGV[6..] = the legacy conversion (see `legacy_args`: sha1 of the string the
  * caller converted, '' on the first try; count L; the L elements), then count n of the expected
  * suffix, the n expected elements, then the new elements (an append is a replace of an empty
  * suffix).
  *
- * The id recorded with the same fingerprint: changes nothing, returns {'already'}; with another:
+ * The id recorded (in either record) with the same fingerprint: changes nothing, returns {'already'}; with another:
  * a CONFLICT operation-reused error. Then the stored history (the list, flattened when it
  * links to its parent, see `flatten`; a legacy string as the
  * caller converted it, checked by sha1 as in APPEND, else {'legacy', value, sha1(value)}; none
  * or a foreign type as empty) must end with the n expected elements, compared with `same_json`,
  * else a CONFLICT suffix-mismatch error. Only then: the suffix is replaced by the new elements,
- * the list cut to its pair-safe window (`window_start`, within maxTokens: `token_limit`), the id recorded, and both keys get the
- * TTL (or lose theirs). Returns {'applied', replacedType or ''}.
+ * the list cut to its pair-safe window (`window_start`, within maxTokens: `token_limit`), the id recorded (a record
+ * already holding OPERATIONS_PER_RECORD ids first becomes the older one, replacing it), and the
+ * history and record get the TTL (or lose theirs). Returns {'applied', replacedType or ''}.
  */
 export const transact = fenced(`
 ${PAIR_ROLE}
 ${TOKENS}
 ${SAME_JSON}
 ${CHAIN}
-local key, record = KEYS[1], KEYS[2]
-local recorded = redis.call('HGET', record, ARGV[1])
+local key, record, older = KEYS[1], KEYS[2], KEYS[3]
+local recorded = redis.call('HGET', record, ARGV[1]) or redis.call('HGET', older, ARGV[1])
 if recorded then
   if recorded == ARGV[2] then return {'already'} end
   return redis.error_reply('CONFLICT operation-reused: the operation id was recorded with another transaction; nothing was changed')
@@ -138,6 +140,7 @@ if max > 0 or max_tokens > 0 then
   local cut = window_start(key, token_limit(key, max, max_tokens))
   if cut > 0 then redis.call('LTRIM', key, cut, -1) end
 end
+if redis.call('HLEN', record) >= ${OPERATIONS_PER_RECORD} then redis.call('RENAME', record, older) end
 redis.call('HSET', record, ARGV[1], ARGV[2])
 local ttl = tonumber(ARGV[4])
 for _, target in ipairs({key, record}) do

@@ -3,6 +3,7 @@ import { type AgentInputItem, applySessionHistoryMutations } from "@openai/agent
 import { HistoryConflictError } from "../../errors";
 import type { HistoryTransaction, TransactOptions } from "../../store";
 import { sha1Hex } from "../../store/fingerprint";
+import { OPERATIONS_PER_RECORD } from "../../store/history";
 import type { GroupContext } from "../group-context";
 import { assistantItem, numbered, texts, toolCall, toolResult, userItem } from "../items";
 
@@ -194,6 +195,42 @@ export function transactionsGroup(
       15_000,
     );
   }
+
+  it("the record is bounded: the newest operations are still recognised, older ones dropped, at most twice the record's size kept", async (store, p) => {
+    if (!store.transact) return;
+    const k = `${p}k`;
+    const total = 2 * OPERATIONS_PER_RECORD + 10;
+    const operation = (i: number) => {
+      const transaction = append([userItem(`t${i}`)]);
+      return { transaction, options: opts(`op-${i}`, transaction) };
+    };
+    for (let i = 0; i < total; i++) {
+      const { transaction, options } = operation(i);
+      await store.transact(k, transaction, { ...(await options), maxItems: 4 });
+    }
+    if (raw.operations) {
+      const kept = Object.keys((await raw.operations(k)).records ?? {}).length;
+      assert.ok(kept <= 2 * OPERATIONS_PER_RECORD, `records kept: ${kept}`);
+      assert.ok(kept >= OPERATIONS_PER_RECORD, `records kept: ${kept}`);
+    }
+    // A retry of any of the newest OPERATIONS_PER_RECORD changes nothing.
+    for (let i = total - OPERATIONS_PER_RECORD; i < total; i++) {
+      const { transaction, options } = operation(i);
+      assert.equal(
+        await store.transact(k, transaction, await options),
+        "already-applied",
+        `op-${i}`,
+      );
+    }
+    assert.deepEqual(
+      texts(await store.read(k)),
+      [3, 2, 1, 0].map((n) => `t${total - 1 - n}`),
+    );
+    await store.clear(k);
+    if (raw.operations) assert.equal((await raw.operations(k)).records, null);
+    const { transaction, options } = operation(total - 1);
+    assert.equal(await store.transact(k, transaction, await options), "applied");
+  });
 
   it("maxItems keeps a pair-safe window of the newest items, as append does", async (store, p) => {
     if (!store.transact) return;
