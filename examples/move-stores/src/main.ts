@@ -2,7 +2,7 @@ import { MemoryStore, type SessionStore, StoreSession } from "@agents-memory/cor
 import { IoRedisStore } from "@agents-memory/ioredis";
 import { UpstashStore } from "@agents-memory/upstash";
 import { Agent, run } from "@openai/agents";
-import { moveConversation } from "./move-conversation";
+import { moveConversation, TargetTakenError } from "./move-conversation";
 
 const agent = new Agent({
   name: "Assistant",
@@ -41,6 +41,13 @@ try {
   console.log(
     `upstash: ${key} holds ${await count(upstash)} items; the agent said: ${next.finalOutput}`,
   );
+} catch (error) {
+  if (!(error instanceof TargetTakenError)) throw error;
+  // A run before this one left the conversation there (so did the other examples: chat:ann).
+  console.error(
+    `${error.message}; nothing there was changed. Start another conversation: SESSION_ID=<name> pnpm --filter @agents-memory/example-move-stores start`,
+  );
+  process.exitCode = 1;
 } finally {
   await Promise.all([memory.close(), redis.close(), upstash.close()]);
 }

@@ -71,6 +71,41 @@ test("pnpm start: the conversation moves memory -> Redis -> Upstash and goes on 
   ]);
 });
 
+test("pnpm start onto a conversation already in the target: nothing overwritten, and the way out is printed", async () => {
+  await directUpstash.rpush(
+    "chat:dora",
+    JSON.stringify({ role: "user", content: "an earlier run" }),
+  );
+  openai.script({ text: "Hello." });
+  const { code, stdout, stderr } = await runCommand("pnpm", ["--silent", "start"], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    env: {
+      REDIS_URL: redis.url,
+      UPSTASH_REDIS_REST_URL: upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: upstash.token,
+      OPENAI_API_KEY: openai.apiKey,
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_MODEL: "gpt-test",
+      OPENAI_AGENTS_DISABLE_TRACING: "1",
+      SESSION_ID: "dora",
+    },
+  });
+  expect({ code, stdout, stderr }).toEqual({
+    code: 1,
+    stdout: [
+      "memory:  chat:dora holds 2 items; the agent said: Hello.",
+      "redis:   chat:dora holds 2 items (memory: 0)",
+      "",
+    ].join("\n"),
+    stderr:
+      "moving chat:dora: the target already holds 1 other items; nothing there was changed. Start another conversation: SESSION_ID=<name> pnpm --filter @agents-memory/example-move-stores start\n",
+  });
+  expect(await directUpstash.lrange("chat:dora", 0, -1)).toEqual([
+    JSON.stringify({ role: "user", content: "an earlier run" }),
+  ]);
+  expect(await directRedis.llen("chat:dora")).toBe(2);
+});
+
 test("moveConversation: every item arrives unchanged (tool calls too), under the same key, with the TTL asked for", async () => {
   const from = new IoRedisStore({ url: redis.url, logger: silentLogger });
   const to = new UpstashStore({ url: upstash.url, token: upstash.token, logger: silentLogger });
