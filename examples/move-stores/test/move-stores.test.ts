@@ -31,9 +31,9 @@ afterAll(async () => {
   await redis.stop();
 });
 
-test("pnpm start: the conversation moves memory -> Redis -> Upstash and goes on there", async () => {
-  openai.script({ text: "Hello Ann." }, { text: "You are Ann." });
-  const { code, stdout, stderr } = await runCommand("pnpm", ["--silent", "start"], {
+/** `pnpm start` in this example, against the servers above. */
+const pnpmStart = (env: Record<string, string> = {}) =>
+  runCommand("pnpm", ["--silent", "start"], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     env: {
       REDIS_URL: redis.url,
@@ -43,8 +43,13 @@ test("pnpm start: the conversation moves memory -> Redis -> Upstash and goes on 
       OPENAI_BASE_URL: openai.baseURL,
       OPENAI_MODEL: "gpt-test",
       OPENAI_AGENTS_DISABLE_TRACING: "1",
+      ...env,
     },
   });
+
+test("pnpm start: the conversation moves memory -> Redis -> Upstash and goes on there", async () => {
+  openai.script({ text: "Hello Ann." }, { text: "You are Ann." });
+  const { code, stdout, stderr } = await pnpmStart();
   expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
   expect(stdout).toBe(
     [
@@ -77,19 +82,7 @@ test("pnpm start onto a conversation already in the target: nothing overwritten,
     JSON.stringify({ role: "user", content: "an earlier run" }),
   );
   openai.script({ text: "Hello." });
-  const { code, stdout, stderr } = await runCommand("pnpm", ["--silent", "start"], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    env: {
-      REDIS_URL: redis.url,
-      UPSTASH_REDIS_REST_URL: upstash.url,
-      UPSTASH_REDIS_REST_TOKEN: upstash.token,
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_BASE_URL: openai.baseURL,
-      OPENAI_MODEL: "gpt-test",
-      OPENAI_AGENTS_DISABLE_TRACING: "1",
-      SESSION_ID: "dora",
-    },
-  });
+  const { code, stdout, stderr } = await pnpmStart({ SESSION_ID: "dora" });
   expect({ code, stdout, stderr }).toEqual({
     code: 1,
     stdout: [
