@@ -1,22 +1,7 @@
-import {
-  MemoryStore,
-  ReplySession,
-  replyKey,
-  type SessionStore,
-  StoreSession,
-  silentLogger,
-} from "@agents-memory/core";
-import { startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
-import {
-  Agent,
-  OpenAIProvider,
-  OpenAIResponsesCompactionSession,
-  Runner,
-  setTracingDisabled,
-} from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { IoRedisStore } from "../src";
+import { ReplySession, replyKey, StoreSession, silentLogger } from "@agents-memory/core";
+import { Agent, OpenAIResponsesCompactionSession } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
+import { startEndToEnd } from "./__fixtures__/end-to-end";
 
 /*
  * The second way to keep a long conversation: the SDK's OpenAIResponsesCompactionSession
@@ -26,45 +11,11 @@ import { IoRedisStore } from "../src";
  * session's history with that: `clearSession()` then `addItems()`.
  */
 
-beforeAll(() => setTracingDisabled(true));
-
-const redis = await startRedisServer();
-const model = await startResponsesServer();
 // The compaction session builds its OpenAI client from the environment (this file's process).
-process.env.OPENAI_API_KEY = model.apiKey;
-process.env.OPENAI_BASE_URL = model.baseURL;
-afterAll(async () => {
-  await model.close();
-  await redis.stop();
-});
+const { model, runner, stores, close: stop } = await startEndToEnd({ env: true });
+afterAll(stop);
 
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: model.apiKey,
-    baseURL: model.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 const agent = new Agent({ name: "bot", instructions: "Answer briefly." });
-
-const stores: Array<{ name: string; make(): { store: SessionStore; close(): Promise<void> } }> = [
-  {
-    name: "MemoryStore",
-    make: () => {
-      const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
-      return { store, close: async () => {} };
-    },
-  },
-  {
-    name: "IoRedisStore (redis-server)",
-    make: () => {
-      const store = new IoRedisStore({ url: redis.url, logger: silentLogger });
-      return { store, close: () => store.close() };
-    },
-  },
-];
 
 const types = (items: readonly unknown[]) => items.map((item: any) => item.type ?? item.role);
 const compacting = (underlyingSession: StoreSession | ReplySession) =>

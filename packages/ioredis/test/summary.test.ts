@@ -2,19 +2,16 @@ import {
   DEFAULT_SUMMARY_INSTRUCTIONS,
   isSummaryItem,
   type MemoryLogger,
-  MemoryStore,
   ReplySession,
   replyKey,
-  type SessionStore,
   StoreSession,
   type SummaryOptions,
   silentLogger,
 } from "@agents-memory/core";
-import { factKeepingSummary, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { Agent, OpenAIProvider, Runner, setTracingDisabled } from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { IoRedisStore } from "../src";
+import { factKeepingSummary } from "@agents-memory/test-servers/openai";
+import { Agent } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
+import { startEndToEnd } from "./__fixtures__/end-to-end";
 
 /*
  * The summary of what falls out of the window, end to end: the real Runner against the local
@@ -22,48 +19,16 @@ import { IoRedisStore } from "../src";
  * real redis-server, for both sessions.
  */
 
-beforeAll(() => setTracingDisabled(true));
-
-const redis = await startRedisServer();
-const model = await startResponsesServer();
-afterAll(async () => {
-  await model.close();
-  await redis.stop();
-});
+const { model, runner, stores, close: stop } = await startEndToEnd();
+afterAll(stop);
 
 const FACT = "Fact: the launch code is PELICAN-42.";
 const isSummaryRequest = (body: any) => body?.instructions === DEFAULT_SUMMARY_INSTRUCTIONS;
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: model.apiKey,
-    baseURL: model.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 const agent = new Agent({ name: "bot", instructions: "Answer briefly." });
 const summary = (extra: Partial<SummaryOptions> = {}): SummaryOptions => ({ runner, ...extra });
 /** The words of a turn that is not the fact: a varying length, as a chat has. */
 const chatter = (turn: number) =>
   `Turn ${turn}: ${"please keep this in mind as well. ".repeat(1 + (turn % 7))}`;
-
-const stores: Array<{ name: string; make(): { store: SessionStore; close(): Promise<void> } }> = [
-  {
-    name: "MemoryStore",
-    make: () => {
-      const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
-      return { store, close: async () => {} };
-    },
-  },
-  {
-    name: "IoRedisStore (redis-server)",
-    make: () => {
-      const store = new IoRedisStore({ url: redis.url, logger: silentLogger });
-      return { store, close: () => store.close() };
-    },
-  },
-];
 
 /** The text of every input item of a model request, as one string. */
 const inputOf = (body: any) => JSON.stringify(body.input);

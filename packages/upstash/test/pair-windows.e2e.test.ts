@@ -1,15 +1,7 @@
 import { ReplySession, StoreSession, silentLogger } from "@agents-memory/core";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import {
-  Agent,
-  type AgentInputItem,
-  OpenAIProvider,
-  Runner,
-  setTracingDisabled,
-  tool,
-} from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
+import { Agent, type AgentInputItem, tool } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
+import { prefix, startEndToEnd } from "./__fixtures__/setup";
 
 /*
  * A stored history longer than the window a session reads (maxItems lowered since, or another
@@ -19,16 +11,8 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
  * from its follower, and a tool output without its call, with the API's 400s.
  */
 
-beforeAll(() => setTracingDisabled(true));
-
-const backend = await startBackend();
-const responses: ResponsesServer = await startResponsesServer();
-const stores = everyStore(backend);
-afterAll(async () => {
-  for (const { store } of stores) await store.close?.();
-  await responses.close();
-  await backend.stop();
-});
+const { model: responses, runner, stores, close } = await startEndToEnd();
+afterAll(close);
 
 // A reasoning model's turn: reasoning + a tool call, then (after the tool's output) reasoning +
 // the answer. Six items per turn in history: user, rs, fc, output, rs, msg.
@@ -74,15 +58,6 @@ const getTime = tool({
   execute: async () => "12:00",
 });
 const agent = new Agent({ name: "bot", instructions: "be brief", tools: [getTime] });
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 
 const CHAT = -100777;
 const TURNS = 3;

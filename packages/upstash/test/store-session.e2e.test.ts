@@ -1,17 +1,13 @@
 import { type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
   Agent,
   type AgentInputItem,
-  OpenAIProvider,
   OpenAIResponsesCompactionSession,
-  Runner,
   RunState,
-  setTracingDisabled,
   tool,
 } from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
+import { afterAll, describe, expect, test } from "vitest";
+import { prefix, startEndToEnd } from "./__fixtures__/setup";
 
 /*
  * StoreSession as a user coming from the SDK's MemorySession uses it, with the real Runner and
@@ -19,14 +15,9 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
  * "another process", and compaction surviving a write failure.
  */
 
-const backend = await startBackend();
-const responses: ResponsesServer = await startResponsesServer();
-beforeAll(() => {
-  setTracingDisabled(true);
-  // OpenAIResponsesCompactionSession builds its own client from the environment.
-  process.env.OPENAI_API_KEY = responses.apiKey;
-  process.env.OPENAI_BASE_URL = responses.baseURL;
-});
+// OpenAIResponsesCompactionSession builds its own client from the environment.
+const { model: responses, runner, stores, close } = await startEndToEnd({ env: true });
+afterAll(close);
 
 /** A store that fails the first append after a clear, once armed (a transient 503, say). */
 function failingAfterClear(store: SessionStore): SessionStore & { arm(): void } {
@@ -53,23 +44,6 @@ function failingAfterClear(store: SessionStore): SessionStore & { arm(): void } 
     },
   };
 }
-
-const stores = everyStore(backend);
-afterAll(async () => {
-  for (const { store } of stores) await store.close?.();
-  await responses.close();
-  await backend.stop();
-});
-
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 
 const deleteFile = tool({
   name: "delete_file",

@@ -1,14 +1,11 @@
 import { MemoryStore, type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
   Agent,
   type AgentInputItem,
   isSessionHistoryRewriteAwareSession,
   isSessionHistoryTransactionAwareSession,
-  OpenAIProvider,
   OutputGuardrailTripwireTriggered,
-  Runner,
   type SessionHistoryRewriteArgs,
   type SessionHistoryTransactionArgs,
   tool,
@@ -16,7 +13,7 @@ import {
 } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { UpstashStore } from "../src";
-import { prefix, startBackend } from "./__fixtures__/setup";
+import { type Backend, prefix, startEndToEnd } from "./__fixtures__/setup";
 
 /*
  * What the SDK's own tests of MemorySession check, and where StoreSession once differed
@@ -24,19 +21,8 @@ import { prefix, startBackend } from "./__fixtures__/setup";
  * accessor errors that never leak, and items that are not plain JSON.
  */
 
-const backend = await startBackend();
-const responses: ResponsesServer = await startResponsesServer();
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 /** One store of each kind, with budgets a loaded machine cannot exhaust (see `quiet`). */
-const stores: Array<{ name: string; store: SessionStore }> = [
+const patientStores = (backend: Backend) => [
   { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
   {
     name: "IoRedisStore",
@@ -56,16 +42,13 @@ const stores: Array<{ name: string; store: SessionStore }> = [
     }),
   },
 ];
+const { model: responses, runner, stores, close } = await startEndToEnd({ stores: patientStores });
 // Connected before the first test, so a slow first connection on a loaded machine does not eat
 // the sessions' 1 s budget.
 beforeAll(async () => {
   for (const { store } of stores) await store.connect?.();
 });
-afterAll(async () => {
-  for (const { store } of stores) await store.close?.();
-  await responses.close();
-  await backend.stop();
-});
+afterAll(close);
 
 const user = (text: string) =>
   ({ role: "user", content: [{ type: "input_text", text }] }) as AgentInputItem;

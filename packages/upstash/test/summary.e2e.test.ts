@@ -6,10 +6,10 @@ import {
   StoreSession,
   silentLogger,
 } from "@agents-memory/core";
-import { factKeepingSummary, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { Agent, OpenAIProvider, Runner, setTracingDisabled } from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { everyStore, startBackend } from "./__fixtures__/setup";
+import { factKeepingSummary } from "@agents-memory/test-servers/openai";
+import { Agent } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
+import { startEndToEnd } from "./__fixtures__/setup";
 
 /*
  * The summary of what falls out of the window on UpstashStore (REST, the local Upstash server
@@ -18,28 +18,13 @@ import { everyStore, startBackend } from "./__fixtures__/setup";
  * model's input at every turn. (MemoryStore and IoRedisStore: packages/ioredis/test.)
  */
 
-const backend = await startBackend();
-const model = await startResponsesServer();
-beforeAll(() => setTracingDisabled(true));
-const store = everyStore(backend).find(({ name }) => name === "UpstashStore")!.store;
-afterAll(async () => {
-  await store.close?.();
-  await model.close();
-  await backend.stop();
-});
+const { model, runner, stores, close } = await startEndToEnd();
+const store = stores.find(({ name }) => name === "UpstashStore")!.store;
+afterAll(close);
 
 model.respondWith((body) =>
   body.instructions === DEFAULT_SUMMARY_INSTRUCTIONS ? factKeepingSummary(body) : undefined,
 );
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: model.apiKey,
-    baseURL: model.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 const agent = new Agent({ name: "bot", instructions: "Answer briefly." });
 const FACT = "Fact: the launch code is PELICAN-42.";
 const chatter = (turn: number) =>

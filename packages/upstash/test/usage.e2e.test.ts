@@ -6,10 +6,9 @@ import {
   silentLogger,
   type TokenUsage,
 } from "@agents-memory/core";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool } from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
+import { Agent, tool } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
+import { prefix, startEndToEnd } from "./__fixtures__/setup";
 
 /*
  * Usage per conversation, with the real Runner against the local Responses API server on every
@@ -17,25 +16,9 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
  * (ReplySession) and per session (StoreSession), to exactly what the server reported.
  */
 
-const backend = await startBackend();
-const responses: ResponsesServer = await startResponsesServer();
-beforeAll(() => setTracingDisabled(true));
-const stores = everyStore(backend);
-afterAll(async () => {
-  for (const { store } of stores) await store.close?.();
-  await responses.close();
-  await backend.stop();
-});
+const { model: responses, runner, stores, close } = await startEndToEnd();
+afterAll(close);
 
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 const lookup = tool({
   name: "lookup",
   description: "Looks a word up.",

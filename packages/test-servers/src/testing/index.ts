@@ -21,4 +21,5 @@ export {
 } from "./packed";
 export { type LoggedLine, type RecordingLogger, recordingLogger } from "./recording-logger";
 export { replyTurns, type TurnRecord, type TurnStores, turnItems } from "./reply-turns";
+export { type ResponsesRunner, startResponsesRunner } from "./responses-runner";
 export { timed, until } from "./timing";

@@ -1,8 +1,11 @@
 import { MemoryStore, type SessionStore, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
+import type { ResponsesServer } from "@agents-memory/test-servers/openai";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
+import { startResponsesRunner } from "@agents-memory/test-servers/testing";
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
+import type { Runner } from "@openai/agents";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis as IoRedis } from "ioredis";
 import { Redis as FloorRedis } from "upstash-redis-floor";
@@ -81,7 +84,7 @@ export const prefix = (name = "t") => `am-up:${process.pid}:${name}:${++counter}
  * One store of each kind over the backend, for the end-to-end tests that run on all three:
  * MemoryStore, IoRedisStore (straight to the Redis behind Upstash) and UpstashStore.
  */
-export function everyStore(backend: Backend): Array<{ name: string; store: SessionStore }> {
+export function everyStore(backend: Backend): NamedStore[] {
   return [
     { name: "MemoryStore", store: new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger }) },
     {
@@ -97,4 +100,47 @@ export function everyStore(backend: Backend): Array<{ name: string; store: Sessi
       }),
     },
   ];
+}
+
+/** A store of one kind, named for the test titles. */
+export interface NamedStore {
+  name: string;
+  store: SessionStore;
+}
+
+/** What {@link startEndToEnd} started. */
+export interface EndToEnd {
+  backend: Backend;
+  /** The local Responses API server the runner talks to. */
+  model: ResponsesServer;
+  /** The SDK's `Runner` against `model`. */
+  runner: Runner;
+  stores: NamedStore[];
+  /** Closes the stores, then stops the Responses server and the backend. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the backend and the local Responses API server with a `Runner` against it (see
+ * `startResponsesRunner`; `env` points the OpenAI environment at it too), and builds the
+ * stores over the backend (`stores`, default {@link everyStore}), for the tests that run the
+ * real SDK on every store. The test file calls `close()` after all.
+ */
+export async function startEndToEnd(
+  options: { env?: boolean; stores?: (backend: Backend) => NamedStore[] } = {},
+): Promise<EndToEnd> {
+  const backend = await startBackend();
+  const { server: model, runner } = await startResponsesRunner({ env: options.env });
+  const stores = (options.stores ?? everyStore)(backend);
+  return {
+    backend,
+    model,
+    runner,
+    stores,
+    async close() {
+      for (const { store } of stores) await store.close?.();
+      await model.close();
+      await backend.stop();
+    },
+  };
 }
