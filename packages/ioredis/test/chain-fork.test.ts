@@ -2,7 +2,7 @@ import { silentLogger } from "@agents-memory/core";
 import type { StoredItems } from "@agents-memory/core/store";
 import { parseChainLink, readStoredWindow } from "@agents-memory/core/store";
 import { rk, userItem } from "@agents-memory/core/testing";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { Redis } from "ioredis";
 import { afterAll, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
@@ -13,13 +13,8 @@ import { IoRedisStore } from "../src";
  * their parent (not every key of the window, as before).
  */
 
-const server = await startRedisServer();
-const raw = new Redis(server.url);
-
-afterAll(async () => {
-  raw.disconnect();
-  await server.stop();
-});
+const { server, raw, stop } = await startRedisWithReader();
+afterAll(stop);
 
 let counter = 0;
 const prefix = () => `am-chain-fork:${process.pid}:${++counter}:`;

@@ -1,7 +1,6 @@
 import { CHAIN_LINK_LUA } from "@agents-memory/core/redis";
 import { chainLinkElement, followLink } from "@agents-memory/core/store";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { Redis } from "ioredis";
+import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { afterAll, expect, test } from "vitest";
 
 /*
@@ -10,12 +9,8 @@ import { afterAll, expect, test } from "vitest";
  * key and link element, on a real redis-server.
  */
 
-const server = await startRedisServer();
-const client = new Redis(server.url);
-afterAll(async () => {
-  client.disconnect();
-  await server.stop();
-});
+const { raw: client, stop } = await startRedisWithReader();
+afterAll(stop);
 
 // follow() for each (holder, element) pair in ARGV: {'link', parent, take} | {'end'} | {'refused', reason, parent}.
 const VERDICTS = `${CHAIN_LINK_LUA}

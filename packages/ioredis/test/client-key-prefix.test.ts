@@ -1,19 +1,13 @@
 import { ReplySession, replyKey, silentLogger } from "@agents-memory/core";
 import { parseChainLink } from "@agents-memory/core/store";
 import { assistantItem, userItem } from "@agents-memory/core/testing";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { Redis } from "ioredis";
+import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { failFastRedisOptions, IoRedisStore } from "../src";
 import { majors } from "./__fixtures__/clients";
 
-const server = await startRedisServer();
-const raw = new Redis(server.url);
-
-afterAll(async () => {
-  raw.disconnect();
-  await server.stop();
-});
+const { server, raw, stop } = await startRedisWithReader();
+afterAll(stop);
 
 /** Budgets that survive a loaded, shared test machine (these tests are about shapes, not speed). */
 const SLOW = 3000;

@@ -1,21 +1,16 @@
 import { silentLogger } from "@agents-memory/core";
 import { runStoreConformance } from "@agents-memory/core/testing";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
+import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, test } from "vitest";
 import { failFastRedisOptions, IoRedisStore } from "../src";
 import { majors } from "./__fixtures__/clients";
 
-const server = await startRedisServer();
 // The independent reader: a separate, plain ioredis client.
-const rawClient = new Redis(server.url);
+const { server, raw: rawClient, stop } = await startRedisWithReader();
+afterAll(stop);
 const raw = redisRawAccess(rawClient);
-
-afterAll(async () => {
-  rawClient.disconnect();
-  await server.stop();
-});
 
 describe.each(majors)("$name, a client the caller built", (major) => {
   const client = major.redis(server.url, failFastRedisOptions());

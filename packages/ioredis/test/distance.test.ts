@@ -1,7 +1,13 @@
 import { ReplySession, silentLogger } from "@agents-memory/core";
 import { type LatencyProxy, startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
-import { recordingLogger, replyTurns, turnItems, until } from "@agents-memory/test-servers/testing";
+import {
+  expectEveryTurnKept,
+  recordingLogger,
+  replyTurns,
+  turnItems,
+  until,
+} from "@agents-memory/test-servers/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
@@ -45,18 +51,7 @@ describe.each([20, 70])("IoRedisStore at %i ms each way", (delayMs) => {
                   release: (store) => (store as IoRedisStore).close(),
                 },
         });
-        expect(records.map((record) => record.persist.outcome)).toEqual(
-          Array(TURNS).fill("stored"),
-        );
-        expect([...logger.warnings, ...logger.errors]).toEqual([]);
-        expect(records.map((record) => record.readItems)).toEqual(
-          Array.from({ length: TURNS }, (_, turn) => Math.min(2 * turn, 50)),
-        );
-        expect(await reader.read(`bot:${1000 + TURNS}:${chatId}`)).toEqual(
-          Array.from({ length: TURNS }, (_, turn) => turnItems(turn))
-            .flat()
-            .slice(-50),
-        );
+        await expectEveryTurnKept({ records, logger, reader, chatId });
       } finally {
         await warm.close();
       }

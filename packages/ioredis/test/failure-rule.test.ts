@@ -1,7 +1,10 @@
-import { StoreError } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { until } from "@agents-memory/test-servers/testing";
+import {
+  startRedisWithReader,
+  storeErrorOf,
+  until,
+  whileOutOfMemory,
+} from "@agents-memory/test-servers/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { flavors } from "./__fixtures__/clients";
@@ -12,27 +15,12 @@ import { flavors } from "./__fixtures__/clients";
  * no answer. One case each: a request not sent, a read, an error answer, a write unanswered.
  */
 
-const server = await startRedisServer();
-const raw = new Redis(server.url);
-raw.on("error", () => {});
-
-afterAll(async () => {
-  raw.disconnect();
-  await server.stop();
-});
+const { server, raw, stop } = await startRedisWithReader();
+afterAll(stop);
 
 const opts = { maxItems: 50, ttlSeconds: 600 };
 let counter = 0;
 const prefix = () => `am-rule:${process.pid}:${++counter}:`;
-
-async function failureOf(call: Promise<unknown>): Promise<StoreError> {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(StoreError.isInstance(error), String(error)).toBe(true);
-  return error as StoreError;
-}
 
 describe.each(flavors)("$name", (flavor) => {
   test("a write never sent (its deadline had passed; Redis down) is failed, and nothing lands", async () => {
@@ -40,7 +28,7 @@ describe.each(flavors)("$name", (flavor) => {
     const { store, dispose } = flavor.make(server.url);
     try {
       await store.replace(`${p}k`, [userItem("a")], 600);
-      const late = await failureOf(
+      const late = await storeErrorOf(
         store.append(`${p}k`, [userItem("late")], { ...opts, deadline: Date.now() - 1 }),
       );
       expect(late.outcome).toBe("failed");
@@ -48,7 +36,7 @@ describe.each(flavors)("$name", (flavor) => {
 
       await server.kill();
       try {
-        const down = await failureOf(store.append(`${p}k`, [userItem("down")], opts));
+        const down = await storeErrorOf(store.append(`${p}k`, [userItem("down")], opts));
         expect(down.outcome).toBe("failed");
       } finally {
         await server.restart();
@@ -66,15 +54,9 @@ describe.each(flavors)("$name", (flavor) => {
     const { store, dispose } = flavor.make(server.url);
     try {
       await store.replace(`${p}k`, [userItem("a")], 600);
-      // Out of memory with no eviction: Redis answers every write with an OOM error.
-      await raw.config("SET", "maxmemory-policy", "noeviction");
-      await raw.config("SET", "maxmemory", "1");
-      let refused: StoreError;
-      try {
-        refused = await failureOf(store.append(`${p}k`, [userItem("refused")], opts));
-      } finally {
-        await raw.config("SET", "maxmemory", "0");
-      }
+      const refused = await whileOutOfMemory(raw, () =>
+        storeErrorOf(store.append(`${p}k`, [userItem("refused")], opts)),
+      );
       expect(refused.message).toMatch(/OOM/);
       expect(refused.outcome).toBe("failed");
       expect(await store.read(`${p}k`)).toEqual([userItem("a")]);
@@ -91,8 +73,8 @@ describe.each(flavors)("$name", (flavor) => {
       await store.replace(`${p}k`, [userItem("a")], 600);
       await pauser.call("CLIENT", "PAUSE", "1500", "ALL");
       const [read, write] = await Promise.all([
-        failureOf(store.read(`${p}k`)),
-        failureOf(store.append(`${p}k`, [userItem("sent")], opts)),
+        storeErrorOf(store.read(`${p}k`)),
+        storeErrorOf(store.append(`${p}k`, [userItem("sent")], opts)),
       ]);
       expect(read.outcome).toBe("failed");
       expect(write.outcome).toBe("unknown");

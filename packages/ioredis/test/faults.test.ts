@@ -7,22 +7,15 @@ import {
 } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { timed, until } from "@agents-memory/test-servers/testing";
+import { startRedisWithReader, timed, until } from "@agents-memory/test-servers/testing";
 import type { AgentInputItem } from "@openai/agents";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 import { flavors, majors } from "./__fixtures__/clients";
 
-const server = await startRedisServer();
-// The independent reader: a plain ioredis client (it queues and reconnects on its own).
-const raw = new Redis(server.url);
-raw.on("error", () => {});
-
-afterAll(async () => {
-  raw.disconnect();
-  await server.stop();
-});
+const { server, raw, stop } = await startRedisWithReader();
+afterAll(stop);
 
 const opts = { maxItems: 50, ttlSeconds: 600 };
 let counter = 0;

@@ -2,8 +2,7 @@ import { StoreError, silentLogger } from "@agents-memory/core";
 import { appendLayout, popLayout, type RedisCommands } from "@agents-memory/core/redis";
 import { userItem } from "@agents-memory/core/testing";
 import { startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { Redis } from "ioredis";
+import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { afterAll, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
@@ -13,12 +12,8 @@ import { IoRedisStore } from "../src";
  * a string that keeps changing makes the write fail rather than store a stale history.
  */
 
-const server = await startRedisServer();
-const client = new Redis(server.url);
-afterAll(async () => {
-  client.disconnect();
-  await server.stop();
-});
+const { server, raw: client, stop } = await startRedisWithReader();
+afterAll(stop);
 
 let counter = 0;
 const key = () => `am-legacy-race:${process.pid}:${++counter}`;

@@ -6,21 +6,16 @@ import {
   readStoredWindow,
 } from "@agents-memory/core/store";
 import { assistantItem, rawHistory, rk, userItem } from "@agents-memory/core/testing";
-import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
+import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { createIoRedisStore, defaultOptions, failFastRedisOptions, IoRedisStore } from "../src";
 import { majors } from "./__fixtures__/clients";
 
-const server = await startRedisServer();
-const raw = new Redis(server.url);
+const { server, raw, stop } = await startRedisWithReader();
+afterAll(stop);
 const rawAccess = redisRawAccess(raw);
-
-afterAll(async () => {
-  raw.disconnect();
-  await server.stop();
-});
 
 let counter = 0;
 const prefix = () => `am-store:${process.pid}:${++counter}:`;

@@ -2,7 +2,13 @@ import { ReplySession, type SessionStore, silentLogger } from "@agents-memory/co
 import { IoRedisStore } from "@agents-memory/ioredis";
 import { type LatencyProxy, startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
-import { recordingLogger, replyTurns, turnItems, until } from "@agents-memory/test-servers/testing";
+import {
+  expectEveryTurnKept,
+  recordingLogger,
+  replyTurns,
+  turnItems,
+  until,
+} from "@agents-memory/test-servers/testing";
 import { trustedCertificate } from "@agents-memory/test-servers/tls";
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
 import { afterAll, describe, expect, test } from "vitest";
@@ -55,17 +61,7 @@ describe.each([20, 70])("UpstashStore over HTTPS at %i ms each way", (delayMs) =
         logger,
         stores: mode === "warm" ? { open: () => warm } : { open: newStore, release: coldRelease },
       });
-      expect(records.map((record) => record.persist.outcome)).toEqual(Array(TURNS).fill("stored"));
-      expect([...logger.warnings, ...logger.errors]).toEqual([]);
-      expect(records.map((record) => record.readItems)).toEqual(
-        Array.from({ length: TURNS }, (_, turn) => Math.min(2 * turn, 50)),
-      );
-      const stored = await reader.read(`bot:${1000 + TURNS}:${chatId}`);
-      expect(stored).toEqual(
-        Array.from({ length: TURNS }, (_, turn) => turnItems(turn))
-          .flat()
-          .slice(-50),
-      );
+      await expectEveryTurnKept({ records, logger, reader, chatId });
     },
     300_000,
   );

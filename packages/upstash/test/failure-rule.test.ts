@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from "node:net";
-import { StoreError } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { freePort } from "@agents-memory/test-servers/free-port";
+import { storeErrorOf, whileOutOfMemory } from "@agents-memory/test-servers/testing";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { flavors, prefix, startBackend } from "./__fixtures__/setup";
 
@@ -28,21 +28,12 @@ beforeEach(() => {
 const opts = { maxItems: 50, ttlSeconds: 600 };
 const BUDGET_MS = 300;
 
-async function failureOf(call: Promise<unknown>): Promise<StoreError> {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(StoreError.isInstance(error), String(error)).toBe(true);
-  return error as StoreError;
-}
-
 describe.each(flavors)("$name", (flavor) => {
   test("a write never sent (its deadline had passed) is failed, and nothing lands", async () => {
     const store = flavor.make(upstash, { timeoutMs: BUDGET_MS });
     const p = prefix("rule-late");
     await store.replace(`${p}k`, [userItem("a")], 600);
-    const late = await failureOf(
+    const late = await storeErrorOf(
       store.append(`${p}k`, [userItem("late")], { ...opts, deadline: Date.now() - 1 }),
     );
     expect(late.outcome).toBe("failed");
@@ -54,15 +45,9 @@ describe.each(flavors)("$name", (flavor) => {
     const store = flavor.make(upstash, { timeoutMs: 2000 });
     const p = prefix("rule-oom");
     await store.replace(`${p}k`, [userItem("a")], 600);
-    // Out of memory with no eviction: Redis answers every write with an OOM error.
-    await direct.config("SET", "maxmemory-policy", "noeviction");
-    await direct.config("SET", "maxmemory", "1");
-    let refused: StoreError;
-    try {
-      refused = await failureOf(store.append(`${p}k`, [userItem("refused")], opts));
-    } finally {
-      await direct.config("SET", "maxmemory", "0");
-    }
+    const refused = await whileOutOfMemory(direct, () =>
+      storeErrorOf(store.append(`${p}k`, [userItem("refused")], opts)),
+    );
     expect(refused.message).toMatch(/OOM/);
     expect(refused.outcome).toBe("failed");
     expect(await store.read(`${p}k`)).toEqual([userItem("a")]);
@@ -74,8 +59,8 @@ describe.each(flavors)("$name", (flavor) => {
     await store.replace(`${p}k`, [userItem("a")], 600);
     upstash.hang(true);
     const [read, write] = await Promise.all([
-      failureOf(store.read(`${p}k`)),
-      failureOf(store.append(`${p}k`, [userItem("sent")], opts)),
+      storeErrorOf(store.read(`${p}k`)),
+      storeErrorOf(store.append(`${p}k`, [userItem("sent")], opts)),
     ]);
     expect(read.outcome).toBe("failed");
     expect(write.outcome).toBe("unknown");
@@ -88,7 +73,7 @@ describe.each(flavors)("$name", (flavor) => {
 describe.each(flavors.filter((flavor) => !flavor.name.includes("defaults")))("$name", (flavor) => {
   test("a write refused at connect (nothing listening) is failed", async () => {
     const store = flavor.make({ url: refusedUrl, token: "t" }, { timeoutMs: BUDGET_MS });
-    const refused = await failureOf(store.append(prefix("rule-refused"), [userItem("x")], opts));
+    const refused = await storeErrorOf(store.append(prefix("rule-refused"), [userItem("x")], opts));
     expect(refused.message).toMatch(/Upstash is unreachable/);
     expect(refused.outcome).toBe("failed");
   });
@@ -104,7 +89,7 @@ describe.each(flavors.filter((flavor) => !flavor.name.includes("defaults")))("$n
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const store = flavor.make({ url, token: "t" }, { timeoutMs: 2000 });
     // replace is idempotent: the store retries it once after a request that got no response.
-    const lost = await failureOf(store.replace(prefix("rule-lost"), [userItem("x")], 600));
+    const lost = await storeErrorOf(store.replace(prefix("rule-lost"), [userItem("x")], 600));
     expect(lost.message).toMatch(/Upstash is unreachable/);
     expect(lost.outcome).toBe("unknown");
   });

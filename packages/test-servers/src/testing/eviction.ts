@@ -7,6 +7,9 @@ import {
   type SessionStore,
 } from "@agents-memory/core";
 import type { Redis } from "ioredis";
+import { expect } from "vitest";
+import type { RedisServer } from "../redis";
+import { startRedisWithReader } from "./redis-reader";
 
 /** What {@link evictionScenario} saw. */
 export interface EvictionResult {
@@ -22,15 +25,50 @@ export interface EvictionResult {
   expiredOutcome: ReadOutcome | undefined;
 }
 
+/** The store {@link evictionScenario} plays through, and how to let go of it. */
+export interface EvictionStore {
+  store: SessionStore;
+  /** Closes the store and stops whatever `open` started for it. */
+  close(): Promise<void>;
+}
+
 /**
- * Reply-chain conversations played through `store` on a redis-server started with `maxmemory`
- * and an eviction policy, then memory filled through `direct` (a plain client straight to that
- * server) until half as many keys as conversations were evicted, and eviction then switched
- * off (so nothing changes under the reads); then each conversation's
- * latest answer, sent a minute ago, is replied to. `warnings` is where `store`'s and the
- * sessions' logger writes.
+ * Starts a redis-server with 6 MB of `maxmemory` and the eviction `policy` ("allkeys-lru",
+ * "volatile-lru"…), and builds the store under test over it with `open(server, logger)` (the
+ * logger records the warnings the result reports). Reply-chain conversations are played
+ * through the store, then memory is filled through a plain client straight to the server until
+ * half as many keys as conversations were evicted, and eviction is switched off (so nothing
+ * changes under the reads); then each conversation's latest answer, sent a minute ago, is
+ * replied to. Closes the store and stops the server before it resolves, even on a failure.
  */
 export async function evictionScenario(options: {
+  policy: string;
+  open(server: RedisServer, logger: MemoryLogger): EvictionStore | Promise<EvictionStore>;
+  chatId: number;
+  conversations?: number;
+}): Promise<EvictionResult> {
+  const { server, raw, stop } = await startRedisWithReader({
+    args: ["--maxmemory", "6mb", "--maxmemory-policy", options.policy, "--maxmemory-samples", "10"],
+  });
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const logger: MemoryLogger = {
+    warn: (fields, message) => warnings.push({ fields, message }),
+    error() {},
+  };
+  try {
+    const { store, close } = await options.open(server, logger);
+    try {
+      return await play({ ...options, store, direct: raw, warnings, logger });
+    } finally {
+      await close();
+    }
+  } finally {
+    await stop();
+  }
+}
+
+/** The scenario of {@link evictionScenario}, on a server and store already started. */
+async function play(options: {
   store: SessionStore;
   direct: Redis;
   warnings: { fields: Record<string, unknown>; message: string }[];
@@ -104,4 +142,31 @@ export async function evictionScenario(options: {
     expiredOutcome = old.readOutcome;
   }
   return { expected, outcomes, counts: counter.counts, lost, expiredOutcome };
+}
+
+/**
+ * Asserts what a user must see after {@link evictionScenario}: some reply was evicted; each
+ * outcome (and its count) is the one Redis's own keys say; each evicted reply younger than the
+ * TTL gave one "lost history" warning with its key and age; and a reply to a message older than
+ * the TTL reads as expired (`whole`), not lost.
+ */
+export function expectEvictionReported(result: EvictionResult, chatId: number): void {
+  expect(result.expected).toContain("missing");
+  expect(result.outcomes).toEqual(result.expected);
+  const count = (outcome: ReadOutcome) => result.expected.filter((o) => o === outcome).length;
+  expect(result.counts).toMatchObject({
+    missing: count("missing"),
+    truncated: count("truncated"),
+    whole: count("whole"),
+  });
+  expect(result.lost).toHaveLength(count("missing"));
+  for (const fields of result.lost) {
+    expect(fields).toMatchObject({
+      key: expect.stringMatching(new RegExp(`^bot:\\d+:${chatId}$`)),
+      ttlSeconds: 3600,
+    });
+    expect(fields.ageSeconds).toBeGreaterThanOrEqual(60);
+    expect(fields.ageSeconds).toBeLessThan(3600);
+  }
+  expect(result.expiredOutcome).toBe("whole");
 }

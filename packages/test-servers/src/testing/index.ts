@@ -1,6 +1,7 @@
 /** Test helpers shared by every package's tests: a recording logger, timing, the
- * packed-package check (README example run from the tarballs), and agent histories for
- * property tests of window cuts. */
+ * packed-package check (README example run from the tarballs), agent histories for property
+ * tests of window cuts, and fixtures (a redis-server with a raw reader, the local Responses API
+ * with its Runner, a store call's failure). */
 
 export {
   agentHistory,
@@ -11,7 +12,12 @@ export {
   propertyRuns,
   windowProblem,
 } from "./agent-history";
-export { type EvictionResult, evictionScenario } from "./eviction";
+export {
+  type EvictionResult,
+  type EvictionStore,
+  evictionScenario,
+  expectEvictionReported,
+} from "./eviction";
 export {
   expectExampleOutcome,
   type PackedProject,
@@ -20,6 +26,14 @@ export {
   type RawRedisReader,
 } from "./packed";
 export { type LoggedLine, type RecordingLogger, recordingLogger } from "./recording-logger";
-export { replyTurns, type TurnRecord, type TurnStores, turnItems } from "./reply-turns";
+export { type RedisWithReader, startRedisWithReader } from "./redis-reader";
+export {
+  expectEveryTurnKept,
+  replyTurns,
+  type TurnRecord,
+  type TurnStores,
+  turnItems,
+} from "./reply-turns";
 export { type ResponsesRunner, startResponsesRunner } from "./responses-runner";
+export { storeErrorOf, whileOutOfMemory } from "./store-failure";
 export { timed, until } from "./timing";

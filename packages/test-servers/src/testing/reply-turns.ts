@@ -5,6 +5,8 @@ import {
   type SessionStore,
 } from "@agents-memory/core";
 import type { AgentInputItem } from "@openai/agents";
+import { expect } from "vitest";
+import type { RecordingLogger } from "./recording-logger";
 
 /** How {@link replyTurns} gets its store for a turn. */
 export interface TurnStores {
@@ -66,6 +68,33 @@ export async function replyTurns(options: {
     }
   }
   return records;
+}
+
+/**
+ * Asserts what {@link replyTurns} with every session option at its default (first message id
+ * 1000) must give: every turn stored, nothing warned or logged as an error on `logger` (the
+ * run's logger), each turn reading every item before it up to the default window of 50, and the
+ * last answer's key holding the newest 50 items of all turns, read through `reader` (a store
+ * straight to Redis, apart from the one under test).
+ */
+export async function expectEveryTurnKept(options: {
+  records: TurnRecord[];
+  logger: RecordingLogger;
+  reader: SessionStore;
+  chatId: number;
+}): Promise<void> {
+  const { records, logger, reader, chatId } = options;
+  const turns = records.length;
+  expect(records.map((record) => record.persist.outcome)).toEqual(Array(turns).fill("stored"));
+  expect([...logger.warnings, ...logger.errors]).toEqual([]);
+  expect(records.map((record) => record.readItems)).toEqual(
+    Array.from({ length: turns }, (_, turn) => Math.min(2 * turn, 50)),
+  );
+  expect(await reader.read(`bot:${1000 + turns}:${chatId}`)).toEqual(
+    Array.from({ length: turns }, (_, turn) => turnItems(turn))
+      .flat()
+      .slice(-50),
+  );
 }
 
 /** The user's message and the answer of turn `turn`. */

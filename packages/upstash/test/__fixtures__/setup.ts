@@ -1,13 +1,13 @@
 import { MemoryStore, type SessionStore, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
 import type { ResponsesServer } from "@agents-memory/test-servers/openai";
-import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
+import type { RedisServer } from "@agents-memory/test-servers/redis";
 import { redisRawAccess } from "@agents-memory/test-servers/redis-raw";
-import { startResponsesRunner } from "@agents-memory/test-servers/testing";
+import { startRedisWithReader, startResponsesRunner } from "@agents-memory/test-servers/testing";
 import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
 import type { Runner } from "@openai/agents";
 import { Redis as UpstashRedis } from "@upstash/redis";
-import { Redis as IoRedis } from "ioredis";
+import type { Redis as IoRedis } from "ioredis";
 import { Redis as FloorRedis } from "upstash-redis-floor";
 import { UpstashStore, type UpstashStoreOptions } from "../../src";
 
@@ -21,20 +21,18 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
+/** Starts a {@link Backend}; the test file calls its `stop()` after all. */
 export async function startBackend(): Promise<Backend> {
-  const redis = await startRedisServer();
+  const { server: redis, raw: direct, stop } = await startRedisWithReader();
   const upstash = await startUpstashServer({ redisPort: redis.port });
-  const direct = new IoRedis(redis.url);
-  direct.on("error", () => {});
   return {
     redis,
     upstash,
     direct,
     raw: redisRawAccess(direct),
     async stop() {
-      direct.disconnect();
       await upstash.close();
-      await redis.stop();
+      await stop();
     },
   };
 }
