@@ -1,16 +1,14 @@
-import { ReplySession, replyKey, silentLogger } from "@agents-memory/core";
+import { replyKey, silentLogger } from "@agents-memory/core";
 import { parseChainLink } from "@agents-memory/core/store";
 import { assistantItem, userItem } from "@agents-memory/core/testing";
 import { startRedisWithReader } from "@agents-memory/test-servers/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { failFastRedisOptions, IoRedisStore } from "../src";
 import { majors } from "./__fixtures__/clients";
+import { SLOW, threeTurns } from "./__fixtures__/three-turns";
 
 const { server, raw, stop } = await startRedisWithReader();
 afterAll(stop);
-
-/** Budgets that survive a loaded, shared test machine (these tests are about shapes, not speed). */
-const SLOW = 3000;
 
 let chat = 700;
 
@@ -23,28 +21,9 @@ describe.each(majors)("$name: a client built with keyPrefix", (major) => {
     });
     const store = new IoRedisStore({ client, keyPrefix: "m:", logger: silentLogger });
     try {
-      let replyTo: number | null = null;
-      for (const [turn, messageId] of [101, 102, 103].entries()) {
-        const session = new ReplySession({
-          timeoutMs: SLOW,
-          store,
-          chatId,
-          replyToMessageId: replyTo,
-          logger: silentLogger,
-        });
-        expect(await session.getItems()).toHaveLength(turn * 2);
-        await session.addItems([userItem(`q${turn}`), assistantItem(`a${turn}`)]);
-        expect((await session.persist([messageId])).ok).toBe(true);
-        replyTo = messageId;
-      }
-      const last = new ReplySession({
-        timeoutMs: SLOW,
-        store,
-        chatId,
-        replyToMessageId: 103,
-        logger: silentLogger,
-      });
-      expect(await last.getItems()).toEqual([
+      const { seen, last } = await threeTurns(store, chatId, [101, 102, 103]);
+      expect(seen).toEqual([0, 2, 4, 6]);
+      expect(last).toEqual([
         userItem("q0"),
         assistantItem("a0"),
         userItem("q1"),

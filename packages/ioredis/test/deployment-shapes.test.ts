@@ -1,4 +1,4 @@
-import { ReplySession, StoreShapeError, silentLogger } from "@agents-memory/core";
+import { StoreShapeError, silentLogger } from "@agents-memory/core";
 import { assistantItem, userItem } from "@agents-memory/core/testing";
 import { startClusterModeNode } from "@agents-memory/test-servers/cluster";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
@@ -10,40 +10,9 @@ import { recordingLogger } from "@agents-memory/test-servers/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { failFastRedisOptions, IoRedisStore } from "../src";
-
-/** Budgets that survive a loaded, shared test machine (these tests are about shapes, not speed). */
-const SLOW = 3000;
+import { SLOW, threeTurns } from "./__fixtures__/three-turns";
 
 let chat = 900;
-
-/** Three ReplySession turns, each replying to the previous answer; what each turn read. */
-async function threeTurns(store: IoRedisStore): Promise<number[]> {
-  const chatId = ++chat;
-  const seen: number[] = [];
-  let replyTo: number | null = null;
-  for (const [turn, messageId] of [11, 12, 13].entries()) {
-    const session = new ReplySession({
-      timeoutMs: SLOW,
-      store,
-      chatId,
-      replyToMessageId: replyTo,
-      logger: silentLogger,
-    });
-    seen.push((await session.getItems()).length);
-    await session.addItems([userItem(`q${turn}`), assistantItem(`a${turn}`)]);
-    expect((await session.persist([messageId])).ok).toBe(true);
-    replyTo = messageId;
-  }
-  const last = new ReplySession({
-    timeoutMs: SLOW,
-    store,
-    chatId,
-    replyToMessageId: 13,
-    logger: silentLogger,
-  });
-  seen.push((await last.getItems()).length);
-  return seen;
-}
 
 describe("check() on a plain redis-server", () => {
   let server: RedisServer;
@@ -186,7 +155,7 @@ describe("a cluster-mode server (one node owning every slot)", () => {
     try {
       expect(store.client.isCluster).toBe(true);
       expect((await store.check()).layout).toBe("copy");
-      expect(await threeTurns(store)).toEqual([0, 2, 4, 6]);
+      expect((await threeTurns(store, ++chat)).seen).toEqual([0, 2, 4, 6]);
     } finally {
       await store.close();
     }
@@ -219,7 +188,7 @@ describe("servers that refuse part of a script (stand-ins: a RESP proxy in front
       expect(found.warnings).toHaveLength(1);
       expect(found.warnings[0]).toMatch(/refuses scripts that touch keys they do not declare/);
       expect(found.summary).toContain("layout copy");
-      expect(await threeTurns(store)).toEqual([0, 2, 4, 6]);
+      expect((await threeTurns(store, ++chat)).seen).toEqual([0, 2, 4, 6]);
       const adaptations = logger.warnings.filter((line) => line.fields.adapted === "layout");
       expect(adaptations).toHaveLength(1);
       expect(String(adaptations[0]!.fields.cause)).toMatch(/undeclared key/);
@@ -241,7 +210,7 @@ describe("servers that refuse part of a script (stand-ins: a RESP proxy in front
       expect(found.summary).toContain("write fence OFF");
       expect(found.warnings).toHaveLength(1);
       expect(found.warnings[0]).toMatch(/without the deadline fence.*may still land later/);
-      expect(await threeTurns(store)).toEqual([0, 2, 4, 6]);
+      expect((await threeTurns(store, ++chat)).seen).toEqual([0, 2, 4, 6]);
       expect(logger.warnings.filter((line) => line.fields.adapted === "fence")).toHaveLength(1);
     } finally {
       await store.close();

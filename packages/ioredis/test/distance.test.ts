@@ -1,10 +1,9 @@
 import { ReplySession, silentLogger } from "@agents-memory/core";
-import { type LatencyProxy, startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
-import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import {
   expectEveryTurnKept,
   recordingLogger,
   replyTurns,
+  startAtDistance,
   turnItems,
   until,
 } from "@agents-memory/test-servers/testing";
@@ -16,16 +15,14 @@ import { IoRedisStore } from "../src";
 // (the issue asks for 50 at 70 ms; CI runs fewer).
 const TURNS = Number(process.env.AM_DISTANCE_TURNS ?? 8);
 
-const redis: RedisServer = await startRedisServer();
-const proxy: LatencyProxy = await startLatencyProxy({ targetPort: redis.port });
+const { redis, proxy, stop } = await startAtDistance();
 const url = `redis://127.0.0.1:${proxy.port}`;
 /** The independent reader: straight to Redis, no distance. */
 const reader = new IoRedisStore({ url: redis.url, logger: silentLogger });
 
 afterAll(async () => {
   await reader.close();
-  await proxy.close();
-  await redis.stop();
+  await stop();
 });
 
 let chat = 0;

@@ -1,16 +1,15 @@
 import { ReplySession, type SessionStore, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
-import { type LatencyProxy, startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
-import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
 import {
   expectEveryTurnKept,
   recordingLogger,
   replyTurns,
+  startAtDistance,
   turnItems,
   until,
 } from "@agents-memory/test-servers/testing";
 import { trustedCertificate } from "@agents-memory/test-servers/tls";
-import { startUpstashServer, type UpstashServer } from "@agents-memory/test-servers/upstash";
+import { startUpstashServer } from "@agents-memory/test-servers/upstash";
 import { afterAll, describe, expect, test } from "vitest";
 import { UpstashStore } from "../src";
 
@@ -20,21 +19,21 @@ import { UpstashStore } from "../src";
 // AM_DISTANCE_TURNS raises the turns (the issue asks for 50 at 70 ms; CI runs fewer).
 const TURNS = Number(process.env.AM_DISTANCE_TURNS ?? 8);
 
-const redis: RedisServer = await startRedisServer();
-const upstash: UpstashServer = await startUpstashServer({
-  redisPort: redis.port,
-  tls: trustedCertificate(),
-});
-const proxy: LatencyProxy = await startLatencyProxy({ targetPort: upstash.port });
+const {
+  redis,
+  front: upstash,
+  proxy,
+  stop,
+} = await startAtDistance((server) =>
+  startUpstashServer({ redisPort: server.port, tls: trustedCertificate() }),
+);
 const url = `https://127.0.0.1:${proxy.port}`;
 /** The independent reader: straight to Redis, no distance. */
 const reader = new IoRedisStore({ url: redis.url, logger: silentLogger });
 
 afterAll(async () => {
   await reader.close();
-  await proxy.close();
-  await upstash.close();
-  await redis.stop();
+  await stop();
 });
 
 const newStore = () => new UpstashStore({ url, token: upstash.token, logger: silentLogger });

@@ -13,6 +13,11 @@ export {
   windowProblem,
 } from "./agent-history";
 export {
+  type AtDistance,
+  type FrontServer,
+  startAtDistance,
+} from "./at-distance";
+export {
   type EvictionResult,
   type EvictionStore,
   evictionScenario,
@@ -35,5 +40,5 @@ export {
   turnItems,
 } from "./reply-turns";
 export { type ResponsesRunner, startResponsesRunner } from "./responses-runner";
-export { storeErrorOf, whileOutOfMemory } from "./store-failure";
+export { expectUnansweredCalls, storeErrorOf, whileOutOfMemory } from "./store-failure";
 export { timed, until } from "./timing";

@@ -1,4 +1,5 @@
-import { StoreError } from "@agents-memory/core";
+import { type SessionStore, StoreError } from "@agents-memory/core";
+import { userItem } from "@agents-memory/core/testing";
 import type { Redis } from "ioredis";
 import { expect } from "vitest";
 
@@ -28,4 +29,20 @@ export async function whileOutOfMemory<T>(direct: Redis, call: () => Promise<T>)
   } finally {
     await direct.config("SET", "maxmemory", "0");
   }
+}
+
+/**
+ * Asserts the failure rule for calls that get no answer (the caller has silenced the server, and
+ * `store`'s budget is shorter than the silence): a read of `key` is failed; an append of one
+ * item to it is unknown, and its message says it may have been applied before its deadline,
+ * never after.
+ */
+export async function expectUnansweredCalls(store: SessionStore, key: string): Promise<void> {
+  const [read, write] = await Promise.all([
+    storeErrorOf(store.read(key)),
+    storeErrorOf(store.append(key, [userItem("sent")], { maxItems: 50, ttlSeconds: 600 })),
+  ]);
+  expect(read.outcome).toBe("failed");
+  expect(write.outcome).toBe("unknown");
+  expect(write.message).toMatch(/may have been applied before its deadline, never after/);
 }
