@@ -1,11 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { serverTestConfig } from "../test-servers/vitest-shared";
 
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    // Every file starts its own redis-server(s); one file at a time keeps timings honest.
-    fileParallelism: false,
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-  },
-});
+export default serverTestConfig();
