@@ -9,6 +9,7 @@ import {
 import type { Redis } from "ioredis";
 import { expect } from "vitest";
 import type { RedisServer } from "../redis";
+import { type RecordingLogger, recordingLogger } from "./recording-logger";
 import { startRedisWithReader } from "./redis-reader";
 
 /** What {@link evictionScenario} saw. */
@@ -50,15 +51,11 @@ export async function evictionScenario(options: {
   const { server, raw, stop } = await startRedisWithReader({
     args: ["--maxmemory", "6mb", "--maxmemory-policy", options.policy, "--maxmemory-samples", "10"],
   });
-  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-  const logger: MemoryLogger = {
-    warn: (fields, message) => warnings.push({ fields, message }),
-    error() {},
-  };
+  const logger = recordingLogger();
   try {
     const { store, close } = await options.open(server, logger);
     try {
-      return await play({ ...options, store, direct: raw, warnings, logger });
+      return await play({ ...options, store, direct: raw, logger });
     } finally {
       await close();
     }
@@ -71,12 +68,11 @@ export async function evictionScenario(options: {
 async function play(options: {
   store: SessionStore;
   direct: Redis;
-  warnings: { fields: Record<string, unknown>; message: string }[];
-  logger: MemoryLogger;
+  logger: RecordingLogger;
   chatId: number;
   conversations?: number;
 }): Promise<EvictionResult> {
-  const { store, direct, warnings, logger, chatId } = options;
+  const { store, direct, logger, chatId } = options;
   const conversations = options.conversations ?? 24;
   const session = { store, chatId, ttlSeconds: 3600, timeoutMs: 5_000, logger };
   const key = (id: number) => `bot:${id}:${chatId}`;
@@ -129,7 +125,9 @@ async function play(options: {
     outcomes.push(reply.readOutcome!);
     counter.add(reply.readOutcome);
   }
-  const lost = warnings.filter((w) => /younger than the TTL/.test(w.message)).map((w) => w.fields);
+  const lost = logger.warnings
+    .filter((w) => /younger than the TTL/.test(w.message))
+    .map((w) => w.fields);
   let expiredOutcome: ReadOutcome | undefined;
   const missingAt = expected.indexOf("missing");
   if (missingAt >= 0) {
