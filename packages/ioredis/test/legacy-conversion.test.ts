@@ -1,8 +1,12 @@
-import { StoreError, silentLogger } from "@agents-memory/core";
+import { silentLogger } from "@agents-memory/core";
 import { appendLayout, popLayout, type RedisCommands } from "@agents-memory/core/redis";
 import { userItem } from "@agents-memory/core/testing";
 import { startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
-import { startRedisWithReader } from "@agents-memory/test-servers/testing";
+import {
+  startRedisWithReader,
+  storeErrorOf,
+  whileLegacyStringChanges,
+} from "@agents-memory/test-servers/testing";
 import { afterAll, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
@@ -84,24 +88,14 @@ test("through the store, a legacy string that keeps changing fails the write as 
   });
   const k = key();
   await client.set(k, blob("old"));
-  let racing = true;
-  let changes = 0;
-  const until = Date.now() + 5_000;
-  const otherWriter = (async () => {
-    while (racing && Date.now() < until) await client.set(k, blob(`other ${++changes}`));
-  })();
   try {
-    const error = await store.append(k, [userItem("new")], appendOptions).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
+    const error = await whileLegacyStringChanges(client, k, () =>
+      storeErrorOf(store.append(k, [userItem("new")], appendOptions)),
     );
-    expect(StoreError.isInstance(error), String(error)).toBe(true);
-    expect((error as StoreError).message).toMatch(/kept changing/);
-    expect((error as StoreError).outcome).toBe("failed");
-    expect((error as StoreError).message).not.toMatch(/may have been applied/);
+    expect(error.message).toMatch(/kept changing/);
+    expect(error.outcome).toBe("failed");
+    expect(error.message).not.toMatch(/may have been applied/);
   } finally {
-    racing = false;
-    await otherWriter;
     await store.close();
     await proxy.close();
   }

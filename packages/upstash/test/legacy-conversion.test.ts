@@ -1,6 +1,7 @@
-import { StoreError, silentLogger } from "@agents-memory/core";
+import { silentLogger } from "@agents-memory/core";
 import { userItem } from "@agents-memory/core/testing";
 import { startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
+import { storeErrorOf, whileLegacyStringChanges } from "@agents-memory/test-servers/testing";
 import { afterAll, expect, test } from "vitest";
 import { UpstashStore } from "../src";
 import { startBackend } from "./__fixtures__/setup";
@@ -27,24 +28,14 @@ test("a legacy string that keeps changing fails the write as failed: Upstash ans
   const k = `am-legacy-race:${process.pid}`;
   const blob = (text: string) => JSON.stringify([userItem(text)]);
   await backend.direct.set(k, blob("old"));
-  let racing = true;
-  let changes = 0;
-  const until = Date.now() + 5_000;
-  const otherWriter = (async () => {
-    while (racing && Date.now() < until) await backend.direct.set(k, blob(`other ${++changes}`));
-  })();
   try {
-    const error = await store.append(k, [userItem("new")], { maxItems: 50, ttlSeconds: 600 }).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
+    const error = await whileLegacyStringChanges(backend.direct, k, () =>
+      storeErrorOf(store.append(k, [userItem("new")], { maxItems: 50, ttlSeconds: 600 })),
     );
-    expect(StoreError.isInstance(error), String(error)).toBe(true);
-    expect((error as StoreError).message).toMatch(/kept changing/);
-    expect((error as StoreError).outcome).toBe("failed");
-    expect((error as StoreError).message).not.toMatch(/may have been applied/);
+    expect(error.message).toMatch(/kept changing/);
+    expect(error.outcome).toBe("failed");
+    expect(error.message).not.toMatch(/may have been applied/);
   } finally {
-    racing = false;
-    await otherWriter;
     await store.close();
     await proxy.close();
   }

@@ -23,6 +23,7 @@ export {
   evictionScenario,
   expectEvictionReported,
 } from "./eviction";
+export { whileLegacyStringChanges } from "./legacy-race";
 export {
   expectExampleOutcome,
   type PackedProject,
