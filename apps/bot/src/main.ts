@@ -160,9 +160,14 @@ async function main(): Promise<void> {
       : await startTelegram({ config, logger, createCallback, health, store });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (StoreShapeError.isInstance(error)) {
-      // One line naming what to change; the store never puts a secret in it.
-      logger.fatal({ problem: error.problem }, `refusing to start: ${message}`);
+    const refusal = StoreShapeError.isInstance(error)
+      ? error.problem
+      : isOptionRefusal(error)
+        ? "store-options"
+        : undefined;
+    if (refusal) {
+      // One line naming what to change; the stores never put a secret in it.
+      logger.fatal({ problem: refusal }, `refusing to start: ${message}`);
       process.stderr.write(`refusing to start: ${scrub(message, secretsOf(config))}\n`);
     } else {
       logger.fatal({ err: error }, "start-up failed");
@@ -208,6 +213,18 @@ async function main(): Promise<void> {
   }
   await shutdown(isConsole ? "end of input" : "transport ended");
   process.exit(0);
+}
+
+/**
+ * A store that refused its options when built (a URL it cannot use, a value out of range):
+ * the stores throw a `TypeError` or `RangeError` whose message starts "[agents-memory]" and
+ * says what to change, like a config problem.
+ */
+function isOptionRefusal(error: unknown): error is Error {
+  return (
+    (error instanceof TypeError || error instanceof RangeError) &&
+    error.message.startsWith("[agents-memory]")
+  );
 }
 
 function exitWithError(logger: Logger, error: unknown): never {

@@ -76,6 +76,22 @@ describe("the store check at start-up", () => {
     }
   });
 
+  test("a store URL the store refuses (an Upstash REST URL with a bad port): exit 1 with one line, no stack", async () => {
+    const bot = spawnBot({
+      ...serverEnv(tg, ai),
+      STORE_URL: "https://eu1-example.upstash.io:99999",
+      UPSTASH_REDIS_REST_TOKEN: "token-never-printed",
+    });
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.stderr().split("\n").filter(Boolean)).toEqual([
+      expect.stringMatching(/^refusing to start: .*url is not a usable URL: a port above 65535/),
+    ]);
+    expect(bot.logs.filter((l) => l.level === 60)).toEqual([
+      expect.objectContaining({ problem: "store-options" }),
+    ]);
+    expect(bot.stderr() + bot.stdout()).not.toContain("token-never-printed");
+  });
+
   test("redis+cluster:// to the same server: the bot starts (its store owns the Cluster client)", async () => {
     const bot = await startBot(tg, ai, {
       STORE_URL: `redis+cluster://127.0.0.1:${clusterNode.port}`,

@@ -1,5 +1,6 @@
 /**
- * What is wrong with a string that `new URL()` refuses, as a phrase that quotes no secret:
+ * What is wrong with a string that `new URL()` refuses, as a phrase that quotes no secret (a
+ * caller need not add that the value is not shown):
  * `a port above 65535 (99999)`, `a port that is not a number (not shown: it may be a
  * password)`, or `a malformed URL` when nothing more precise is known. A bad port is the
  * common case (`redis://host:63790`, `redis://user:password` without `@host`).

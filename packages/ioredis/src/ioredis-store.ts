@@ -219,7 +219,7 @@ export class IoRedisStore extends RedisLayoutStore {
         key,
         reach: requests.reach,
         cause: error,
-        reason: `${describeCause(error)}${hint}`,
+        reason: `${describeCause(error)}${this.#connectionProblem(error)}${hint}`,
         timeoutMs: timedOut ? (this.#commandTimeoutMs ?? 0) : undefined,
       });
     }
@@ -240,6 +240,18 @@ export class IoRedisStore extends RedisLayoutStore {
       time: () => send(() => serverTimeMs(this.client)),
       loadedScripts: this.#loadedScripts,
     };
+  }
+
+  /**
+   * Why the store-built client is not connected, for a call the gate refused: the last error
+   * the client reported (a refused password says so; the gate only sees the connection close).
+   */
+  #connectionProblem(error: unknown): string {
+    const last = this.#lastClientError;
+    if (last === undefined || !RequestNotSentError.isInstance(error)) return "";
+    return refusesCredentials(last)
+      ? `; Redis refused the credentials (${describeCause(last)}): check the password and user in the URL or redisOptions`
+      : `; the connection's last error: ${describeCause(last)}`;
   }
 
   /** One warning per outage, one debug line when it is over; never the URL (credentials). */

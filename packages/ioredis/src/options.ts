@@ -63,7 +63,7 @@ export function assertRedisUrl(url: unknown, name: string): void {
     parsed = new URL(url.trim());
   } catch {
     throw new TypeError(
-      `[agents-memory] [ioredis] ${name} must be a redis:// or rediss:// URL, got ${urlParseProblem(url)} (the value is not shown: it may hold a password)`,
+      `[agents-memory] [ioredis] ${name} is not a usable URL: ${urlParseProblem(url)} (expected redis://[user:password@]host:port[/db] or rediss://…)`,
     );
   }
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {

@@ -1,4 +1,4 @@
-import { StoreShapeError, silentLogger } from "@agents-memory/core";
+import { StoreError, StoreShapeError, silentLogger } from "@agents-memory/core";
 import { assistantItem, userItem } from "@agents-memory/core/testing";
 import { startClusterModeNode } from "@agents-memory/test-servers/cluster";
 import { type RedisServer, startRedisServer } from "@agents-memory/test-servers/redis";
@@ -92,6 +92,28 @@ describe("refused credentials", () => {
         expect((error as Error).message).toMatch(/refused the credentials \(.*WRONGPASS/);
         expect((error as Error).message).not.toContain("wrong-secret");
         expect((error as Error).message).not.toContain("\n");
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a store call without check() first names the refusal too, on the first call and later ones", async () => {
+    const store = new IoRedisStore({
+      commandTimeoutMs: SLOW,
+      url: `redis://:wrong-secret@127.0.0.1:${server.port}`,
+      logger: silentLogger,
+    });
+    try {
+      for (let call = 0; call < 2; call++) {
+        const error = await store.read("am-credentials:k").then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(StoreError.isInstance(error), String(error)).toBe(true);
+        expect((error as StoreError).outcome).toBe("failed");
+        expect((error as Error).message).toMatch(/refused the credentials \(.*WRONGPASS/);
+        expect((error as Error).message).not.toContain("wrong-secret");
       }
     } finally {
       await store.close();

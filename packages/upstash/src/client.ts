@@ -39,12 +39,12 @@ export function checkedRestUrl(url: unknown): string {
     parsed = new URL(url.trim());
   } catch {
     throw new TypeError(
-      `[agents-memory] [upstash] url is not a valid URL, got ${urlParseProblem(url)} (expected the database's REST URL, https://<name>.upstash.io; not quoted here, it may hold credentials)`,
+      `[agents-memory] [upstash] url is not a usable URL: ${urlParseProblem(url)} (expected the database's REST URL, https://<name>.upstash.io)`,
     );
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
     throw new TypeError(
-      `[agents-memory] [upstash] url must be the database's REST URL (https://${parsed.host}), not a ${parsed.protocol}// URL: that is the Redis-protocol endpoint; use ${ENV_URL} from the console's REST API section`,
+      `[agents-memory] [upstash] url must be the database's REST URL (https://${parsed.hostname}), not a ${parsed.protocol}// URL: that is the Redis-protocol endpoint; use ${ENV_URL} from the console's REST API section`,
     );
   }
   if (parsed.username || parsed.password) {

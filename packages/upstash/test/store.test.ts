@@ -73,12 +73,13 @@ describe("building the store", () => {
     const cases: [string, RegExp][] = [
       [
         `rediss://default:${secret}@eu1-example.upstash.io:6379`,
-        /REST URL .*not a rediss:\/\/ URL/,
+        // The REST URL's host, without the Redis port (the REST endpoint is on 443).
+        /REST URL \(https:\/\/eu1-example\.upstash\.io\), not a rediss:\/\/ URL/,
       ],
       [`https://default:${secret}@eu1-example.upstash.io`, /must not carry credentials/],
-      [`not a url ${secret}`, /not a valid URL/],
-      [`https://eu1-example.upstash.io:${secret}`, /got a port that is not a number/],
-      ["https://eu1-example.upstash.io:443000", /got a port above 65535 \(443000\)/],
+      [`not a url ${secret}`, /url is not a usable URL: a malformed URL/],
+      [`https://eu1-example.upstash.io:${secret}`, /not a usable URL: a port that is not a number/],
+      ["https://eu1-example.upstash.io:443000", /not a usable URL: a port above 65535 \(443000\)/],
     ];
     for (const [url, message] of cases) {
       let thrown: unknown;
