@@ -1,6 +1,5 @@
 import { type MemoryLogger, ReplySession, replyKey } from "@agents-memory/core";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
