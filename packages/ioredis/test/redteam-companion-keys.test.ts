@@ -1,4 +1,4 @@
-import { type MemoryLogger, StoreSession } from "@agents-memory/core";
+import { type MemoryLogger, MemoryStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
@@ -8,6 +8,11 @@ import { IoRedisStore } from "../src";
  * usage counters of session `id` are under `id:usage`, its operation record (the runner's
  * idempotency record) under `{id}:ops`; both are valid session ids of another session in the
  * same store (an app that takes the session id from its client, a conversation id, say).
+ * The MemoryStore keeps usage and operation records apart from histories, so there the same
+ * steps hold (first test); on the Redis layout (IoRedisStore here; UpstashStore shares the
+ * layout) they do not. Cause: StoreSession.usageKey (packages/core/src/sessions/store-session.ts)
+ * and operationsKey (packages/core/src/redis/operations-key.ts) build companion keys in the
+ * history keys' namespace.
  */
 
 const server = await startRedisServer();
@@ -105,4 +110,19 @@ describe("a session whose id is another session's companion key", () => {
       expect(await alice.getItems()).toHaveLength(2);
     });
   });
+});
+
+test("holds on the MemoryStore: usage kept, later writes land, a retry applies once", async () => {
+  const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
+  const id = "alice";
+  const alice = new StoreSession({ store, sessionId: id, logger: silentLogger });
+  await alice.applyHistoryTransaction!(firstTurn);
+  await alice.recordUsage(usage);
+  await new StoreSession({ store, sessionId: `${id}:usage`, logger: silentLogger }).addItems([
+    user("my own chat"),
+  ]);
+  await new StoreSession({ store, sessionId: `{${id}}:ops`, logger: silentLogger }).clearSession();
+  await alice.applyHistoryTransaction!(firstTurn);
+  expect((await alice.getUsage()).inputTokens).toBe(10);
+  expect(await alice.getItems()).toHaveLength(2);
 });
