@@ -1,5 +1,6 @@
 import { type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
+import { startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
 import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
 import {
   Agent,
@@ -12,6 +13,7 @@ import {
   tool,
 } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { UpstashStore } from "../src";
 import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
@@ -24,15 +26,35 @@ const backend = await startBackend();
 const responses: ResponsesServer = await startResponsesServer();
 beforeAll(() => setTracingDisabled(true));
 
+// 70 ms each way, as between regions.
+const redisFar = await startLatencyProxy({ targetPort: backend.redis.port, delayMs: 70 });
+const upstashFar = await startLatencyProxy({
+  targetPort: Number(new URL(backend.upstash.url).port),
+  delayMs: 70,
+});
 const stores: Array<{ name: string; store: SessionStore }> = [
   ...everyStore(backend),
   {
     name: "IoRedisStore, copy layout",
     store: new IoRedisStore({ url: backend.redis.url, logger: silentLogger, layout: "copy" }),
   },
+  {
+    name: "IoRedisStore at 70 ms",
+    store: new IoRedisStore({ url: `redis://127.0.0.1:${redisFar.port}`, logger: silentLogger }),
+  },
+  {
+    name: "UpstashStore at 70 ms",
+    store: new UpstashStore({
+      url: `http://127.0.0.1:${upstashFar.port}`,
+      token: backend.upstash.token,
+      logger: silentLogger,
+    }),
+  },
 ];
 afterAll(async () => {
   for (const { store } of stores) await store.close?.();
+  await redisFar.close();
+  await upstashFar.close();
   await responses.close();
   await backend.stop();
 });
