@@ -1,4 +1,4 @@
-import { type MemoryLogger, StoreSession } from "@agents-memory/core";
+import { type MemoryLogger, ReplySession, replyKey, StoreSession } from "@agents-memory/core";
 import { startRedisCluster } from "@agents-memory/test-servers/cluster";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
@@ -101,4 +101,31 @@ describe.each(["app:", "app}{"])("a Cluster client with keyPrefix %j", (clientPr
       }
     },
   );
+});
+
+test('holds: ReplySession (the bot\'s flow) on a Cluster client with keyPrefix "app:": three turns read whole', async () => {
+  const { store, logger, dispose } = clusterStore("app:");
+  try {
+    const chat = -Math.floor(Math.random() * 1e9);
+    let replyTo: number | null = null;
+    const outcomes: Array<string | undefined> = [];
+    for (const id of [21, 22, 23]) {
+      const session: ReplySession = new ReplySession({
+        store,
+        chatId: chat,
+        replyToMessageId: replyTo,
+        logger,
+      });
+      await session.load();
+      outcomes.push(session.readOutcome);
+      await session.addItems([user(`q${id}`), answer(`a${id}`)]);
+      expect((await session.persist([id, id + 100])).ok).toBe(true);
+      replyTo = id + 100;
+    }
+    expect(outcomes).toEqual(["none", "whole", "whole"]);
+    expect(await store.read(replyKey(123, chat))).toHaveLength(6);
+    expect(logger.lines).toEqual([]);
+  } finally {
+    await dispose();
+  }
 });
