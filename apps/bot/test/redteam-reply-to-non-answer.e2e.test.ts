@@ -3,7 +3,7 @@ import type { TelegramServer } from "@agents-memory/test-servers/telegram";
 import { describe, expect, test } from "vitest";
 import type { BotProcess, LogLine } from "./support/bot-process";
 import { useBotWorld } from "./support/e2e";
-import { ann, repliesTo, transcript } from "./support/transcript";
+import { ann, repliesTo, transcript, turns } from "./support/transcript";
 
 /*
  * Red team: the "missing" read outcome and its warning ("lost history younger than the TTL")
@@ -54,5 +54,35 @@ describe("a reply to a bot message that never had a history", () => {
     );
     expect(bot.logs.filter((l) => /younger than the TTL/.test(String(l.msg)))).toEqual([]);
     expect(statsSum(bot, (l) => (l.reads as any).missing)).toBe(0);
+  });
+
+  /*
+   * What a user does: a conversation with the bot; one turn fails (the model answers 500 after
+   * the client's retries) and the bot apologises under the user's message; the user replies
+   * to the apology, "try again".
+   * Expected: the retry continues the conversation the failed turn was in (the apology could
+   * carry the failed turn's parent history), or at least is not counted as evicted memory.
+   * What happens: nothing is stored under the apology (agent-callback.ts #run persists only
+   * when an answer was sent), so the retry starts a new conversation: the model no longer
+   * knows "Ann", and a lost history is warned about. Medium sure: the help text says to reply
+   * to an answer, but an apology invites exactly this reply.
+   */
+  test.fails("a reply to the apology after a failed turn continues the conversation", async () => {
+    const chat = CHAT - 1;
+    const first = await t().turn(chat, "/a I am Ann");
+    for (let i = 0; i < 3; i++) ai.script({ error: { status: 500 } });
+    const failing = tg.sendUserMessage({
+      chatId: chat,
+      from: ann,
+      text: "what is my name?",
+      replyTo: first.answer,
+    });
+    let apology: ReturnType<typeof repliesTo>[number] | undefined;
+    await bot.waitForLog(() => {
+      apology = repliesTo(tg, failing)[0];
+      return apology !== undefined;
+    });
+    const retry = await t().turn(chat, "try again", { replyTo: apology! });
+    expect(turns(retry.requests[0]).join("\n")).toContain("I am Ann");
   });
 });
