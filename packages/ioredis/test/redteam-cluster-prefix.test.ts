@@ -1,5 +1,7 @@
 import { type MemoryLogger, ReplySession, replyKey, StoreSession } from "@agents-memory/core";
+import { assistantItem as answer, userItem as user } from "@agents-memory/core/testing";
 import { startRedisCluster } from "@agents-memory/test-servers/cluster";
+import { recordingLogger } from "@agents-memory/test-servers/testing";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
 import { failFastClusterOptions, IoRedisStore } from "../src";
@@ -13,20 +15,6 @@ import { failFastClusterOptions, IoRedisStore } from "../src";
 
 const cluster = await startRedisCluster();
 afterAll(() => cluster.stop());
-
-const user = (text: string) => ({ role: "user" as const, content: text });
-const answer = (text: string) => ({
-  role: "assistant" as const,
-  status: "completed" as const,
-  content: [{ type: "output_text" as const, text }],
-});
-
-function recordingLogger(): MemoryLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (fields: unknown, msg?: string) =>
-    lines.push(`${msg ?? ""} ${JSON.stringify(fields)}`);
-  return { lines, debug: () => {}, info: () => {}, warn: log, error: log } as never;
-}
 
 /** Two runner turns (transactions) and a compaction-style replace on one session. */
 async function turns(store: IoRedisStore, sessionId: string, logger: MemoryLogger) {
@@ -68,7 +56,7 @@ describe.each(["", "{app}:"])("holds: a Cluster client with keyPrefix %j", (clie
     const { store, logger, dispose } = clusterStore(clientPrefix);
     try {
       expect(await turns(store, `${id}-${Math.random()}`, logger)).toHaveLength(5);
-      expect(logger.lines).toEqual([]);
+      expect([...logger.warnings, ...logger.errors]).toEqual([]);
     } finally {
       await dispose();
     }
@@ -124,7 +112,7 @@ test('holds: ReplySession (the bot\'s flow) on a Cluster client with keyPrefix "
     }
     expect(outcomes).toEqual(["none", "whole", "whole"]);
     expect(await store.read(replyKey(123, chat))).toHaveLength(6);
-    expect(logger.lines).toEqual([]);
+    expect([...logger.warnings, ...logger.errors]).toEqual([]);
   } finally {
     await dispose();
   }

@@ -1,5 +1,7 @@
 import { type MemoryLogger, MemoryStore, StoreSession, silentLogger } from "@agents-memory/core";
+import { assistantItem as answer, userItem as user } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
+import { recordingLogger } from "@agents-memory/test-servers/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
@@ -17,20 +19,6 @@ import { IoRedisStore } from "../src";
 
 const server = await startRedisServer();
 afterAll(() => server.stop());
-
-const user = (text: string) => ({ role: "user" as const, content: text });
-const answer = (text: string) => ({
-  role: "assistant" as const,
-  status: "completed" as const,
-  content: [{ type: "output_text" as const, text }],
-});
-
-function recordingLogger(): MemoryLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (fields: unknown, msg?: string) =>
-    lines.push(`${msg ?? ""} ${JSON.stringify(fields)}`);
-  return { lines, debug: () => {}, info: () => {}, warn: log, error: log } as never;
-}
 
 const usage = {
   requests: 1,

@@ -1,6 +1,7 @@
-import { type MemoryLogger, ReplySession, StoreSession } from "@agents-memory/core";
+import { ReplySession, StoreSession } from "@agents-memory/core";
+import { assistantItem as answer, userItem as user } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
-import { until } from "@agents-memory/test-servers/testing";
+import { recordingLogger, until } from "@agents-memory/test-servers/testing";
 import { afterAll, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
@@ -12,20 +13,6 @@ import { IoRedisStore } from "../src";
 const server = await startRedisServer();
 afterAll(() => server.stop());
 
-const user = (text: string) => ({ role: "user" as const, content: text });
-const answer = (text: string) => ({
-  role: "assistant" as const,
-  status: "completed" as const,
-  content: [{ type: "output_text" as const, text }],
-});
-
-function recordingLogger(): MemoryLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (fields: unknown, msg?: string) =>
-    lines.push(`${msg ?? ""} ${JSON.stringify(fields)}`);
-  return { lines, debug: () => {}, info: () => {}, warn: log, error: log } as never;
-}
-
 test("holds: ReplySession given the message's date reports the lost history as missing", async () => {
   const logger = recordingLogger();
   const store = new IoRedisStore({ url: server.url, logger });
@@ -36,7 +23,8 @@ test("holds: ReplySession given the message's date reports the lost history as m
     expect((await first.persist([7])).ok).toBe(true);
     await server.restart();
     await until(() => store.read("probe"));
-    logger.lines.length = 0;
+    logger.warnings.length = 0;
+    logger.errors.length = 0;
     const reply = new ReplySession({
       store,
       chatId: chat,
@@ -46,7 +34,7 @@ test("holds: ReplySession given the message's date reports the lost history as m
     });
     expect(await reply.load()).toBe(0);
     expect(reply.readOutcome).toBe("missing");
-    expect(logger.lines.join("\n")).toMatch(/younger than the TTL/);
+    expect(logger.warnings.map((line) => line.message).join("\n")).toMatch(/younger than the TTL/);
   } finally {
     await store.close();
   }
@@ -70,9 +58,10 @@ test.fails("StoreSession that wrote the history itself reports it lost after the
     expect(await session.getItems()).toHaveLength(2);
     await server.restart();
     await until(() => store.read("probe"));
-    logger.lines.length = 0;
+    logger.warnings.length = 0;
+    logger.errors.length = 0;
     const items = await session.getItems();
-    expect(items.length > 0 || logger.lines.length > 0).toBe(true);
+    expect(items.length > 0 || [...logger.warnings, ...logger.errors].length > 0).toBe(true);
   } finally {
     await store.close();
   }

@@ -1,4 +1,5 @@
 import { ReplySession, replyKey, StoreSession, silentLogger } from "@agents-memory/core";
+import { assistantItem as answer, userItem as user } from "@agents-memory/core/testing";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, test } from "vitest";
@@ -14,13 +15,6 @@ const direct = new Redis(server.url);
 afterAll(async () => {
   direct.disconnect();
   await server.stop();
-});
-
-const user = (text: string) => ({ role: "user" as const, content: text });
-const answer = (text: string) => ({
-  role: "assistant" as const,
-  status: "completed" as const,
-  content: [{ type: "output_text" as const, text }],
 });
 
 /** A StoreSession turn, then a first message and a reply to it (a fork) with that TTL. */

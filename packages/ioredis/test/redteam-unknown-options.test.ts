@@ -1,4 +1,5 @@
 import { type MemoryLogger, MemoryStore, ReplySession, StoreSession } from "@agents-memory/core";
+import { recordingLogger } from "@agents-memory/test-servers/testing";
 import { expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
@@ -12,12 +13,6 @@ import { IoRedisStore } from "../src";
  * know (packages/core/src/sessions/store-session.ts, session-options.ts,
  * redis/store-options.ts) but not the names they are given.
  */
-
-function recordingLogger(): MemoryLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (_fields: unknown, msg?: string) => lines.push(String(msg));
-  return { lines, debug: () => {}, info: () => {}, warn: log, error: log } as never;
-}
 
 const CASES: Array<[string, (logger: MemoryLogger) => unknown]> = [
   [
@@ -58,5 +53,5 @@ test.fails.each(CASES)("%s: a misspelt option is refused or warned about", async
     refused = error instanceof TypeError;
   }
   await (made as { close?: () => Promise<void> } | undefined)?.close?.();
-  expect(refused || logger.lines.length > 0).toBe(true);
+  expect(refused || [...logger.warnings, ...logger.errors].length > 0).toBe(true);
 });

@@ -1,4 +1,5 @@
 import { ReplySession, replyKey, silentLogger } from "@agents-memory/core";
+import { assistantItem as answer, userItem as user } from "@agents-memory/core/testing";
 import { afterAll, expect, test } from "vitest";
 import { UpstashStore } from "../src";
 import { startBackend } from "./__fixtures__/setup";
@@ -12,13 +13,6 @@ import { startBackend } from "./__fixtures__/setup";
 
 const backend = await startBackend();
 afterAll(() => backend.stop());
-
-const user = (text: string) => ({ role: "user" as const, content: text });
-const answer = (text: string) => ({
-  role: "assistant" as const,
-  status: "completed" as const,
-  content: [{ type: "output_text" as const, text }],
-});
 
 async function reply(ttl: number) {
   const store = new UpstashStore({
