@@ -51,6 +51,7 @@ async function concurrentTurns(session: () => Session) {
   // runs overlap.
   responses.respondWith((body) => ({
     delayMs: 30,
+    // biome-ignore lint/suspicious/noThenProperty: ScriptStep's contract names it "then" (never a function)
     then: { text: `seen ${JSON.stringify(body.input).length}` },
   }));
   const results = await Promise.allSettled(
