@@ -47,8 +47,7 @@ const agent = new Agent({ name: "echo", instructions: "be brief" });
 const TURNS = 6;
 
 async function concurrentTurns(session: () => Session) {
-  // The echo default answers each request with the text it got, after a short delay so the
-  // runs overlap.
+  // Every request is answered after 30 ms, so the runs overlap.
   responses.respondWith((body) => ({
     delayMs: 30,
     // biome-ignore lint/suspicious/noThenProperty: ScriptStep's contract names it "then" (never a function)
