@@ -57,6 +57,8 @@ export interface RedisLayoutContext {
    * another type: read as empty, replaced by a write.
    */
   legacyStrings: boolean;
+  /** What the client prepends to every key itself (ioredis's `keyPrefix`); see `operationsKey`. */
+  clientKeyPrefix?: string;
 }
 
 /**
@@ -194,8 +196,12 @@ export function clearLayout(
   commands: RedisCommands,
   redisKey: string,
   deadline: number,
+  clientKeyPrefix = "",
 ): Promise<unknown> {
-  const records = [operationsKey(redisKey), olderOperationsKey(redisKey)];
+  const records = [
+    operationsKey(redisKey, clientKeyPrefix),
+    olderOperationsKey(redisKey, clientKeyPrefix),
+  ];
   return script(commands, "clear", [redisKey, ...records], [deadline]);
 }
 
@@ -358,7 +364,11 @@ export async function transactLayout(
       reply = (await script(
         commands,
         "transact",
-        [redisKey, operationsKey(redisKey), olderOperationsKey(redisKey)],
+        [
+          redisKey,
+          operationsKey(redisKey, context.clientKeyPrefix),
+          olderOperationsKey(redisKey, context.clientKeyPrefix),
+        ],
         [
           deadline,
           operationId,

@@ -5,22 +5,27 @@
 
 /**
  * The Redis key of the operation record (a hash operationId -> fingerprint) kept with the
- * history under `redisKey` (the full key, prefix included). Redis Cluster hashes a key by its
- * hash tag (the text between the first `{` and the first `}` after it, when not empty) or else
- * by the whole key (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags),
- * so the companion always lands in the history's slot:
- * - the key has a hash tag: `${redisKey}:ops` (same tag);
- * - it has none and no `}`: `{${redisKey}}:ops` (its tag is the whole key);
- * - it has none but a `}` (no tag can hold the whole key): `{am-ops:N}:${redisKey}:ops`, with
- *   N the smallest integer whose tag hashes to the key's slot.
+ * history under `redisKey` (the store's key, its prefix included), as the client is to send it:
+ * `clientKeyPrefix` is what the client itself prepends to every key (ioredis's `keyPrefix`),
+ * which Redis hashes with the rest. Redis Cluster hashes a key by its hash tag (the text
+ * between the first `{` and the first `}` after it, when not empty) or else by the whole key
+ * (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags), so
+ * the record always lands in the history's slot, the first of these that does:
+ * - the key as Redis sees it has a hash tag: `${redisKey}:ops` (same tag);
+ * - it has no `}`: `{${clientKeyPrefix}${redisKey}}:ops` (its tag is the whole key);
+ * - else `{am-ops:N}:${redisKey}:ops`, with N the smallest integer that puts it in the slot.
  */
-export function operationsKey(redisKey: string): string {
-  if (hashTag(redisKey) !== undefined) return `${redisKey}:ops`;
-  if (!redisKey.includes("}")) return `{${redisKey}}:ops`;
-  const slot = keySlot(redisKey);
+export function operationsKey(redisKey: string, clientKeyPrefix = ""): string {
+  const full = clientKeyPrefix + redisKey;
+  const slot = keySlot(full);
+  const fits = (candidate: string) => keySlot(clientKeyPrefix + candidate) === slot;
+  const tagged = `${redisKey}:ops`;
+  if (hashTag(full) !== undefined && fits(tagged)) return tagged;
+  const whole = `{${full}}:ops`;
+  if (!full.includes("}") && fits(whole)) return whole;
   for (let n = 0; ; n++) {
-    const tag = `am-ops:${n}`;
-    if (keySlot(tag) === slot) return `{${tag}}:${redisKey}:ops`;
+    const candidate = `{am-ops:${n}}:${redisKey}:ops`;
+    if (fits(candidate)) return candidate;
   }
 }
 
@@ -28,8 +33,8 @@ export function operationsKey(redisKey: string): string {
  * The older operation record, where the record moves when it is full (see
  * `OPERATIONS_PER_RECORD`); same slot as {@link operationsKey}'s (its hash tag leads).
  */
-export function olderOperationsKey(redisKey: string): string {
-  return `${operationsKey(redisKey)}:older`;
+export function olderOperationsKey(redisKey: string, clientKeyPrefix = ""): string {
+  return `${operationsKey(redisKey, clientKeyPrefix)}:older`;
 }
 
 /** The key's hash tag, or undefined when it has none. */

@@ -251,7 +251,7 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
   async clear(key: string, options?: WriteOptions): Promise<void> {
     checkCall.clear(key, options);
     await this.#write("clear", key, options, (commands, deadline) =>
-      clearLayout(commands, this.#key(key), deadline),
+      clearLayout(commands, this.#key(key), deadline, this.clientKeyPrefix),
     );
   }
 
@@ -403,6 +403,12 @@ export abstract class RedisLayoutStore implements SessionStore, ClaimStore, Usag
   }
 
   #context(key: string): RedisLayoutContext {
-    return { key, logger: this.logger, store: this.#name, legacyStrings: this.#legacyStrings };
+    return {
+      key,
+      logger: this.logger,
+      store: this.#name,
+      legacyStrings: this.#legacyStrings,
+      clientKeyPrefix: this.clientKeyPrefix,
+    };
   }
 }
