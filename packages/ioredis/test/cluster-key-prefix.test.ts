@@ -57,6 +57,15 @@ function clusterStore(clientPrefix: string) {
 describe.each(["", "{app}:", "app:", "app}{"])(
   "a Cluster client with keyPrefix %j",
   (clientPrefix) => {
+    test("check() passes: it writes every kind of key a session writes (the record included)", async () => {
+      const { store, dispose } = clusterStore(clientPrefix);
+      try {
+        expect((await store.check()).summary).toMatch(/applied a transaction/);
+      } finally {
+        await dispose();
+      }
+    });
+
     test.each(IDS)("StoreSession %j: runner transactions land, clear removes them", async (id) => {
       const { store, logger, dispose } = clusterStore(clientPrefix);
       try {

@@ -20,6 +20,7 @@ export interface CheckedStore {
   readonly layout: RedisLayout;
   readonly fenced: boolean;
   fork: SessionStore["fork"];
+  transact: NonNullable<SessionStore["transact"]>;
   readStored(key: string): Promise<{ items: AgentInputItem[]; elements: string[] }>;
   clear(key: string): Promise<void>;
 }
@@ -35,8 +36,11 @@ const turn = (n: number): AgentInputItem[] => [
 
 /**
  * The start-up check of a store on the Redis layout: writes a reply (`fork` with no parent),
- * forks a second reply from it, reads the second back (all four items, in order) and deletes
- * both, under scratch reply keys of a random chat. A refusal the store can adapt to (scripts
+ * forks a second reply from it, reads the second back (all four items, in order), applies one
+ * history transaction (the runner's write, with its operation record beside the history) and
+ * deletes all three with their records, under scratch keys of a random chat: every kind of key
+ * a session writes, so a key the server cannot take with the others (another Cluster slot) is
+ * found here. A refusal the store can adapt to (scripts
  * touching undeclared keys, a write after TIME) is adapted to by the store during the run,
  * with its warning; the run is then repeated once on the adapted store.
  * @param name - the store's name, e.g. "ioredis", for the messages.
@@ -54,6 +58,7 @@ export async function checkRedisLayoutStore(
   const chat = Math.floor(Math.random() * 2 ** 40) + 1;
   const first = replyKey(1, chat, CHECK_PREFIX);
   const second = replyKey(2, chat, CHECK_PREFIX);
+  const session = `${CHECK_PREFIX}:${chat}:session`;
   const options = { maxItems: 10, ttlSeconds: TTL_SECONDS };
   try {
     const roundTripMs = await roundTrip();
@@ -69,9 +74,13 @@ export async function checkRedisLayoutStore(
       });
       got = (await store.readStored(second)).items;
       if (JSON.stringify(got) === JSON.stringify([...turn(1), ...turn(2)])) {
+        const transaction = { type: "append_items" as const, items: turn(1) };
+        const operation = { operationId: "check", fingerprint: "check", ttlSeconds: TTL_SECONDS };
+        await store.transact(session, transaction, operation);
+        for (const key of [first, second, session]) await store.clear(key);
         const adaptations = warnings();
         return {
-          summary: `${name} store check passed: wrote, forked and read a two-turn chain under ${store.keyPrefix}${CHECK_PREFIX}:*; layout ${store.layout}, write fence ${store.fenced ? "on" : "OFF"}, round trip ${roundTripMs.toFixed(1)} ms${adaptations.length > 0 ? ` (${adaptations.length} warning${adaptations.length > 1 ? "s" : ""})` : ""}`,
+          summary: `${name} store check passed: wrote, forked and read a two-turn chain and applied a transaction under ${store.keyPrefix}${CHECK_PREFIX}:*; layout ${store.layout}, write fence ${store.fenced ? "on" : "OFF"}, round trip ${roundTripMs.toFixed(1)} ms${adaptations.length > 0 ? ` (${adaptations.length} warning${adaptations.length > 1 ? "s" : ""})` : ""}`,
           roundTripMs,
           layout: store.layout,
           fenced: store.fenced,
@@ -88,7 +97,7 @@ export async function checkRedisLayoutStore(
   } catch (error) {
     throw shapeOf(name, error);
   } finally {
-    await Promise.allSettled([store.clear(first), store.clear(second)]);
+    await Promise.allSettled([first, second, session].map((key) => store.clear(key)));
   }
 }
 
