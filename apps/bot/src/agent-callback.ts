@@ -15,6 +15,7 @@ import { rejectedInputIndex, rejectsInputItem } from "./rejects-input-item";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
 import {
   budgetSpentText,
+  isUsageNotice,
   recordUserUsage,
   spentTokens,
   usageText,
@@ -123,7 +124,19 @@ export class AgentCallback {
       const quotable = message.replyTo && !repliesToBot && ownText(message.replyTo);
       if (!quotable) return { action: "usage" };
     }
-    return { action: "run", parentMessageId: repliesToBot ? message.replyTo!.messageId : null };
+    // A reply to a notice (the help, /usage…) starts a new conversation quoting it: no history
+    // was ever stored under a notice, so reading its key would report a lost one.
+    const continues = repliesToBot && !this.#isNotice(message.replyTo!.text);
+    return { action: "run", parentMessageId: continues ? message.replyTo!.messageId : null };
+  }
+
+  /**
+   * True for a text the bot sends that is not an answer: the help, the no-text reply, /usage
+   * and the spent budget. Told by its text, so a notice costs no store write.
+   */
+  #isNotice(text: string | undefined): boolean {
+    if (text === undefined) return false;
+    return text === this.helpText() || text === NO_TEXT_REPLY || isUsageNotice(text);
   }
 
   /** Handles one incoming message end to end. Never throws: failures are logged and apologised for. */
@@ -218,6 +231,9 @@ export class AgentCallback {
     const started = Date.now();
     const stopTyping = keepTyping(channel, message.chatId, log);
     let sentIds: number[] = [];
+    let apologyId: number | undefined;
+    /** The text the agent was last run on (the retry without history has its own). */
+    let input: string | undefined;
     let session: ReplySession | undefined;
     let drafts: DraftStream | undefined;
     let answered = false;
@@ -241,7 +257,7 @@ export class AgentCallback {
       const readStarted = performance.now();
       const historyItems = parentMessageId === null ? 0 : await session.load();
       if (parentMessageId !== null) readMs = performance.now() - readStarted;
-      const input = buildAgentText(message, {
+      input = buildAgentText(message, {
         quoteReply: parentMessageId === null || historyItems === 0,
       });
       log.info({ parent_key: session.parentKey, history_items: historyItems }, "running the agent");
@@ -267,11 +283,8 @@ export class AgentCallback {
           "the model rejected an item of the branch's history; answering once more without it",
         );
         session = this.#session(message.chatId, null, log);
-        output = await agent.run(
-          buildAgentText(message, { quoteReply: true }),
-          session,
-          runOptions,
-        );
+        input = buildAgentText(message, { quoteReply: true });
+        output = await agent.run(input, session, runOptions);
       }
       // No draft after this point: the final message replaces it.
       await drafts?.stop();
@@ -290,16 +303,23 @@ export class AgentCallback {
       if (error instanceof SendReplyError) sentIds = error.sentMessageIds;
       log.error({ err: error }, "turn failed");
       // Part of a split answer went out: say, under its last part, that the rest is missing.
-      await this.#apologise(message, channel, log, sentIds.at(-1) ?? message.messageId);
+      apologyId = await this.#apologise(message, channel, log, sentIds.at(-1) ?? message.messageId);
     } finally {
       stopTyping();
     }
     answerOut?.();
+    const read = session?.readOutcome;
+    const apologyOnly = sentIds.length === 0 && apologyId !== undefined;
+    if (session && apologyOnly && input !== undefined) {
+      session = await this.#apologySession(message, session, parentMessageId, input, log);
+    }
+    // The apology carries the turn's history as an answer does: a reply to it continues.
+    const carriers = apologyId === undefined ? sentIds : [...sentIds, apologyId];
     let history: PersistResult["outcome"] | undefined;
     let writeMs: number | undefined;
-    if (session && sentIds.length > 0) {
+    if (session && carriers.length > 0) {
       const writeStarted = performance.now();
-      const persisted = await session.persist(sentIds);
+      const persisted = await session.persist(carriers);
       writeMs = performance.now() - writeStarted;
       history = persisted.outcome;
       // Runs in the background (a failure is logged by the session, with its cause).
@@ -314,9 +334,11 @@ export class AgentCallback {
         })
         // Nothing here may become an unhandled rejection (it would end the process).
         .catch((error: unknown) => log.warn({ err: error }, "summary not counted"));
+      const sent = apologyOnly ? "apologised" : "answered";
       log.info(
         {
           sent_message_ids: sentIds,
+          apology_message_id: apologyId,
           keys: persisted.keys,
           stored: persisted.ok,
           outcome: persisted.outcome,
@@ -324,10 +346,10 @@ export class AgentCallback {
           ms: Date.now() - started,
         },
         persisted.outcome === "stored"
-          ? "answered"
+          ? sent
           : persisted.outcome === "unknown"
-            ? "answered; history may have been stored (the store did not answer in time; it cannot land later)"
-            : "answered; history not stored",
+            ? `${sent}; history may have been stored (the store did not answer in time; it cannot land later)`
+            : `${sent}; history not stored`,
       );
     }
     // Counted with the answered line, before the usage write: a reader of /healthz who saw the
@@ -337,7 +359,7 @@ export class AgentCallback {
       answered,
       answerMs,
       history,
-      read: session?.readOutcome,
+      read,
       readMs,
       writeMs,
     });
@@ -399,18 +421,42 @@ export class AgentCallback {
     });
   }
 
+  /**
+   * The history the apology carries when none of the answer went out: the conversation the
+   * turn was in (`turn`'s parent, read again; after the retry without history, none) and the
+   * user's message, so a reply to the apology ("try again") retries the turn where it was.
+   * Built anew, as the runner may have staged some of the failed turn, or nothing.
+   */
+  async #apologySession(
+    message: ChatMessage,
+    turn: ReplySession,
+    parentMessageId: number | null,
+    input: string,
+    log: Logger,
+  ): Promise<ReplySession> {
+    const parent = turn.parentKey === null ? null : parentMessageId;
+    // No date: a lost history was reported by the turn's read, once.
+    const session = this.#session(message.chatId, parent, log);
+    // Read here, so the turn's write time is the write's.
+    if (parent !== null) await session.load();
+    await session.addItems([{ type: "message", role: "user", content: input }]);
+    return session;
+  }
+
+  /** Sends `BOT_ERROR_TEXT`; resolves with its message id, or undefined when it failed (logged). */
   async #apologise(
     message: ChatMessage,
     channel: Channel,
     log: Logger,
     replyToMessageId: number,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
     try {
-      await channel.sendMessage(message.chatId, this.#options.config.bot.errorText, {
+      return await channel.sendMessage(message.chatId, this.#options.config.bot.errorText, {
         replyToMessageId,
       });
     } catch (error) {
       log.error({ err: error }, "could not send the apology either");
+      return undefined;
     }
   }
 }

@@ -62,3 +62,14 @@ export function usageText(chat: TokenUsage, today: TokenUsage, budget: number | 
 export function budgetSpentText(spent: number, budget: number): string {
   return `You have used ${spent} of your ${budget} tokens for today; the budget resets at 00:00 UTC.`;
 }
+
+/** What usageText and budgetSpentText write, any numbers: keep each next to its template. */
+const USAGE_NOTICES = [
+  /^This chat: \d+ model requests, \d+ input tokens \(\d+ cached\), \d+ output tokens \(\d+ reasoning\)\.\nYou today \(UTC\): \d+ (?:of your \d+ )?tokens\.$/,
+  /^You have used \d+ of your \d+ tokens for today; the budget resets at 00:00 UTC\.$/,
+];
+
+/** True for a text usageText or budgetSpentText wrote (a notice: no history lives under it). */
+export function isUsageNotice(text: string): boolean {
+  return USAGE_NOTICES.some((notice) => notice.test(text));
+}

@@ -4,13 +4,14 @@ import { describe, expect, test } from "vitest";
 import type { BotProcess, LogLine } from "./support/bot-process";
 import { useBotWorld } from "./support/e2e";
 import type { StoreBackend } from "./support/stores";
-import { transcript } from "./support/transcript";
+import { ann, repliesTo, transcript, turns } from "./support/transcript";
 
 /*
  * A lost history is said, not passed off as a new conversation (issue 22, section 3): the bot
  * gives the replied-to message's date (Telegram's reply_to_message.date) to its ReplySession,
  * so a reply to its own answer, younger than the TTL, whose key is gone (evicted or deleted)
- * logs a warning with the key and the message's age and counts as a missing read.
+ * logs a warning with the key and the message's age and counts as a missing read. A reply to a
+ * message that never carried a history (the help) is a new conversation: nothing to warn about.
  */
 
 const CHAT = -1005000000001;
@@ -46,5 +47,22 @@ describe.each(["redis", "upstash"] as const)("on %s", (kind) => {
     expect(lost.ageSeconds).toBeLessThan(60);
     await bot.waitForLog(() => statsSum(bot, (l) => (l.reads as any).missing) === 1, 5_000);
     expect(statsSum(bot, (l) => (l.reads as any).whole)).toBe(1);
+  });
+
+  test("a reply to the help is a new conversation quoting it, without a warning or a missing read", async () => {
+    const chat = CHAT - 1;
+    // The bot serves every test of the file: count from here.
+    const none = statsSum(bot, (l) => (l.reads as any).none);
+    const missing = statsSum(bot, (l) => (l.reads as any).missing);
+    const help = tg.sendUserMessage({ chatId: chat, from: ann, text: "/help" });
+    const helpText = await tg.waitFor((s) => repliesTo(s, help)[0]);
+    const reply = await t().turn(chat, "what can you do?", { replyTo: helpText });
+    expect(turns(reply.requests[0])).toEqual([
+      `user:Memory Test Bot(memory_test_bot): ${helpText.text}\n\nAnn(ann): what can you do?`,
+    ]);
+    await bot.waitForLog(() => statsSum(bot, (l) => (l.reads as any).none) === none + 1, 5_000);
+    const lost = bot.logs.filter((l) => /younger than the TTL/.test(String(l.msg)));
+    expect(lost.filter((l) => l.chat_id === chat)).toEqual([]);
+    expect(statsSum(bot, (l) => (l.reads as any).missing)).toBe(missing);
   });
 });

@@ -22,6 +22,7 @@ const CHAT = {
   reasoning: -1001000000011,
   network: -1001000000012,
   partial: -1001000000013,
+  apology: -1001000000016,
   forum: -1001000000014,
   group: -4000000015,
   notAllowed: -1009999999999,
@@ -406,6 +407,27 @@ describe.each(STORE_KINDS)("the bot on the %s store", (kind) => {
 
     const after = await t().turn(CHAT.errors, "/a still there?");
     expect(after.answer.text).toBe("echo: Ann(ann): still there?");
+  });
+
+  test("a reply to the apology retries the failed turn in its conversation", async () => {
+    const first = await t().turn(CHAT.apology, "/a I am Ann");
+    ai.script({ error: { status: 400 } });
+    const failing = tg.sendUserMessage({
+      chatId: CHAT.apology,
+      from: ann,
+      text: "what is my name?",
+      replyTo: first.answer,
+    });
+    const apology = await tg.waitFor((s) => repliesTo(s, failing)[0]);
+    const retry = await t().turn(CHAT.apology, "try again", { replyTo: apology });
+    // The conversation before the failed turn, its message, and the reply to the apology.
+    expect(turns(retry.requests[0])).toEqual([
+      "user:Ann(ann): I am Ann",
+      "assistant:echo: Ann(ann): I am Ann",
+      "user:Ann(ann): what is my name?",
+      "user:Ann(ann): try again",
+    ]);
+    expect(bot.logs.filter((l) => /younger than the TTL/.test(String(l.msg)))).toEqual([]);
   });
 
   test("SIGTERM during a turn: the answer is still sent and stored before a clean exit", async () => {
