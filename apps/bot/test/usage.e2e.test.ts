@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BotProcess } from "./support/bot-process";
 import { startBot } from "./support/e2e";
 import { type StoreBackend, startStore } from "./support/stores";
-import { ann, bob, transcript } from "./support/transcript";
+import { ann, bob, transcript, turns } from "./support/transcript";
 
 /*
  * Usage in the bot (memory store): each turn's usage is recorded for the chat and the user's
@@ -70,6 +70,20 @@ describe("usage and the daily token budget", () => {
     // Another user in the same chat has a budget of their own.
     const bobs = await t().turn(CHAT, "/a hi", { from: bob });
     expect(bobs.requests).toHaveLength(1);
+  });
+
+  test("a reply to the /usage report is a new conversation quoting it, not a lost history", async () => {
+    const cy = { id: 1003, first_name: "Cy" };
+    const ask = tg.sendUserMessage({ chatId: CHAT, from: cy, text: "/usage" });
+    await waitForReply(ask.message_id);
+    const report = tg
+      .sentMessages(CHAT)
+      .find((m) => m.reply_to_message?.message_id === ask.message_id)!;
+    const reply = await t().turn(CHAT, "what does cached mean?", { from: cy, replyTo: report });
+    expect(turns(reply.requests[0])).toEqual([
+      `user:Memory Test Bot(memory_test_bot): ${report.text}\n\nCy: what does cached mean?`,
+    ]);
+    expect(bot.logs.filter((l) => /younger than the TTL/.test(String(l.msg)))).toEqual([]);
   });
 
   async function waitForReply(messageId: number): Promise<string> {
