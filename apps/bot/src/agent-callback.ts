@@ -72,7 +72,7 @@ export interface TurnMeta {
 /**
  * The AgentCallback flow, independent of the transport: decide whether a message runs the
  * agent, build its text, run the agent with the replied-to branch's memory, send the answer as
- * a reply, and store the new history under every message of the answer.
+ * a reply, and store the new history under every message of the answer (or the apology).
  */
 export class AgentCallback {
   readonly #options: AgentCallbackOptions;
