@@ -256,3 +256,22 @@ describe("StoreSession, a drop-in MemorySession", () => {
     expect(store.inspect("k").ttlSeconds).toBe(60);
   });
 });
+
+describe("StoreSession ids that would meet another session's keys", () => {
+  // The usage counters of session "alice" live under "alice:usage", its operation record under
+  // "{alice}:ops": a session with such an id would overwrite them (a red-team finding: alice's
+  // usage reset to zero, her later writes failing with WRONGTYPE, a retried transaction applied
+  // twice after the other session was cleared). Refused at construction, naming the suffix.
+  test.each(["alice:usage", "{alice}:ops", "{alice}:ops:older"])("%j is refused", (sessionId) => {
+    const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
+    expect(() => new StoreSession({ store, sessionId })).toThrow(
+      /must not end with ":(usage|ops|ops:older)": that suffix is reserved/,
+    );
+  });
+
+  test("an id with half an emoji is refused; the whole emoji is fine", () => {
+    const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
+    expect(() => new StoreSession({ store, sessionId: "chat-\ud83d" })).toThrow(/lone surrogate/);
+    expect(new StoreSession({ store, sessionId: "chat-\ud83d\ude00" }).key).toBe("chat-😀");
+  });
+});

@@ -1,3 +1,5 @@
+import { OPERATIONS_SUFFIX } from "../store/companion-keys";
+
 /*
  * Where `transact` keeps a history's operation record on Redis: a companion key that Redis
  * Cluster hashes to the same slot as the history key, so one script can touch both.
@@ -11,7 +13,7 @@
  * between the first `{` and the first `}` after it, when not empty) or else by the whole key
  * (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags), so
  * the record always lands in the history's slot, the first of these that does:
- * - the key as Redis sees it has a hash tag: `${redisKey}:ops` (same tag);
+ * - the key as Redis sees it has a hash tag: `${redisKey}${OPERATIONS_SUFFIX}` (same tag);
  * - it has no `}`: `{${clientKeyPrefix}${redisKey}}:ops` (its tag is the whole key);
  * - else `{am-ops:N}:${redisKey}:ops`, with N the smallest integer that puts it in the slot.
  */
@@ -19,12 +21,12 @@ export function operationsKey(redisKey: string, clientKeyPrefix = ""): string {
   const full = clientKeyPrefix + redisKey;
   const slot = keySlot(full);
   const fits = (candidate: string) => keySlot(clientKeyPrefix + candidate) === slot;
-  const tagged = `${redisKey}:ops`;
+  const tagged = `${redisKey}${OPERATIONS_SUFFIX}`;
   if (hashTag(full) !== undefined && fits(tagged)) return tagged;
-  const whole = `{${full}}:ops`;
+  const whole = `{${full}}${OPERATIONS_SUFFIX}`;
   if (!full.includes("}") && fits(whole)) return whole;
   for (let n = 0; ; n++) {
-    const candidate = `{am-ops:${n}}:${redisKey}:ops`;
+    const candidate = `{am-ops:${n}}:${redisKey}${OPERATIONS_SUFFIX}`;
     if (fits(candidate)) return candidate;
   }
 }

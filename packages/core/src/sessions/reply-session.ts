@@ -3,6 +3,7 @@ import { storeCall } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
 import { keepItems, keptMask, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
 import { elementPairRole, type HistoryGap, readStoredWindow, type StoredElement } from "../store";
+import { USAGE_SUFFIX } from "../store/companion-keys";
 import { emptyUsage, type TokenUsage } from "../store/usage";
 import { messageTime, type ReadOutcome } from "./read-outcome";
 import {
@@ -112,9 +113,9 @@ export class ReplySession implements Session {
     return this.#readOutcome;
   }
 
-  /** The key the chat's usage counters live under: `<prefix>:usage:<chatId>`. */
+  /** The key the chat's usage counters live under: `<prefix>:<chatId>:usage`. */
   get usageKey(): string {
-    return `${this.#keyPrefix}:usage:${this.chatId}`;
+    return `${this.#keyPrefix}:${this.chatId}${USAGE_SUFFIX}`;
   }
 
   /**

@@ -18,7 +18,8 @@ import {
   tokenWindowLimit,
   windowStartBy,
 } from "../policy";
-import { assertStoreKey, readStoredWindow, type SessionStore } from "../store";
+import { assertHistoryKey, readStoredWindow, type SessionStore } from "../store";
+import { USAGE_SUFFIX } from "../store/companion-keys";
 import type { HistoryTransaction } from "../store/contract";
 import type { TokenUsage } from "../store/usage";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
@@ -100,7 +101,7 @@ export class StoreSession implements Session {
       throw new TypeError("[agents-memory] sessionId must be a non-empty string");
     }
     this.key = options.key ?? prefix + this.sessionId;
-    assertStoreKey(this.key);
+    assertHistoryKey(this.key);
     if (options.maxItems !== undefined) assertMaxItems(options.maxItems);
     if (options.ttlSeconds !== undefined) assertTtlSeconds(options.ttlSeconds);
     const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_SESSION_TIMEOUT_MS;
@@ -194,7 +195,7 @@ export class StoreSession implements Session {
 
   /** The key this session's usage counters live under: `key + ":usage"`. */
   get usageKey(): string {
-    return `${this.key}:usage`;
+    return `${this.key}${USAGE_SUFFIX}`;
   }
 
   /**

@@ -18,12 +18,13 @@ import { type AddUsageOptions, assertUsage, type TokenUsage, type UsageStore } f
 import {
   assertAppendOptions,
   assertFunctionCallReplacement,
+  assertHistoryKey,
   assertItems,
   assertLimit,
-  assertStoreKey,
   assertStoreTtl,
   assertTransaction,
   assertTransactOptions,
+  assertUsageKey,
   assertWriteOptions,
   validateFork,
 } from "./validate";
@@ -43,9 +44,9 @@ type CheckedStore = Required<Omit<SessionStore, "readStored" | "connect" | "chec
  * duplicates.
  */
 export const checkCall = {
-  /** The key, and `limit` undefined or a non-negative integer. */
+  /** The key (a history's: see `assertHistoryKey`), and `limit` undefined or a non-negative integer. */
   read(key: string, limit?: number): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertLimit(limit);
   },
   /** The key, the items (JSON objects), the TTL (whole seconds, 0: none), the write options. */
@@ -55,14 +56,14 @@ export const checkCall = {
     ttlSeconds: number,
     options?: WriteOptions,
   ): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertItems(items);
     assertStoreTtl(ttlSeconds);
     assertWriteOptions(options);
   },
   /** The key, the items, and `maxItems`, `maxTokens`, `ttlSeconds` and the write options. */
   append(key: string, items: readonly AgentInputItem[], options: AppendOptions): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertItems(items);
     assertAppendOptions(options);
   },
@@ -80,17 +81,17 @@ export const checkCall = {
   },
   /** The key and the write options. */
   pop(key: string, options?: WriteOptions): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertWriteOptions(options);
   },
   /** The key and the write options. */
   clear(key: string, options?: WriteOptions): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertWriteOptions(options);
   },
   /** The key, the transaction (type, item arrays), `operationId`, `fingerprint`, limits, TTL. */
   transact(key: string, transaction: HistoryTransaction, options: TransactOptions): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertTransaction(transaction);
     assertTransactOptions(options);
   },
@@ -101,7 +102,7 @@ export const checkCall = {
     replacement: AgentInputItem,
     options?: WriteOptions,
   ): void {
-    assertStoreKey(key);
+    assertHistoryKey(key);
     assertFunctionCallReplacement(callId, replacement);
     assertWriteOptions(options);
   },
@@ -121,16 +122,16 @@ export const checkCall = {
   releaseClaim(key: string, options: ReleaseClaimOptions): void {
     assertClaimArgs(key, options, undefined);
   },
-  /** The key, every usage field a non-negative integer, the TTL, the write options. */
+  /** The key (ending with `:usage`), every usage field a non-negative integer, the TTL, the write options. */
   addUsage(key: string, usage: TokenUsage, options: AddUsageOptions): void {
-    assertStoreKey(key);
+    assertUsageKey(key);
     assertUsage(usage);
     assertStoreTtl(options?.ttlSeconds);
     assertWriteOptions(options);
   },
-  /** The key. */
+  /** The key (ending with `:usage`). */
   readUsage(key: string): void {
-    assertStoreKey(key);
+    assertUsageKey(key);
   },
 } satisfies {
   [K in keyof CheckedStore]: (...args: Parameters<CheckedStore[K]>) => unknown;

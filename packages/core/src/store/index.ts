@@ -40,6 +40,7 @@ export {
   isClaimStore,
   type ReleaseClaimOptions,
 } from "./claims";
+export { assertNotCompanionKey, OPERATIONS_SUFFIX, USAGE_SUFFIX } from "./companion-keys";
 export type {
   AppendOptions,
   ForkOptions,
@@ -90,12 +91,14 @@ export {
 export {
   assertAppendOptions,
   assertFunctionCallReplacement,
+  assertHistoryKey,
   assertItems,
   assertLimit,
   assertStoreKey,
   assertStoreTtl,
   assertTransaction,
   assertTransactOptions,
+  assertUsageKey,
   assertWriteOptions,
   validateFork,
 } from "./validate";

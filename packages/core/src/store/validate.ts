@@ -1,6 +1,7 @@
 import type { AgentInputItem } from "@openai/agents";
 import { describeValue } from "../describe-value";
 import { assertMaxItems, assertMaxTokens } from "../policy/limits";
+import { assertNotCompanionKey, USAGE_SUFFIX } from "./companion-keys";
 import type {
   AppendOptions,
   ForkOptions,
@@ -10,13 +11,40 @@ import type {
   WriteOptions,
 } from "./contract";
 
-/** Throws a `TypeError` unless `key` is a non-empty string of at most 1024 characters. */
+/**
+ * Throws a `TypeError` unless `key` is a non-empty string of at most 1024 characters, and
+ * well-formed Unicode: a lone surrogate (half an emoji) is sent to Redis as U+FFFD, so two keys
+ * that differ only there would name one history.
+ */
 export function assertStoreKey(key: unknown): asserts key is string {
   if (typeof key !== "string" || key.length === 0 || key.length > 1024) {
     throw new TypeError(
       `[agents-memory] a store key must be a non-empty string of at most 1024 chars`,
     );
   }
+  if (LONE_SURROGATE.test(key)) {
+    throw new TypeError(
+      "[agents-memory] a store key must be well-formed Unicode: it holds a lone surrogate (half of a character such as an emoji), which Redis would store as U+FFFD, the same as any other",
+    );
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** {@link assertStoreKey}, for usage counters: the key ends with `:usage` (see `USAGE_SUFFIX`). */
+export function assertUsageKey(key: unknown): asserts key is string {
+  assertStoreKey(key);
+  if (!key.endsWith(USAGE_SUFFIX)) {
+    throw new TypeError(
+      `[agents-memory] a usage key must end with "${USAGE_SUFFIX}" (kept apart from histories)`,
+    );
+  }
+}
+
+/** {@link assertStoreKey}, for the key of a history: not one reserved for companion keys. */
+export function assertHistoryKey(key: unknown): asserts key is string {
+  assertStoreKey(key);
+  assertNotCompanionKey(key);
 }
 
 /** Throws a `RangeError` unless `limit` is undefined (no limit) or a non-negative safe integer. */
@@ -76,11 +104,11 @@ export function validateFork(
   newItems: readonly AgentInputItem[],
   options: ForkOptions,
 ): string[] {
-  if (parentKey !== null) assertStoreKey(parentKey);
+  if (parentKey !== null) assertHistoryKey(parentKey);
   if (!Array.isArray(childKeys) || childKeys.length === 0) {
     throw new TypeError("[agents-memory] fork needs at least one child key");
   }
-  for (const key of childKeys) assertStoreKey(key);
+  for (const key of childKeys) assertHistoryKey(key);
   assertItems(newItems);
   assertAppendOptions(options);
   // With the stored JSON at hand, parentItems is not needed (and not parsed to check it).

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
 import { isClaimStore } from "../../store/claims";
+import { USAGE_SUFFIX } from "../../store/companion-keys";
 import type { SessionStore, WriteOptions } from "../../store/contract";
 import { emptyUsage } from "../../store/usage";
 import type { GroupContext } from "../group-context";
@@ -79,6 +80,27 @@ export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {
     assert.deepEqual(await raw.keys(p), []);
   });
 
+  it("a history key that is a companion key's, or not well-formed Unicode, is refused, writing nothing", async (store, p) => {
+    const refused = [`${p}k:usage`, `${p}k:ops`, `${p}{k}:ops:older`, `${p}k\ud83d`, `${p}\ude00k`];
+    for (const key of refused) {
+      for (const [name, call] of everyCall(store, key, {}, ttlOpts())) {
+        if (name === "addUsage" || name === "readUsage" || CLAIM_CALLS.has(name)) continue;
+        await assert.rejects(call, TypeError, `${name} on ${JSON.stringify(key)}`);
+      }
+    }
+    // A whole emoji is fine; usage counters take only keys ending with :usage.
+    await store.replace(`${p}k\ud83d\ude00`, [userItem("x")], 600);
+    assert.deepEqual(texts(await store.read(`${p}k\ud83d\ude00`)), ["x"]);
+    if (store.addUsage) {
+      await assert.rejects(
+        () => store.addUsage!(`${p}k`, emptyUsage(), { ttlSeconds: 600 }),
+        TypeError,
+        "usage under a history's key",
+      );
+    }
+    assert.deepEqual(await raw.keys(p), [`${p}k\ud83d\ude00`]);
+  });
+
   it("writes only the keys it is given", async (store, p) => {
     await store.replace(`${p}r`, numbered("r", 2), 600);
     await store.append(`${p}a`, numbered("a", 2), ttlOpts());
@@ -125,8 +147,10 @@ function everyCall(
   if (addUsage && readUsage) {
     const usage = emptyUsage();
     const options = { ttlSeconds: 600, ...write };
-    calls.push(["addUsage", () => addUsage.call(store, key, usage, options), true]);
-    calls.push(["readUsage", () => readUsage.call(store, key), false]);
+    // Usage counters live under keys of their own (see USAGE_SUFFIX).
+    const counters = typeof key === "string" ? `${key}${USAGE_SUFFIX}` : key;
+    calls.push(["addUsage", () => addUsage.call(store, counters, usage, options), true]);
+    calls.push(["readUsage", () => readUsage.call(store, counters), false]);
   }
   if (isClaimStore(store)) {
     const lease = { holder: "h", leaseMs: 1000, ...write };
@@ -139,3 +163,6 @@ function everyCall(
   }
   return calls;
 }
+
+/** The claim operations: their keys are the caller's own (update ids), not histories'. */
+const CLAIM_CALLS = new Set(["claim", "renewClaim", "finishClaim", "releaseClaim"]);
