@@ -14,9 +14,9 @@ export function utcDay(at = Date.now()): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-/** The key of a user's usage on a UTC day: `<prefix>:usage:user:<userId>:<day>`. */
+/** The key of a user's usage on a UTC day: `<prefix>:user:<userId>:<day>:usage` (usage keys end with `:usage`). */
 export function userDayKey(keyPrefix: string, userId: number, day = utcDay()): string {
-  return `${keyPrefix}:usage:user:${userId}:${day}`;
+  return `${keyPrefix}:user:${userId}:${day}:usage`;
 }
 
 /** Tokens a usage costs against a budget: input plus output. */
