@@ -12,12 +12,12 @@ import {
   refusesForClusterMode,
   type StoreOperation,
 } from "@agents-memory/core/redis";
-import { assertNumberOption, describeCause } from "@agents-memory/core/store";
+import { assertKnownOptions, assertNumberOption, describeCause } from "@agents-memory/core/store";
 import type { Redis, RedisOptions } from "ioredis";
 import { buildClient, serverTimeMs } from "./client";
 import { ConnectionGate } from "./connection-gate";
 import { type IoRedisClient, queuingRisks } from "./fail-fast";
-import { defaultOptions, type IoRedisStoreOptions } from "./options";
+import { defaultOptions, IOREDIS_STORE_OPTION_NAMES, type IoRedisStoreOptions } from "./options";
 import { isCommandTimeout, isReplyError, reachOf } from "./reply-errors";
 import { StallWatch } from "./stall-watch";
 
@@ -45,6 +45,7 @@ export class IoRedisStore extends RedisLayoutStore {
   readonly #loadedScripts = new Set<string>();
   constructor(options: IoRedisStoreOptions = {}) {
     super(STORE, options);
+    assertKnownOptions(options, IOREDIS_STORE_OPTION_NAMES, { where: STORE });
     const settings = {
       commandTimeoutMs: options.commandTimeoutMs ?? defaultOptions.commandTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs ?? defaultOptions.connectTimeoutMs,

@@ -1,5 +1,5 @@
-import type { RedisLayoutStoreOptions } from "@agents-memory/core/redis";
-import { describeValue, urlParseProblem } from "@agents-memory/core/store";
+import { LAYOUT_OPTION_NAMES, type RedisLayoutStoreOptions } from "@agents-memory/core/redis";
+import { describeValue, optionNames, urlParseProblem } from "@agents-memory/core/store";
 import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { ClusterNode } from "./cluster-url";
 import { defaultFailFastSettings, type IoRedisClient } from "./fail-fast";
@@ -39,6 +39,21 @@ export interface IoRedisStoreOptions extends RedisLayoutStoreOptions {
   /** Reconnect backoff cap, in ms (store-built client only). Default 2000. */
   maxReconnectDelayMs?: number;
 }
+
+/** Every name of {@link IoRedisStoreOptions}: any other is refused. */
+export const IOREDIS_STORE_OPTION_NAMES: readonly string[] = [
+  ...LAYOUT_OPTION_NAMES,
+  ...optionNames<Omit<IoRedisStoreOptions, keyof RedisLayoutStoreOptions>>({
+    client: true,
+    url: true,
+    clusterNodes: true,
+    redisOptions: true,
+    clusterOptions: true,
+    commandTimeoutMs: true,
+    connectTimeoutMs: true,
+    maxReconnectDelayMs: true,
+  }),
+];
 
 /** The defaults of {@link IoRedisStoreOptions}: no key prefix, {@link defaultFailFastSettings}. */
 export const defaultOptions = Object.freeze({

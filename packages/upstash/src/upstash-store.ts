@@ -1,12 +1,13 @@
 import { storeCallError } from "@agents-memory/core";
 import {
+  LAYOUT_OPTION_NAMES,
   type RedisCommands,
   RedisLayoutStore,
   type RedisLayoutStoreOptions,
   type StoreOperation,
   timeReplyMs,
 } from "@agents-memory/core/redis";
-import { assertNumberOption } from "@agents-memory/core/store";
+import { assertKnownOptions, assertNumberOption, optionNames } from "@agents-memory/core/store";
 import type { Redis } from "@upstash/redis";
 import type { Send } from "./budget";
 import { Budget } from "./budget";
@@ -56,6 +57,19 @@ export interface UpstashStoreOptions extends RedisLayoutStoreOptions {
   /** Wait before the first retry, in ms, doubling after each. Default 50. */
   retryDelayMs?: number;
 }
+
+/** Every name of {@link UpstashStoreOptions}: any other is refused. */
+const UPSTASH_STORE_OPTION_NAMES: readonly string[] = [
+  ...LAYOUT_OPTION_NAMES,
+  ...optionNames<Omit<UpstashStoreOptions, keyof RedisLayoutStoreOptions>>({
+    client: true,
+    url: true,
+    token: true,
+    timeoutMs: true,
+    retries: true,
+    retryDelayMs: true,
+  }),
+];
 
 /** The defaults of {@link UpstashStoreOptions}. */
 export const defaultOptions = Object.freeze({
@@ -108,6 +122,7 @@ export class UpstashStore extends RedisLayoutStore {
 
   constructor(options: UpstashStoreOptions = {}) {
     super(STORE, options);
+    assertKnownOptions(options, UPSTASH_STORE_OPTION_NAMES, { where: STORE });
     this.timeoutMs = options.timeoutMs ?? defaultOptions.timeoutMs;
     const retries = options.retries ?? defaultOptions.retries;
     const retryDelayMs = options.retryDelayMs ?? defaultOptions.retryDelayMs;

@@ -4,6 +4,7 @@ import { storeCallError } from "../failure-rule";
 import { consoleLogger, type MemoryLogger } from "../logger";
 import {
   type AppendOptions,
+  assertKnownOptions,
   assertStoreKey,
   type ClaimOptions,
   type ClaimResult,
@@ -14,6 +15,7 @@ import {
   type FinishClaimOptions,
   type ForkOptions,
   type HistoryTransaction,
+  optionNames,
   parentElementsOf,
   parseStoredElement,
   parseStoredItems,
@@ -75,6 +77,13 @@ export interface MemoryStoreOptions {
   logger?: MemoryLogger;
 }
 
+/** Every name of {@link MemoryStoreOptions}: any other is refused. */
+const MEMORY_STORE_OPTION_NAMES = optionNames<MemoryStoreOptions>({
+  now: true,
+  sweepIntervalMs: true,
+  logger: true,
+});
+
 /**
  * The embedded default store: a Map in this process, with the store contract's semantics
  * (JSON per item, TTL, trim). Items are stored serialized, so mutating an item after
@@ -94,6 +103,7 @@ export class MemoryStore implements SessionStore, ClaimStore {
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
+    assertKnownOptions(options, MEMORY_STORE_OPTION_NAMES, { where: "memory" });
     const now = options.now ?? Date.now;
     this.#now = now;
     this.#entries = new ExpiringMap(now);

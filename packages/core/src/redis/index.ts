@@ -33,6 +33,7 @@ export {
   transactLayout,
   writeLayout,
 } from "./layout";
+export { LAYOUT_OPTION_NAMES } from "./layout-option-names";
 export { parseLegacyStored, parseLegacyValue } from "./legacy";
 export { REDIS_LUA } from "./lua";
 export { keySlot, olderOperationsKey, operationsKey } from "./operations-key";

@@ -2,7 +2,13 @@ import type { AgentInputItem, Session } from "@openai/agents";
 import { storeCall } from "../guard";
 import { DEFAULT_KEY_PREFIX, replyKey } from "../keys";
 import { keepItems, keptMask, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
-import { elementPairRole, type HistoryGap, readStoredWindow, type StoredElement } from "../store";
+import {
+  assertKnownOptions,
+  elementPairRole,
+  type HistoryGap,
+  readStoredWindow,
+  type StoredElement,
+} from "../store";
 import { USAGE_SUFFIX } from "../store/companion-keys";
 import { emptyUsage, type TokenUsage } from "../store/usage";
 import { messageTime, type ReadOutcome } from "./read-outcome";
@@ -14,43 +20,14 @@ import {
   parseElement,
   parseElements,
 } from "./reply-history";
+import { REPLY_SESSION_OPTION_NAMES, type ReplySessionOptions } from "./reply-session-options";
 import { foldReply, historySummaryAt, summaryForkLimit } from "./reply-summary";
-import {
-  cloneItems,
-  type MemoryOptions,
-  type ResolvedMemoryOptions,
-  resolveMemoryOptions,
-} from "./session-options";
-import { Summarizer, type SummaryOptions, type SummaryOutcome, splitBySummary } from "./summary";
+import { cloneItems, type ResolvedMemoryOptions, resolveMemoryOptions } from "./session-options";
+import { Summarizer, type SummaryOutcome, splitBySummary } from "./summary";
 import { toTokenUsage, type UsageInput, usageStoreOf } from "./usage";
 
 export type { PersistResult } from "./reply-history";
-
-export interface ReplySessionOptions extends MemoryOptions {
-  /** The chat the conversation lives in (negative for groups). */
-  chatId: number;
-  /** The bot message the user replied to; null/undefined starts a new conversation. */
-  replyToMessageId?: number | null;
-  /**
-   * When the replied-to message was sent: unix seconds (Telegram's `reply_to_message.date`) or
-   * a `Date`. With it, a reply to a message younger than `ttlSeconds` whose key is gone is
-   * reported as a lost history (`readOutcome` `"missing"`, and a warning with the key and the
-   * message's age) instead of reading as a new conversation. Optional; an invalid value is
-   * logged and ignored.
-   */
-  replyToMessageDate?: number | Date | null;
-  /** Key prefix: keys are `<prefix>:<messageId>:<chatId>`. Default `bot`. */
-  keyPrefix?: string;
-  /**
-   * Opt-in: a summary of what falls out of the window, kept at its head and living in the
-   * reply chain (a reply inherits its parent's; a fork from an older answer keeps that
-   * answer's). `{ model | agent, instructions?, everyTurns? = 10, timeoutMs? = 30000, runner?,
-   * onError? }`, see `SummaryOptions`. Items out of the window are kept until summarised; the
-   * summariser runs after `persist`'s write, in the background (`flushSummary()` awaits it).
-   * Default: none.
-   */
-  summary?: SummaryOptions;
-}
+export type { ReplySessionOptions } from "./reply-session-options";
 
 /**
  * Reply-scoped memory, the bot's flow: history comes from the bot message the user replied to,
@@ -80,6 +57,7 @@ export class ReplySession implements Session {
   #summaryRun: Promise<SummaryOutcome | undefined> | undefined;
 
   constructor(options: ReplySessionOptions) {
+    assertKnownOptions(options, REPLY_SESSION_OPTION_NAMES, { where: "ReplySession" });
     this.#options = resolveMemoryOptions(options);
     this.#keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     // replyKey validates both ids and the prefix, so bad input fails here, loudly.

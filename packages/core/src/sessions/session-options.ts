@@ -13,7 +13,7 @@ import {
   type FilterPolicy,
   type TokenCounter,
 } from "../policy";
-import type { SessionStore } from "../store";
+import { optionNames, type SessionStore } from "../store";
 import { type SessionTokens, sessionTokens } from "./token-budget";
 
 /** Items kept per conversation (the Python bot's `max_cache_size`). */
@@ -57,6 +57,20 @@ export interface MemoryOptions {
   /** Called on every store failure with the operation, the key and the error. */
   onStoreError?: OnStoreError;
 }
+
+/** Every name of {@link MemoryOptions}. */
+export const MEMORY_OPTION_NAMES = optionNames<MemoryOptions>({
+  store: true,
+  maxItems: true,
+  maxTokens: true,
+  tokenCounter: true,
+  ttlSeconds: true,
+  timeoutMs: true,
+  persistTimeoutMs: true,
+  filter: true,
+  logger: true,
+  onStoreError: true,
+});
 
 export interface ResolvedMemoryOptions {
   store: SessionStore;

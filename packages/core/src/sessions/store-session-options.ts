@@ -2,7 +2,7 @@ import type { AgentInputItem } from "@openai/agents";
 import type { OnStoreError } from "../guard";
 import type { MemoryLogger } from "../logger";
 import type { FilterPolicy, TokenCounter } from "../policy";
-import type { SessionStore } from "../store";
+import { optionNames, type SessionStore } from "../store";
 import type { SdkLogger } from "./sdk-logger";
 import type { SummaryOptions } from "./summary";
 
@@ -67,3 +67,22 @@ export interface StoreSessionOptions {
   /** Called on every store failure with the operation, the key and the error. */
   onStoreError?: OnStoreError;
 }
+
+/** Every name of {@link StoreSessionOptions}: any other is refused. */
+export const STORE_SESSION_OPTION_NAMES = optionNames<StoreSessionOptions>({
+  store: true,
+  sessionId: true,
+  key: true,
+  keyPrefix: true,
+  initialItems: true,
+  maxItems: true,
+  maxTokens: true,
+  tokenCounter: true,
+  summary: true,
+  ttlSeconds: true,
+  filter: true,
+  failureMode: true,
+  timeoutMs: true,
+  logger: true,
+  onStoreError: true,
+});

@@ -18,14 +18,14 @@ import {
   tokenWindowLimit,
   windowStartBy,
 } from "../policy";
-import { assertHistoryKey, readStoredWindow, type SessionStore } from "../store";
+import { assertHistoryKey, assertKnownOptions, readStoredWindow, type SessionStore } from "../store";
 import { USAGE_SUFFIX } from "../store/companion-keys";
 import type { HistoryTransaction } from "../store/contract";
 import type { TokenUsage } from "../store/usage";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
 import { NOT_PLAIN_ITEMS, plainItems } from "./plain-json";
 import { fromSdkLogger, isSdkLogger } from "./sdk-logger";
-import type { StoreSessionOptions } from "./store-session-options";
+import { STORE_SESSION_OPTION_NAMES, type StoreSessionOptions } from "./store-session-options";
 import { type StoreSummary, storeSummaryOf } from "./store-summary";
 import type { SummaryOutcome } from "./summary";
 import { type SessionTokens, sessionTokens } from "./token-budget";
@@ -82,6 +82,7 @@ export class StoreSession implements Session {
     if (!options || typeof options !== "object") {
       throw new TypeError("[agents-memory] StoreSession options are required");
     }
+    assertKnownOptions(options, STORE_SESSION_OPTION_NAMES, { where: "StoreSession" });
     const store = options.store as SessionStore;
     if (!store || typeof store.read !== "function" || typeof store.append !== "function") {
       throw new TypeError("[agents-memory] options.store must be a SessionStore");

@@ -2,6 +2,7 @@ import { Agent, type AgentInputItem, type Model, Runner } from "@openai/agents";
 import { assertNumberOption, describeValue } from "../describe-value";
 import { describeCause, type MemoryLogger } from "../logger";
 import { type PairRole, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
+import { assertKnownOptions, optionNames } from "../store/known-options";
 
 /*
  * A summary of what falls out of the window (opt-in `summary` on both sessions). The history
@@ -62,6 +63,17 @@ export interface SummaryOptions {
   /** Called when a summary fails (after it is logged), with the error and the session's key. */
   onError?: (error: unknown, info: { key: string; items: number }) => void;
 }
+
+/** Every name of {@link SummaryOptions}: any other is refused. */
+export const SUMMARY_OPTION_NAMES = optionNames<SummaryOptions>({
+  agent: true,
+  model: true,
+  instructions: true,
+  everyTurns: true,
+  timeoutMs: true,
+  runner: true,
+  onError: true,
+});
 
 /** What a summary attempt did (`flushSummary()` resolves with it). */
 export interface SummaryOutcome {
@@ -142,6 +154,7 @@ export class Summarizer {
         `[agents-memory] summary must be an object, got ${describeValue(options)}`,
       );
     }
+    assertKnownOptions(options, SUMMARY_OPTION_NAMES, { path: "summary." });
     const { agent, model, instructions } = options;
     if (agent !== undefined && (model !== undefined || instructions !== undefined)) {
       throw new TypeError("[agents-memory] summary: pass agent or model/instructions, not both");

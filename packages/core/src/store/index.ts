@@ -55,6 +55,11 @@ export type {
 export { fingerprintElements, fingerprintItems, sha1Hex } from "./fingerprint";
 export { reportHistoryGap } from "./history-gap";
 export {
+  assertKnownOptions,
+  type KnownOptionsContext,
+  optionNames,
+} from "./known-options";
+export {
   elementPairRole,
   elementsWindowStart,
   emptyStored,
