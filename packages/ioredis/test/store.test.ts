@@ -281,6 +281,20 @@ describe("construction and close", () => {
     expect(() => new IoRedisStore({ url: server.url, commandTimeoutMs: 0 })).toThrow(RangeError);
   });
 
+  test("a misspelt option is refused at construction, naming the option meant, before connecting", () => {
+    // From plain JS, `keyprefix` would be ignored: two deployments meant apart would share keys.
+    expect(() => new IoRedisStore({ url: server.url, keyprefix: "tenant-a:" } as never)).toThrow(
+      /^\[agents-memory\] \[ioredis\] unknown option "keyprefix" \(did you mean "keyPrefix"\?\)$/,
+    );
+    expect(() => new IoRedisStore({ url: server.url, commandTimeout: 500 } as never)).toThrow(
+      /unknown option "commandTimeout" \(did you mean "commandTimeoutMs"\?\)$/,
+    );
+    // Nothing close to `ttl` (not `url`): the message lists the options instead.
+    expect(() => new IoRedisStore({ url: server.url, ttl: 60 } as never)).toThrow(
+      /unknown option "ttl"; the options are keyPrefix, logger, legacyStrings, layout, client, url, clusterNodes, redisOptions, clusterOptions, commandTimeoutMs, connectTimeoutMs, maxReconnectDelayMs$/,
+    );
+  });
+
   test("a fail-fast client the caller built draws no warning", () => {
     const warnings: string[] = [];
     const client = new Redis(server.url, failFastRedisOptions());

@@ -53,6 +53,16 @@ describe("building the store", () => {
     expect(() => new UpstashStore()).toThrow(/missing: token$/);
   });
 
+  test("a misspelt option is refused at construction, naming the option meant", () => {
+    const connect = { url: upstash.url, token: upstash.token };
+    expect(() => new UpstashStore({ ...connect, keyprefix: "tenant-a:" } as never)).toThrow(
+      /^\[agents-memory\] \[upstash\] unknown option "keyprefix" \(did you mean "keyPrefix"\?\)$/,
+    );
+    expect(() => new UpstashStore({ ...connect, retires: 0, timeout: 500 } as never)).toThrow(
+      /^\[agents-memory\] \[upstash\] unknown options "retires" \(did you mean "retries"\?\), "timeout" \(did you mean "timeoutMs"\?\)$/,
+    );
+  });
+
   test("rejects contradictory or out-of-range options", () => {
     const client = new Redis({ url: upstash.url, token: upstash.token });
     expect(() => new UpstashStore({ client, url: upstash.url })).toThrow(TypeError);
