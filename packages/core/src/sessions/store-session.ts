@@ -18,7 +18,12 @@ import {
   tokenWindowLimit,
   windowStartBy,
 } from "../policy";
-import { assertHistoryKey, assertKnownOptions, readStoredWindow, type SessionStore } from "../store";
+import {
+  assertHistoryKey,
+  assertKnownOptions,
+  readStoredWindow,
+  type SessionStore,
+} from "../store";
 import { USAGE_SUFFIX } from "../store/companion-keys";
 import type { HistoryTransaction } from "../store/contract";
 import type { TokenUsage } from "../store/usage";
