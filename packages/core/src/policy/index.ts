@@ -11,7 +11,7 @@ export {
   TOOL_ITEM_TYPES,
 } from "./filter";
 export { isReasoningItem } from "./items";
-export { assertMaxItems, assertMaxTokens, assertTtlSeconds } from "./limits";
+export { assertMaxItems, assertMaxTokens, assertTtlSeconds, MAX_TTL_SECONDS } from "./limits";
 export { type PairRole, pairRole, TOOL_CALL_LINKS, TOOL_OUTPUT_LINKS } from "./pairs";
 export { tokenWindowLimit } from "./token-window";
 export {

@@ -1,6 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 import { describeValue } from "../describe-value";
-import { assertMaxItems, assertMaxTokens } from "../policy/limits";
+import { assertMaxItems, assertMaxTokens, MAX_TTL_SECONDS } from "../policy/limits";
 import { assertNotCompanionKey, USAGE_SUFFIX } from "./companion-keys";
 import type {
   AppendOptions,
@@ -192,9 +192,9 @@ export function assertFunctionCallReplacement(callId: unknown, replacement: unkn
 
 /** A store write's TTL: whole seconds, or 0 for no expiry (the key is made persistent). */
 export function assertStoreTtl(ttl: unknown): asserts ttl is number {
-  if (typeof ttl !== "number" || !Number.isSafeInteger(ttl) || ttl < 0) {
+  if (typeof ttl !== "number" || !Number.isSafeInteger(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) {
     throw new RangeError(
-      `[agents-memory] ttlSeconds must be a whole number of seconds (0: no expiry), got ${describeValue(ttl)}`,
+      `[agents-memory] ttlSeconds must be a whole number of seconds up to ${MAX_TTL_SECONDS} (0: no expiry), got ${describeValue(ttl)}`,
     );
   }
 }

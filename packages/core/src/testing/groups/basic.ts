@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { AgentInputItem } from "@openai/agents";
+import { MAX_TTL_SECONDS } from "../../policy/limits";
 import { isClaimStore } from "../../store/claims";
 import { USAGE_SUFFIX } from "../../store/companion-keys";
 import type { SessionStore, WriteOptions } from "../../store/contract";
@@ -99,6 +100,22 @@ export function basicGroup({ it, raw, ttlOpts }: GroupContext): void {
       );
     }
     assert.deepEqual(await raw.keys(p), [`${p}k\ud83d\ude00`]);
+  });
+
+  it("the longest TTL works for every write, a reply's fork included; a longer one is refused", async (store, p) => {
+    const ttlSeconds = MAX_TTL_SECONDS;
+    await store.replace(`${p}parent`, numbered("a", 2), ttlSeconds);
+    await store.append(`${p}parent`, numbered("b", 1), { maxItems: 10, ttlSeconds });
+    const parentItems = await store.read(`${p}parent`);
+    const fork = { maxItems: 10, ttlSeconds, parentItems };
+    await store.fork(`${p}parent`, [`${p}child`], numbered("c", 1), fork);
+    assert.deepEqual(texts(await store.read(`${p}child`)), ["a0", "a1", "b0", "c0"]);
+    assert.ok((await raw.ttlSeconds(`${p}child`)) > ttlSeconds - 60);
+    await assert.rejects(
+      () => store.replace(`${p}late`, [userItem("x")], MAX_TTL_SECONDS + 1),
+      RangeError,
+    );
+    assert.deepEqual((await raw.keys(p)).sort(), [`${p}child`, `${p}parent`]);
   });
 
   it("writes only the keys it is given", async (store, p) => {
