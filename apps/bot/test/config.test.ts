@@ -85,6 +85,16 @@ describe("config", () => {
     );
   });
 
+  test("a TTL longer than the stores take is refused with the bound", () => {
+    expect(
+      problems({ BOT_TOKEN: TOKEN, OPENAI_API_KEY: "sk-x", CACHE_TTL_SECONDS: "9007199254740991" }),
+    ).toEqual([
+      expect.stringMatching(
+        /^CACHE_TTL_SECONDS must be an integer from 1 to 10000000000 \(seconds\)/,
+      ),
+    ]);
+  });
+
   test("each bad value names the variable and what it expects", () => {
     const found = problems({
       BOT_TOKEN: TOKEN,
@@ -279,7 +289,7 @@ describe("config", () => {
       expect.stringMatching(/^BOT_TOKEN must look like/),
       expect.stringMatching(/^OPENAI_BASE_URL must be an http\(s\) URL/),
       expect.stringMatching(
-        /^CACHE_TTL_SECONDS must be an integer, 1 or more \(seconds\); got "7d"$/,
+        /^CACHE_TTL_SECONDS must be an integer from 1 to 10000000000 \(seconds\); got "7d"$/,
       ),
       expect.stringMatching(/^WEBHOOK_SECRET: required when BOT_MODE=webhook/),
       expect.stringMatching(/^AGENT_INSTRUCTIONS and AGENT_INSTRUCTIONS_FILE: set one/),
@@ -318,7 +328,7 @@ describe("config", () => {
     expect(found).toEqual([
       'WEBHOOK_PORT must be an integer from 0 to 65535 (a TCP port; 0 picks a free one); got "70000"',
       'WEBHOOK_ACK_TIMEOUT_MS must be an integer from 0 to 60000 (milliseconds a webhook request is held open while its turn runs; 0 acknowledges at once); got "90000"',
-      'CACHE_TTL_SECONDS must be an integer, 1 or more (seconds); got "-5"',
+      'CACHE_TTL_SECONDS must be an integer from 1 to 10000000000 (seconds); got "-5"',
       'AGENT_MAX_CACHE_SIZE must be an integer, 1 or more (items); got "99999999999999999999"',
       'CONSOLE_CHAT_ID must be an integer (a chat id such as 42 or -1001234567890); got "me"',
     ]);

@@ -49,6 +49,7 @@ export {
   isReasoningItem,
   isToolItem,
   loadO200kCounter,
+  MAX_TTL_SECONDS,
   type PairRole,
   pairRole,
   TOOL_CALL_LINKS,

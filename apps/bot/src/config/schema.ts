@@ -1,4 +1,5 @@
 /** The environment variables the bot reads, their shapes and their error messages (zod). */
+import { MAX_TTL_SECONDS } from "@agents-memory/core";
 import { z } from "zod";
 import { DEFAULTS } from "./defaults";
 
@@ -169,9 +170,11 @@ export const envSchema = z.object({
       "STORE_KEY_PREFIX may hold letters, digits and _ . - : { }",
     )
     .default(DEFAULTS.keyPrefix),
-  CACHE_TTL_SECONDS: integer("CACHE_TTL_SECONDS", { min: 1, unit: "seconds" }).default(
-    DEFAULTS.ttlSeconds,
-  ),
+  CACHE_TTL_SECONDS: integer("CACHE_TTL_SECONDS", {
+    min: 1,
+    max: MAX_TTL_SECONDS,
+    unit: "seconds",
+  }).default(DEFAULTS.ttlSeconds),
   AGENT_MAX_CACHE_SIZE: integer("AGENT_MAX_CACHE_SIZE", { min: 1, unit: "items" }).default(
     DEFAULTS.maxItems,
   ),
