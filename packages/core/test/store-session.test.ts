@@ -1,6 +1,7 @@
 import type { AgentInputItem } from "@openai/agents";
 import { describe, expect, test } from "vitest";
 import { MemoryStore, StoreError, StoreSession, silentLogger } from "../src";
+import { userItem } from "../src/testing";
 import { FaultyStore } from "./__fixtures__/faulty-store";
 
 const user = (text: string) => ({ role: "user", content: text }) as AgentInputItem;
@@ -273,5 +274,45 @@ describe("StoreSession ids that would meet another session's keys", () => {
     const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
     expect(() => new StoreSession({ store, sessionId: "chat-\ud83d" })).toThrow(/lone surrogate/);
     expect(new StoreSession({ store, sessionId: "chat-\ud83d\ude00" }).key).toBe("chat-😀");
+  });
+});
+
+describe("StoreSession: a history lost behind its back", () => {
+  const recording = () => {
+    const warnings: string[] = [];
+    return { warnings, logger: { warn: (_: object, m: string) => warnings.push(m), error() {} } };
+  };
+
+  test("is said once when a read finds nothing the session stored; a pop, a clear or an empty replace of its own is no loss", async () => {
+    const store = new MemoryStore({ sweepIntervalMs: 0, logger: silentLogger });
+    const { warnings, logger } = recording();
+    const session = new StoreSession({ store, sessionId: "lost", logger });
+    await session.addItems([userItem("I am Ann")]);
+    await store.clear(session.key); // another process, an eviction
+    expect(await session.getItems()).toEqual([]);
+    expect(await session.getItems()).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/the history this session stored is gone/)]);
+
+    for (const empty of [
+      (s: StoreSession) => s.popItem(),
+      (s: StoreSession) => s.clearSession(),
+      (s: StoreSession) => s.replaceHistoryWithCompaction([]),
+    ]) {
+      const own = new StoreSession({ store, sessionId: `own-${warnings.length}`, logger });
+      await own.addItems([userItem("x")]);
+      await empty(own);
+      expect(await own.getItems()).toEqual([]);
+    }
+    expect(warnings).toHaveLength(1);
+  });
+
+  test("a failed read in degrade mode is reported as a failure, not as a lost history", async () => {
+    const store = new FaultyStore();
+    const { warnings, logger } = recording();
+    const session = new StoreSession({ store, sessionId: "s", logger, failureMode: "degrade" });
+    await session.addItems([userItem("x")]);
+    store.mode = "throw";
+    expect(await session.getItems()).toEqual([]);
+    expect(warnings.filter((m) => /is gone/.test(m))).toEqual([]);
   });
 });

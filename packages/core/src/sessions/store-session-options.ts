@@ -1,8 +1,9 @@
 import type { AgentInputItem } from "@openai/agents";
-import type { OnStoreError } from "../guard";
+import { describeValue } from "../describe-value";
+import { assertTimeoutMs, type OnStoreError } from "../guard";
 import type { MemoryLogger } from "../logger";
-import type { FilterPolicy, TokenCounter } from "../policy";
-import { optionNames, type SessionStore } from "../store";
+import { assertMaxItems, assertTtlSeconds, type FilterPolicy, type TokenCounter } from "../policy";
+import { assertHistoryKey, assertKnownOptions, optionNames, type SessionStore } from "../store";
 import type { SdkLogger } from "./sdk-logger";
 import type { SummaryOptions } from "./summary";
 
@@ -86,3 +87,59 @@ export const STORE_SESSION_OPTION_NAMES = optionNames<StoreSessionOptions>({
   logger: true,
   onStoreError: true,
 });
+
+/**
+ * Default budget for one store call of a {@link StoreSession}, in ms. The runner waits for
+ * every call, reads and writes: a cold write between continents (TCP, TLS, the server's clock,
+ * the call: 4 round trips of ~140 ms) fits it with room to spare (see the core README).
+ */
+export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 2000;
+
+/**
+ * The checks of `new StoreSession(options)`, and what they settle: the store, the session id,
+ * the store key and the budget.
+ * @throws TypeError or RangeError naming the first bad option (unknown ones all at once).
+ */
+export function checkStoreSessionOptions(options: StoreSessionOptions): {
+  store: SessionStore;
+  sessionId: string;
+  key: string;
+  timeoutMs: number;
+} {
+  if (!options || typeof options !== "object") {
+    throw new TypeError("[agents-memory] StoreSession options are required");
+  }
+  assertKnownOptions(options, STORE_SESSION_OPTION_NAMES, { where: "StoreSession" });
+  const store = options.store as SessionStore;
+  if (!store || typeof store.read !== "function" || typeof store.append !== "function") {
+    throw new TypeError("[agents-memory] options.store must be a SessionStore");
+  }
+  if (
+    options.key !== undefined &&
+    options.sessionId !== undefined &&
+    options.key !== options.sessionId
+  ) {
+    throw new TypeError("[agents-memory] pass sessionId (or the deprecated key), not both");
+  }
+  const prefix = options.keyPrefix ?? "";
+  if (typeof prefix !== "string") throw new TypeError("[agents-memory] keyPrefix must be a string");
+  const sessionId = options.sessionId ?? options.key ?? globalThis.crypto.randomUUID();
+  if (typeof sessionId !== "string" || sessionId.length === 0) {
+    throw new TypeError("[agents-memory] sessionId must be a non-empty string");
+  }
+  const key = options.key ?? prefix + sessionId;
+  assertHistoryKey(key);
+  if (options.maxItems !== undefined) assertMaxItems(options.maxItems);
+  if (options.ttlSeconds !== undefined) assertTtlSeconds(options.ttlSeconds);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_SESSION_TIMEOUT_MS;
+  assertTimeoutMs(timeoutMs);
+  if (options.failureMode !== undefined && !["reject", "degrade"].includes(options.failureMode)) {
+    throw new TypeError(
+      `[agents-memory] failureMode must be "reject" or "degrade", got ${describeValue(options.failureMode)}`,
+    );
+  }
+  if (options.initialItems !== undefined && !Array.isArray(options.initialItems)) {
+    throw new TypeError("[agents-memory] initialItems must be an array of items");
+  }
+  return { store, sessionId, key, timeoutMs };
+}

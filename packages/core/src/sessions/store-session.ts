@@ -6,42 +6,24 @@ import {
   type SessionHistoryTransactionArgs,
   UserError,
 } from "@openai/agents";
-import { describeValue } from "../describe-value";
 import { HistoryConflictError } from "../errors";
-import { assertTimeoutMs, type FailureReporting, type StoreOperation, storeCall } from "../guard";
-import {
-  assertMaxItems,
-  assertTtlSeconds,
-  compileFilter,
-  keepItems,
-  pairRole,
-  tokenWindowLimit,
-  windowStartBy,
-} from "../policy";
-import {
-  assertHistoryKey,
-  assertKnownOptions,
-  readStoredWindow,
-  type SessionStore,
-} from "../store";
+import { type FailureReporting, type StoreOperation, storeCall } from "../guard";
+import { compileFilter, keepItems, pairRole, tokenWindowLimit, windowStartBy } from "../policy";
+import { readStoredWindow, type SessionStore } from "../store";
 import { USAGE_SUFFIX } from "../store/companion-keys";
 import type { HistoryTransaction } from "../store/contract";
 import type { TokenUsage } from "../store/usage";
 import { snapshotTransaction, transactionFingerprint } from "./history-transaction";
 import { NOT_PLAIN_ITEMS, plainItems } from "./plain-json";
 import { fromSdkLogger, isSdkLogger } from "./sdk-logger";
-import { STORE_SESSION_OPTION_NAMES, type StoreSessionOptions } from "./store-session-options";
+import { checkStoreSessionOptions, type StoreSessionOptions } from "./store-session-options";
 import { type StoreSummary, storeSummaryOf } from "./store-summary";
 import type { SummaryOutcome } from "./summary";
 import { type SessionTokens, sessionTokens } from "./token-budget";
 import { toTokenUsage, type UsageInput, usageStoreOf } from "./usage";
+import { WrittenHistory } from "./written-history";
 
-/**
- * Default budget for one store call of a {@link StoreSession}, in ms. The runner waits for
- * every call, reads and writes: a cold write between continents (TCP, TLS, the server's clock,
- * the call: 4 round trips of ~140 ms) fits it with room to spare (see the core README).
- */
-export const DEFAULT_STORE_SESSION_TIMEOUT_MS = 2000;
+export { DEFAULT_STORE_SESSION_TIMEOUT_MS } from "./store-session-options";
 
 /** The key `initialItems` are recorded under, so a restart never writes them twice. */
 const INITIAL_ITEMS_OPERATION = "agents-memory:initial-items";
@@ -82,44 +64,12 @@ export class StoreSession implements Session {
   readonly #initialItems: AgentInputItem[];
   readonly #summary: StoreSummary | undefined;
   #seeded: Promise<void> | undefined;
+  readonly #written: WrittenHistory;
 
   constructor(options: StoreSessionOptions) {
-    if (!options || typeof options !== "object") {
-      throw new TypeError("[agents-memory] StoreSession options are required");
-    }
-    assertKnownOptions(options, STORE_SESSION_OPTION_NAMES, { where: "StoreSession" });
-    const store = options.store as SessionStore;
-    if (!store || typeof store.read !== "function" || typeof store.append !== "function") {
-      throw new TypeError("[agents-memory] options.store must be a SessionStore");
-    }
-    if (
-      options.key !== undefined &&
-      options.sessionId !== undefined &&
-      options.key !== options.sessionId
-    ) {
-      throw new TypeError("[agents-memory] pass sessionId (or the deprecated key), not both");
-    }
-    const prefix = options.keyPrefix ?? "";
-    if (typeof prefix !== "string")
-      throw new TypeError("[agents-memory] keyPrefix must be a string");
-    this.sessionId = options.sessionId ?? options.key ?? globalThis.crypto.randomUUID();
-    if (typeof this.sessionId !== "string" || this.sessionId.length === 0) {
-      throw new TypeError("[agents-memory] sessionId must be a non-empty string");
-    }
-    this.key = options.key ?? prefix + this.sessionId;
-    assertHistoryKey(this.key);
-    if (options.maxItems !== undefined) assertMaxItems(options.maxItems);
-    if (options.ttlSeconds !== undefined) assertTtlSeconds(options.ttlSeconds);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_SESSION_TIMEOUT_MS;
-    assertTimeoutMs(timeoutMs);
-    if (options.failureMode !== undefined && !["reject", "degrade"].includes(options.failureMode)) {
-      throw new TypeError(
-        `[agents-memory] failureMode must be "reject" or "degrade", got ${describeValue(options.failureMode)}`,
-      );
-    }
-    if (options.initialItems !== undefined && !Array.isArray(options.initialItems)) {
-      throw new TypeError("[agents-memory] initialItems must be an array of items");
-    }
+    const { store, sessionId, key, timeoutMs } = checkStoreSessionOptions(options);
+    this.sessionId = sessionId;
+    this.key = key;
     this.#store = store;
     this.#maxItems = options.maxItems;
     this.#tokens = sessionTokens(options.maxTokens, options.tokenCounter);
@@ -132,6 +82,7 @@ export class StoreSession implements Session {
       logger: isSdkLogger(logger) ? fromSdkLogger(logger) : logger,
       onStoreError: options.onStoreError,
     };
+    this.#written = new WrittenHistory(this.key, options.ttlSeconds, this.#reporting.logger);
     this.#summary = storeSummaryOf(options.summary, {
       ...{ store, key: this.key, maxItems: options.maxItems, tokens: this.#tokens },
       ...{ ttlSeconds: options.ttlSeconds, timeoutMs, reporting: this.#reporting },
@@ -173,9 +124,13 @@ export class StoreSession implements Session {
     const budget = await this.#tokens?.budget();
     return this.#run("read", [], async (deadline) => {
       await this.#seed(deadline);
-      if (this.#summary)
-        return this.#kept(await this.#summary.window(await this.#summary.read(), wanted));
+      if (this.#summary) {
+        const window = await this.#summary.window(await this.#summary.read(), wanted);
+        this.#written.read(window.length);
+        return this.#kept(window);
+      }
       const { items } = await readStoredWindow(this.#store, this.key, wanted, budget);
+      this.#written.read(items.length);
       return this.#keep ? keepItems(items, this.#keep) : [...items];
     });
   }
@@ -185,7 +140,9 @@ export class StoreSession implements Session {
     const kept = await this.#counted(this.#kept(plainItems(items)));
     await this.#run("append", undefined, async (deadline) => {
       await this.#seed(deadline);
-      if (kept.length > 0) await this.#store.append(this.key, kept, this.#writeOptions(deadline));
+      if (kept.length === 0) return;
+      await this.#store.append(this.key, kept, this.#writeOptions(deadline));
+      this.#written.wrote();
     });
     this.#summary?.afterWrite();
   }
@@ -234,6 +191,7 @@ export class StoreSession implements Session {
       undefined,
       async (deadline) => {
         await this.#seed(deadline);
+        this.#written.emptied();
         return this.#store.pop(this.key, { deadline });
       },
       true,
@@ -245,7 +203,10 @@ export class StoreSession implements Session {
     await this.#run(
       "clear",
       undefined,
-      (deadline) => this.#store.clear(this.key, { deadline }),
+      (deadline) => {
+        this.#written.emptied();
+        return this.#store.clear(this.key, { deadline });
+      },
       true,
     );
     // Cleared means empty, as `MemorySession.clearSession()`: the initial items are not written again.
@@ -267,6 +228,8 @@ export class StoreSession implements Session {
       );
       const window = kept.slice(windowStartBy(count, limit, (i) => pairRole(kept[i])));
       await this.#store.replace(this.key, window, this.#ttlSeconds ?? 0, { deadline });
+      if (window.length > 0) this.#written.wrote();
+      else this.#written.emptied();
     });
   }
 
@@ -299,6 +262,10 @@ export class StoreSession implements Session {
           ...this.#policy(),
           deadline,
         });
+        // A suffix replaced by nothing may leave the history empty on purpose.
+        const adds = filtered.type === "append_items" ? filtered.items : filtered.replacement;
+        if (adds.length > 0) this.#written.wrote();
+        else this.#written.emptied();
       });
       this.#summary?.afterWrite();
     } catch (error) {
