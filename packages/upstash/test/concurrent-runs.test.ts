@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
- * Red team: one conversation, several turns at once (a user double-sends; two browser tabs),
+ * One conversation, several turns at once (a user double-sends; two browser tabs),
  * each in its own StoreSession on the same id (as separate processes would be). Every turn
  * must be answered and every user message and answer must be in the history, once.
  */

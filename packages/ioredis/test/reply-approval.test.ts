@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
 /*
- * Red team: ReplySession (the bot's per-reply session) through a tool approval. A bot whose
+ * ReplySession (the bot's per-reply session) through a tool approval. A bot whose
  * tool needs approval asks in the chat, and the run resumes from its serialized RunState when
  * the user approves: in the same session object, or (after a restart) in a new ReplySession
  * that continues from the approval question's message.

@@ -17,7 +17,7 @@ import { UpstashStore } from "../src";
 import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
- * Red team: StoreSession must behave as the SDK's MemorySession under the real Runner. Each
+ * StoreSession must behave as the SDK's MemorySession under the real Runner. Each
  * scenario runs once on a MemorySession (the oracle) and once on a StoreSession over each store;
  * the turns must end the same way (answer or error) and the stored history must be the same.
  */

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
 /*
- * Red team: key prefixes a user may pick. The store's `keyPrefix` is only checked to be a
+ * Key prefixes a user may pick. The store's `keyPrefix` is only checked to be a
  * string; the session's (`ReplySession` keyPrefix) allows letters, digits and _ . - : { }.
  * A three-turn conversation must read whole under each, on both layouts, with nothing warned.
  */
