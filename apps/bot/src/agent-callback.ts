@@ -7,45 +7,26 @@ import {
 } from "@agents-memory/core";
 import type { AgentRuntime } from "./agent";
 import type { Config } from "./config";
+import { type BotIdentity, type Decision, decide, helpText, NO_TEXT_REPLY } from "./decide";
 import { DraftStream } from "./draft-stream";
 import type { SummaryRecord, TurnRecord } from "./health/turn-record";
 import type { Logger } from "./logger";
-import { buildAgentText, type ChatMessage, ownText, parseCommand } from "./message-text";
+import { buildAgentText, type ChatMessage } from "./message-text";
 import { rejectedInputIndex, rejectsInputItem } from "./rejects-input-item";
 import { type Channel, SendReplyError, sendReply } from "./send-reply";
 import {
   budgetSpentText,
-  isUsageNotice,
   recordUserUsage,
   spentTokens,
   usageText,
   userUsageToday,
 } from "./usage-budget";
 
-/** Who the bot is (from getMe, or the console's stand-in). */
-export interface BotIdentity {
-  id: number;
-  username: string;
-  firstName: string;
-}
-
-export type Decision =
-  | { action: "ignore"; reason: string }
-  | { action: "help" }
-  | { action: "usage-report" }
-  | { action: "usage" }
-  | { action: "no-text" }
-  | {
-      action: "run";
-      /** The bot message replied to (its history continues), or null for a new conversation. */
-      parentMessageId: number | null;
-    };
-
-export const NO_TEXT_REPLY =
-  "I can only read text. Send your question as text (a photo needs a caption).";
-
 /** How often "typing…" is refreshed while the agent works (Telegram shows it ~5 s). */
 const TYPING_INTERVAL_MS = 4_000;
+
+export type { BotIdentity, Decision } from "./decide";
+export { NO_TEXT_REPLY } from "./decide";
 
 export interface AgentCallbackOptions {
   config: Pick<Config, "bot" | "memory">;
@@ -90,56 +71,17 @@ export class AgentCallback {
   }
 
   helpText(): string {
-    const commands = [...this.#commands].map((c) => `/${c}`);
-    return [
-      `Ask me with ${commands.join(" or ")} followed by your question, e.g. ${commands[0]} what is a closure?`,
-      "Reply to one of my answers to continue that conversation; replying to an older answer starts a new branch from there.",
-      `In groups, ${commands[0]}@${this.#options.identity.username} addresses me explicitly.`,
-    ].join("\n");
+    return helpText(this.#commands, this.#options.identity.username);
   }
 
   decide(message: ChatMessage): Decision {
-    const { identity } = this.#options;
-    if (this.#whitelist.size > 0 && !this.#whitelist.has(message.chatId)) {
-      return { action: "ignore", reason: "chat not on the allowlist" };
-    }
-    if (message.from?.isBot) return { action: "ignore", reason: "sent by a bot" };
-    const command = parseCommand(message);
-    if (command?.target && command.target !== identity.username.toLowerCase()) {
-      return { action: "ignore", reason: "command for another bot" };
-    }
-    if (command && (command.name === "start" || command.name === "help")) {
-      return { action: "help" };
-    }
-    if (command?.name === "usage") return { action: "usage-report" };
-    const isAgentCommand = command !== undefined && this.#commands.has(command.name);
-    if (command && !isAgentCommand) return { action: "ignore", reason: "other command" };
-    const repliesToBot = message.replyTo?.from?.id === identity.id;
-    if (!isAgentCommand && !repliesToBot) {
-      return { action: "ignore", reason: message.replyTo ? "reply to someone else" : "no command" };
-    }
-    if (message.text === undefined) return { action: "no-text" };
-    if (!ownText(message)) {
-      // A bare /a replying to someone's text asks about that text; otherwise nothing to ask.
-      const quotable = message.replyTo && !repliesToBot && ownText(message.replyTo);
-      if (!quotable) return { action: "usage" };
-    }
-    // A reply to a notice (the help, /usage…) starts a new conversation quoting it: no history
-    // was ever stored under a notice, so reading its key would report a lost one.
-    const continues = repliesToBot && !this.#isNotice(message.replyTo!.text);
-    return { action: "run", parentMessageId: continues ? message.replyTo!.messageId : null };
+    return decide(message, {
+      commands: this.#commands,
+      whitelist: this.#whitelist,
+      identity: this.#options.identity,
+    });
   }
 
-  /**
-   * True for a text the bot sends that is not an answer: the help, the no-text reply, /usage
-   * and the spent budget. Told by its text, so a notice costs no store write.
-   */
-  #isNotice(text: string | undefined): boolean {
-    if (text === undefined) return false;
-    return text === this.helpText() || text === NO_TEXT_REPLY || isUsageNotice(text);
-  }
-
-  /** Handles one incoming message end to end. Never throws: failures are logged and apologised for. */
   async handle(message: ChatMessage, channel: Channel, meta: TurnMeta = {}): Promise<void> {
     const log = this.#options.logger.child({
       update_id: meta.updateId,
