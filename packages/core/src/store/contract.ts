@@ -1,15 +1,8 @@
 import type { AgentInputItem } from "@openai/agents";
 import type { AddUsageOptions, TokenUsage } from "./usage";
+import type { WriteOptions } from "./write-options";
 
-/** Options every write takes. */
-export interface WriteOptions {
-  /**
-   * When the caller gives up, in ms since the epoch (`Date.now()`'s clock). A store must not
-   * apply the write after it: the Redis stores send it as a deadline in the server's clock
-   * that their scripts enforce. The store's own budget applies too; the earlier one wins.
-   */
-  deadline?: number;
-}
+export type { WriteOptions } from "./write-options";
 
 export interface AppendOptions extends WriteOptions {
   /** Keep only the newest `maxItems` items after appending. */

@@ -1,4 +1,4 @@
-import type { SessionStore, WriteOptions } from "./contract";
+import type { WriteOptions } from "./write-options";
 
 /**
  * Model usage, summed over turns: the SDK's `Usage` (`result.state.usage`) in the fields a
@@ -49,7 +49,7 @@ export interface UsageStore {
 }
 
 /** True when `store` keeps usage counters (see {@link UsageStore}). */
-export function isUsageStore<S extends SessionStore>(store: S): store is S & UsageStore {
+export function isUsageStore<S extends object>(store: S): store is S & UsageStore {
   const candidate = store as Partial<UsageStore>;
   return typeof candidate.addUsage === "function" && typeof candidate.readUsage === "function";
 }

@@ -1,8 +1,6 @@
 /** The Bot API objects this server produces and the server's own interface (its options, its
  * record of calls, the test-side actions and fault injection). */
 
-import type { WebhookDelivery, WebhookForwardOptions } from "./webhook-delivery";
-
 export interface TelegramServerOptions {
   /** Bot token the server accepts. Default "123456:TEST-TOKEN". */
   token?: string;
@@ -189,4 +187,23 @@ export interface TelegramServer {
   forwardWebhook(options: WebhookForwardOptions): WebhookDelivery[];
   /** Ends held long polls (empty result), closes every connection and the listener. */
   close(): Promise<void>;
+}
+
+/** One delivery attempt, as the record shows it. */
+export interface WebhookDelivery {
+  update_id: number;
+  target: string;
+  /** The HTTP status, or what went wrong ("failed: …", "no answer"). */
+  outcome: number | string;
+  /** When the attempt ended, ms since the epoch. */
+  at: number;
+}
+
+export interface WebhookForwardOptions {
+  /** The local URLs the registered webhook URL reaches, asked at each delivery. */
+  targets: () => string[];
+  /** How long a delivery waits for its answer, ms (default 60 000). */
+  responseTimeoutMs?: number;
+  /** The first pause before a failed delivery is tried again, ms (default 500; doubles, at most 8x). */
+  retryMs?: number;
 }

@@ -11,25 +11,9 @@
  */
 
 import type { StoredUpdate, TelegramState } from "./state";
+import type { WebhookDelivery, WebhookForwardOptions } from "./types";
 
-/** One delivery attempt, as the record shows it. */
-export interface WebhookDelivery {
-  update_id: number;
-  target: string;
-  /** The HTTP status, or what went wrong ("failed: …", "no answer"). */
-  outcome: number | string;
-  /** When the attempt ended, ms since the epoch. */
-  at: number;
-}
-
-export interface WebhookForwardOptions {
-  /** The local URLs the registered webhook URL reaches, asked at each delivery. */
-  targets: () => string[];
-  /** How long a delivery waits for its answer, ms (default 60 000). */
-  responseTimeoutMs?: number;
-  /** The first pause before a failed delivery is tried again, ms (default 500; doubles, at most 8x). */
-  retryMs?: number;
-}
+export type { WebhookDelivery, WebhookForwardOptions } from "./types";
 
 const MAX_CONNECTIONS = 40;
 
