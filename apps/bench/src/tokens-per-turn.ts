@@ -5,8 +5,9 @@ import {
   ReplySession,
   silentLogger,
 } from "@agents-memory/core";
-import { factKeepingSummary, startResponsesServer } from "@agents-memory/test-servers/openai";
-import { Agent, OpenAIProvider, Runner, setTracingDisabled } from "@openai/agents";
+import { factKeepingSummary } from "@agents-memory/test-servers/openai";
+import { startResponsesRunner } from "@agents-memory/test-servers/testing";
+import { Agent } from "@openai/agents";
 
 /*
  * Tokens sent to the model per turn over one long reply chain (the bot's flow: each turn
@@ -45,19 +46,9 @@ export async function printTokensPerTurn(
   turns: number,
   log: (line: string) => void = console.log,
 ): Promise<void> {
-  setTracingDisabled(true);
   const count = await loadO200kCounter();
-  const server = await startResponsesServer();
+  const { server, runner } = await startResponsesRunner();
   try {
-    const runner = new Runner({
-      tracingDisabled: true,
-      modelProvider: new OpenAIProvider({
-        apiKey: server.apiKey,
-        baseURL: server.baseURL,
-        useResponses: true,
-      }),
-      model: "gpt-test",
-    });
     const agent = new Agent({ name: "bench", instructions: "Answer briefly." });
     const isSummary = (body: any) => body.instructions === DEFAULT_SUMMARY_INSTRUCTIONS;
     server.respondWith((body) => (isSummary(body) ? factKeepingSummary(body) : undefined));

@@ -1,16 +1,8 @@
 import { ReplySession, replyKey, silentLogger } from "@agents-memory/core";
-import { startResponsesServer } from "@agents-memory/test-servers/openai";
 import { startRedisServer } from "@agents-memory/test-servers/redis";
-import {
-  Agent,
-  type AgentInputItem,
-  OpenAIProvider,
-  Runner,
-  RunState,
-  setTracingDisabled,
-  tool,
-} from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startResponsesRunner } from "@agents-memory/test-servers/testing";
+import { Agent, type AgentInputItem, RunState, tool } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
 import { IoRedisStore } from "../src";
 
 /*
@@ -20,23 +12,13 @@ import { IoRedisStore } from "../src";
  * that continues from the approval question's message.
  */
 
-beforeAll(() => setTracingDisabled(true));
 const redis = await startRedisServer();
-const responses = await startResponsesServer();
+const { server: responses, runner } = await startResponsesRunner();
 afterAll(async () => {
   await responses.close();
   await redis.stop();
 });
 
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 const deleteFile = tool({
   name: "delete_file",
   description: "Deletes a file.",

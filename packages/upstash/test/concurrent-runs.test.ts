@@ -1,15 +1,8 @@
 import { type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import {
-  Agent,
-  MemorySession,
-  OpenAIProvider,
-  Runner,
-  type Session,
-  setTracingDisabled,
-} from "@openai/agents";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startResponsesRunner } from "@agents-memory/test-servers/testing";
+import { Agent, MemorySession, type Session } from "@openai/agents";
+import { afterAll, describe, expect, test } from "vitest";
 import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
 
 /*
@@ -19,8 +12,7 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
  */
 
 const backend = await startBackend();
-const responses: ResponsesServer = await startResponsesServer();
-beforeAll(() => setTracingDisabled(true));
+const { server: responses, runner } = await startResponsesRunner();
 const stores: Array<{ name: string; store: SessionStore }> = [
   ...everyStore(backend),
   {
@@ -34,15 +26,6 @@ afterAll(async () => {
   await backend.stop();
 });
 
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
-});
 const agent = new Agent({ name: "echo", instructions: "be brief" });
 const TURNS = 6;
 

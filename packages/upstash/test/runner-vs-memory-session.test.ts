@@ -1,17 +1,8 @@
 import { type SessionStore, StoreSession, silentLogger } from "@agents-memory/core";
 import { IoRedisStore } from "@agents-memory/ioredis";
 import { startLatencyProxy } from "@agents-memory/test-servers/latency-proxy";
-import { type ResponsesServer, startResponsesServer } from "@agents-memory/test-servers/openai";
-import {
-  Agent,
-  type AgentInputItem,
-  MemorySession,
-  OpenAIProvider,
-  Runner,
-  type Session,
-  setTracingDisabled,
-  tool,
-} from "@openai/agents";
+import { startResponsesRunner } from "@agents-memory/test-servers/testing";
+import { Agent, type AgentInputItem, MemorySession, type Session, tool } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { UpstashStore } from "../src";
 import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
@@ -23,8 +14,7 @@ import { everyStore, prefix, startBackend } from "./__fixtures__/setup";
  */
 
 const backend = await startBackend();
-const responses: ResponsesServer = await startResponsesServer();
-beforeAll(() => setTracingDisabled(true));
+const { server: responses, runner } = await startResponsesRunner();
 
 // 70 ms each way, as between regions.
 const redisFar = await startLatencyProxy({ targetPort: backend.redis.port, delayMs: 70 });
@@ -57,16 +47,6 @@ afterAll(async () => {
   await upstashFar.close();
   await responses.close();
   await backend.stop();
-});
-
-const runner = new Runner({
-  tracingDisabled: true,
-  modelProvider: new OpenAIProvider({
-    apiKey: responses.apiKey,
-    baseURL: responses.baseURL,
-    useResponses: true,
-  }),
-  model: "gpt-test",
 });
 
 const lookup = tool({
